@@ -1,0 +1,50 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { parseConfig, portSetting } from "../lib/config.js";
+
+const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+
+const booleanSetting = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((value) => value === "true" || value === "1");
+
+const gatewayEnv = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: portSetting(4000),
+  SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
+  INTROSPECTION: booleanSetting(false),
+});
+
+const subgraphUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  supergraphPath: string;
+  subgraphTimeoutMs: number;
+  introspection: boolean;
+  /** Routing URLs that replace the supergraph's, by subgraph name (SUBGRAPH_URL_<NAME>). */
+  subgraphUrls: Record<string, string>;
+}
+
+/** The gateway's settings from its environment; throws a ConfigError naming every bad one. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const base = parseConfig(gatewayEnv, env, "gateway");
+  const overrides = Object.fromEntries(
+    Object.entries(env)
+      .filter(([name]) => name.startsWith("SUBGRAPH_URL_"))
+      .map(([name, value]) => [name.slice("SUBGRAPH_URL_".length), value]),
+  );
+  const subgraphUrls = parseConfig(z.record(z.string().regex(/^[A-Z0-9_]+$/), subgraphUrl), overrides, "gateway SUBGRAPH_URL_*");
+  return {
+    host: base.HOST,
+    port: base.PORT,
+    supergraphPath: base.SUPERGRAPH_PATH,
+    subgraphTimeoutMs: base.SUBGRAPH_TIMEOUT_MS,
+    introspection: base.INTROSPECTION,
+    subgraphUrls,
+  };
+}

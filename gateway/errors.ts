@@ -1,0 +1,59 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+
+/** Stable error codes that Tearline itself produces. */
+export const ErrorCode = {
+  SubgraphUnavailable: "SUBGRAPH_UNAVAILABLE",
+  SubgraphTimeout: "SUBGRAPH_TIMEOUT",
+  SubgraphError: "SUBGRAPH_ERROR",
+  Internal: "INTERNAL_SERVER_ERROR",
+} as const;
+
+/** Codes whose messages are safe to show a client as they are. */
+const PUBLIC_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+/** Extension keys a client may see; everything else (URLs, bodies, stack traces) is dropped. */
+const PUBLIC_EXTENSIONS = ["code", "subgraph", "reason"] as const;
+
+export function subgraphUnavailable(subgraph: string, timedOut: boolean): GraphQLError {
+  return timedOut
+    ? new GraphQLError(`The ${subgraph} subgraph did not answer in time`, {
+        extensions: { code: ErrorCode.SubgraphTimeout, subgraph },
+      })
+    : new GraphQLError(`The ${subgraph} subgraph is unavailable`, {
+        extensions: { code: ErrorCode.SubgraphUnavailable, subgraph },
+      });
+}
+
+/**
+ * Apollo Server's formatError: what leaves the gateway. Errors with a public
+ * code keep their message; any other error, including a subgraph's own
+ * resolver errors, is replaced by a generic one with its path kept.
+ */
+export function sanitiseError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions ?? {};
+  const code = typeof extensions.code === "string" ? extensions.code : undefined;
+  const subgraph = typeof extensions.serviceName === "string" ? extensions.serviceName : extensions.subgraph;
+  const safe: Record<string, unknown> = {};
+  for (const key of PUBLIC_EXTENSIONS) if (extensions[key] !== undefined) safe[key] = extensions[key];
+  if (typeof subgraph === "string") safe.subgraph = subgraph;
+
+  if (code && PUBLIC_CODES.has(code) && typeof extensions.serviceName !== "string") {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: safe };
+  }
+  const fromSubgraph = typeof subgraph === "string";
+  return {
+    message: fromSubgraph ? `The ${subgraph} subgraph could not resolve this field` : "Internal server error",
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { ...safe, code: fromSubgraph ? ErrorCode.SubgraphError : ErrorCode.Internal },
+  };
+}

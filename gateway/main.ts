@@ -1,0 +1,14 @@
+import { exitOnConfigError } from "../lib/config.js";
+import { announceReady, onShutdown } from "../lib/lifecycle.js";
+import { loadGatewayConfig, type GatewayConfig } from "./config.js";
+import { startGateway } from "./server.js";
+
+let config: GatewayConfig;
+try {
+  config = loadGatewayConfig();
+} catch (error) {
+  exitOnConfigError(error);
+}
+const gateway = await startGateway(config);
+announceReady("gateway", gateway.url);
+onShutdown(() => gateway.stop());

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import { watch, type FSWatcher } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import type { SupergraphSdlHook } from "@apollo/gateway";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Serves the supergraph from a file and hands every changed version to the
+ * gateway. The directory is watched, not the file, because editors and
+ * `npm run compose` replace files. A version the gateway refuses is logged and
+ * the running one stays; requests in flight finish on the schema they began on.
+ */
+export function supergraphFromFile(path: string, debounceMs = 100): SupergraphSdlHook {
+  return async ({ update }) => {
+    let current = await readFile(path, "utf8");
+    let currentHash = sha256(current);
+    let timer: NodeJS.Timeout | undefined;
+
+    const reload = async () => {
+      let next: string;
+      try {
+        next = await readFile(path, "utf8");
+      } catch (error) {
+        console.error(`[gateway] supergraph ${path} unreadable, keeping the running one: ${(error as Error).message}`);
+        return;
+      }
+      const nextHash = sha256(next);
+      if (nextHash === currentHash || next.trim() === "") return;
+      try {
+        update(next);
+        current = next;
+        currentHash = nextHash;
+        console.error(`[gateway] supergraph reloaded (${nextHash.slice(0, 12)})`);
+      } catch (error) {
+        console.error(`[gateway] supergraph refused, keeping the running one: ${(error as Error).message}`);
+      }
+    };
+
+    const watcher: FSWatcher = watch(dirname(path), (_event, file) => {
+      if (file !== null && file !== basename(path)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), debounceMs);
+    });
+
+    return {
+      supergraphSdl: current,
+      cleanup: async () => {
+        clearTimeout(timer);
+        watcher.close();
+      },
+    };
+  };
+}

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Sends SIGTERM and waits for the process to exit (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  /** Entry file, relative to the repository root. */
+  entry: string;
+  env: NodeJS.ProcessEnv;
+  readyTimeoutMs: number;
+  /** Receives each line the process writes that is not its ready announcement. */
+  log: (line: string) => void;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+export interface SpawnedService {
+  /** Resolves once the service prints its ready line; rejects if it exits or stays silent past the timeout. */
+  ready: Promise<ServiceProcess>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts one TypeScript service under tsx. */
+export function spawnService(options: SpawnOptions): SpawnedService {
+  const child = spawn(process.execPath, ["--import", "tsx", options.entry], {
+    cwd: ROOT,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stop = async (graceMs = 5000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited(child);
+    clearTimeout(timer);
+  };
+  createInterface({ input: child.stderr! }).on("line", (line) => options.log(`[${options.name}] ${line}`));
+
+  const ready = new Promise<ServiceProcess>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop(0);
+      reject(new Error(`${options.name} was not ready within ${options.readyTimeoutMs} ms`));
+    }, options.readyTimeoutMs);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with code ${code} before it was ready`));
+    };
+    child.once("exit", onExit);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      let message: { event?: string; url?: string } | undefined;
+      try {
+        message = JSON.parse(line) as { event?: string; url?: string };
+      } catch {
+        message = undefined;
+      }
+      if (message?.event === "ready" && typeof message.url === "string") {
+        clearTimeout(timer);
+        child.off("exit", onExit);
+        resolve({ name: options.name, url: message.url, child, stop });
+      } else {
+        options.log(`[${options.name}] ${line}`);
+      }
+    });
+  });
+  return { ready, stop };
+}

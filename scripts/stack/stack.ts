@@ -1,0 +1,75 @@
+import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import { spawnService, type ServiceProcess, type SpawnOptions, type SpawnedService } from "./service-process.js";
+
+export interface StackOptions {
+  host?: string;
+  /** Port of the gateway; 0 picks a free one. */
+  gatewayPort: number;
+  /** Port of each nation's subgraph; 0 picks a free one. */
+  subgraphPorts: Record<NationCode, number>;
+  /** A nation's DATABASE_URL (real PostgreSQL); nations without one use PGlite. */
+  databaseUrls?: Partial<Record<NationCode, string>>;
+  /** Folder that holds each nation's PGlite data directory; default .data/. */
+  dataRoot?: string;
+  /** Extra environment for the gateway (SUBGRAPH_TIMEOUT_MS, SUPERGRAPH_PATH…). */
+  gatewayEnv?: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  gateway: ServiceProcess;
+  subgraphs: Record<NationCode, ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every nation's subgraph (each with its own database) and then the
+ * gateway, pointed at the subgraphs' actual URLs. Used by `npm start` and by
+ * the end-to-end tests, so that both run the same processes.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? ((line: string) => console.error(line));
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  // Every spawned process, ready or not, so that a failed start leaves none behind.
+  const spawned: SpawnedService[] = [];
+  const start = (options: SpawnOptions) => {
+    const service = spawnService(options);
+    spawned.push(service);
+    return service.ready;
+  };
+
+  try {
+    const subgraphs = await Promise.all(
+      NATIONS.map(async (nation) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.subgraphPorts[nation]) };
+        const databaseUrl = options.databaseUrls?.[nation];
+        if (databaseUrl) env.DATABASE_URL = databaseUrl;
+        else delete env.DATABASE_URL;
+        if (options.dataRoot) env.DATA_DIR = `${options.dataRoot}/${nation}`;
+        const service = await start({ name: nation, entry: `subgraphs/${nation}/main.ts`, env, readyTimeoutMs, log });
+        return [nation, service] as const;
+      }),
+    );
+    const urls = Object.fromEntries(subgraphs.map(([nation, service]) => [`SUBGRAPH_URL_${nation}`, service.url]));
+    const gateway = await start({
+      name: "gateway",
+      entry: "gateway/main.ts",
+      env: { ...process.env, ...options.gatewayEnv, ...urls, HOST: host, PORT: String(options.gatewayPort) },
+      readyTimeoutMs,
+      log,
+    });
+    return {
+      gateway,
+      subgraphs: Object.fromEntries(subgraphs) as Record<NationCode, ServiceProcess>,
+      async stop() {
+        await gateway.stop();
+        await Promise.all(subgraphs.map(([, service]) => service.stop()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(spawned.map((service) => service.stop()));
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// `npm start`: every nation's subgraph with its database and seed data, then the gateway.
+import { z } from "zod";
+import { exitOnConfigError, parseConfig, portSetting } from "../lib/config.js";
+import { onShutdown } from "../lib/lifecycle.js";
+import { NATIONS, defaultSubgraphPort, type NationCode } from "../subgraphs/nations.js";
+import { startStack } from "./stack/stack.js";
+
+const nationSettings = Object.fromEntries(
+  NATIONS.flatMap((nation) => [
+    [`${nation}_PORT`, portSetting(defaultSubgraphPort(nation))],
+    [`${nation}_DATABASE_URL`, z.string().optional()],
+  ]),
+);
+const startEnv = z.object({ HOST: z.string().min(1).default("127.0.0.1"), GATEWAY_PORT: portSetting(4000), ...nationSettings });
+
+let env: Record<string, unknown>;
+try {
+  env = parseConfig(startEnv, process.env, "npm start");
+} catch (error) {
+  exitOnConfigError(error);
+}
+
+const perNation = <T>(key: string) =>
+  Object.fromEntries(NATIONS.map((nation) => [nation, env[`${nation}_${key}`] as T])) as Record<NationCode, T>;
+
+console.log("Starting Tearline: subgraphs first (the first start initialises each nation's database)…");
+const stack = await startStack({
+  host: env.HOST as string,
+  gatewayPort: env.GATEWAY_PORT as number,
+  subgraphPorts: perNation<number>("PORT"),
+  databaseUrls: Object.fromEntries(
+    Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url),
+  ) as Partial<Record<NationCode, string>>,
+}).catch((error: unknown) => {
+  console.error(`Tearline did not start: ${(error as Error).message}`);
+  process.exit(1);
+});
+
+console.log("");
+for (const nation of NATIONS) console.log(`  ${nation} subgraph  ${stack.subgraphs[nation].url}`);
+console.log(`  gateway       ${stack.gateway.url}`);
+console.log("\nTearline is running. Ctrl-C stops everything.");
+
+onShutdown(async () => {
+  console.log("\nStopping Tearline…");
+  await stack.stop();
+});

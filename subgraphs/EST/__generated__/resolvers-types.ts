@@ -1,0 +1,346 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { ReportRow } from '../../shared/reports.js';
+import type { NationContext } from '../../shared/context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO 8601 date-time in UTC. */
+  DateTime: { input: string; output: Date | string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** Classification levels, lowest first. */
+export type Classification =
+  | 'CONFIDENTIAL'
+  | 'RESTRICTED'
+  | 'SECRET'
+  | 'TOP_SECRET'
+  | 'UNCLASSIFIED';
+
+/** What happens to an operation that touches a field the caller may not see. */
+export type DenyMode =
+  /** Remove the field before planning; the response has null and an error at its path. */
+  | 'REDACT'
+  /** Refuse the whole operation. */
+  | 'REJECT';
+
+export type EstReport = Report & {
+  __typename?: 'EstReport';
+  actor?: Maybe<ThreatActor>;
+  admiralty: Scalars['String']['output'];
+  body: Scalars['String']['output'];
+  collectedAt: Scalars['DateTime']['output'];
+  credibility: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  originator: Scalars['String']['output'];
+  reliability: SourceReliability;
+  summary: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+export type Indicator = {
+  __typename?: 'Indicator';
+  actor?: Maybe<ThreatActor>;
+  /** Confidence in the attribution, 0 to 100. */
+  confidence: Scalars['Int']['output'];
+  firstSeen: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: IndicatorKind;
+  lastSeen: Scalars['DateTime']['output'];
+  tags: Array<Scalars['String']['output']>;
+  value: Scalars['String']['output'];
+};
+
+export type IndicatorKind =
+  | 'DOMAIN'
+  | 'IPV4'
+  | 'SHA256';
+
+export type Query = {
+  __typename?: 'Query';
+  /** EST's reports, newest first, optionally about one actor. */
+  estReports: Array<EstReport>;
+  /** One indicator by its exact value (an IP address, a domain or a hash). */
+  indicator?: Maybe<Indicator>;
+  /** Indicators, most recently seen first. */
+  indicators: Array<Indicator>;
+};
+
+
+export type QueryEstReportsArgs = {
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryIndicatorArgs = {
+  value: Scalars['String']['input'];
+};
+
+
+export type QueryIndicatorsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<IndicatorKind>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A finished intelligence report. Each nation publishes its own implementation. */
+export type Report = {
+  actor?: Maybe<ThreatActor>;
+  /** The combined Admiralty grading, for example B2. */
+  admiralty: Scalars['String']['output'];
+  body: Scalars['String']['output'];
+  collectedAt: Scalars['DateTime']['output'];
+  /** Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged). */
+  credibility: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** ISO 3166 alpha-3 code of the nation that wrote the report. */
+  originator: Scalars['String']['output'];
+  /** Admiralty source reliability, A to F. */
+  reliability: SourceReliability;
+  summary: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+/** Admiralty code, source reliability: A (completely reliable) to F (cannot be judged). */
+export type SourceReliability =
+  | 'A'
+  | 'B'
+  | 'C'
+  | 'D'
+  | 'E'
+  | 'F';
+
+export type ThreatActor = {
+  __typename?: 'ThreatActor';
+  /** EST's reports about this actor, newest first. */
+  estReports?: Maybe<Array<EstReport>>;
+  id: Scalars['ID']['output'];
+  /** Indicators attributed to the actor, most recently seen first. */
+  indicators?: Maybe<Array<Indicator>>;
+};
+
+
+export type ThreatActorEstReportsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ThreatActorIndicatorsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<IndicatorKind>;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  EstReport: EstReport;
+  Indicator: Indicator;
+  ThreatActor: ThreatActor;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  EstReport:
+    ( { __typename: 'EstReport' }
+    & GraphQLRecursivePick<FederationTypes['EstReport'], {"id":true}> );
+  Indicator:
+    ( { __typename: 'Indicator' }
+    & GraphQLRecursivePick<FederationTypes['Indicator'], {"id":true}> );
+  ThreatActor:
+    ( { __typename: 'ThreatActor' }
+    & GraphQLRecursivePick<FederationTypes['ThreatActor'], {"id":true}> );
+}>;
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  Classification: ResolverTypeWrapper<Partial<Classification>>;
+  DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
+  DenyMode: ResolverTypeWrapper<Partial<DenyMode>>;
+  EstReport: ResolverTypeWrapper<ReportRow>;
+  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
+  ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
+  Indicator: ResolverTypeWrapper<Partial<Omit<Indicator, 'actor'> & { actor?: Maybe<ResolversTypes['ThreatActor']> }>>;
+  IndicatorKind: ResolverTypeWrapper<Partial<IndicatorKind>>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Report: ResolverTypeWrapper<ReportRow>;
+  SourceReliability: ResolverTypeWrapper<Partial<SourceReliability>>;
+  ThreatActor: ResolverTypeWrapper<Partial<Omit<ThreatActor, 'estReports' | 'indicators'> & { estReports?: Maybe<Array<ResolversTypes['EstReport']>>, indicators?: Maybe<Array<ResolversTypes['Indicator']>> }>>;
+  String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  DateTime: Partial<Scalars['DateTime']['output']>;
+  EstReport: ReportRow;
+  Int: Partial<Scalars['Int']['output']>;
+  ID: Partial<Scalars['ID']['output']>;
+  Indicator: Partial<Omit<Indicator, 'actor'> & { actor?: Maybe<ResolversParentTypes['ThreatActor']> } | FederationReferenceTypes['Indicator']>;
+  Query: Record<PropertyKey, never>;
+  Report: ReportRow;
+  ThreatActor: Partial<Omit<ThreatActor, 'estReports' | 'indicators'> & { estReports?: Maybe<Array<ResolversParentTypes['EstReport']>>, indicators?: Maybe<Array<ResolversParentTypes['Indicator']>> } | FederationReferenceTypes['ThreatActor']>;
+  String: Partial<Scalars['String']['output']>;
+  Boolean: Partial<Scalars['Boolean']['output']>;
+}>;
+
+export type LabelDirectiveArgs = {
+  compartments?: Maybe<Array<Scalars['String']['input']>>;
+  level: Classification;
+  onDeny?: Maybe<DenyMode>;
+  purposes?: Maybe<Array<Scalars['String']['input']>>;
+  releasableTo?: Maybe<Array<Scalars['String']['input']>>;
+  scopes?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type LabelDirectiveResolver<Result, Parent, ContextType = NationContext, Args = LabelDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type EstReportResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['EstReport'] = ResolversParentTypes['EstReport'], FederationReferenceType extends FederationReferenceTypes['EstReport'] = FederationReferenceTypes['EstReport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['EstReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType>;
+  admiralty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  collectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  credibility?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  originator?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reliability?: Resolver<ResolversTypes['SourceReliability'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type IndicatorResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Indicator'] = ResolversParentTypes['Indicator'], FederationReferenceType extends FederationReferenceTypes['Indicator'] = FederationReferenceTypes['Indicator']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Indicator']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType>;
+  confidence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['IndicatorKind'], ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  estReports?: Resolver<Array<ResolversTypes['EstReport']>, ParentType, ContextType, RequireFields<QueryEstReportsArgs, 'first' | 'offset'>>;
+  indicator?: Resolver<Maybe<ResolversTypes['Indicator']>, ParentType, ContextType, RequireFields<QueryIndicatorArgs, 'value'>>;
+  indicators?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType, RequireFields<QueryIndicatorsArgs, 'first' | 'offset'>>;
+}>;
+
+export type ReportResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Report'] = ResolversParentTypes['Report']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EstReport', ParentType, ContextType>;
+}>;
+
+export type ThreatActorResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['ThreatActor'] = ResolversParentTypes['ThreatActor'], FederationReferenceType extends FederationReferenceTypes['ThreatActor'] = FederationReferenceTypes['ThreatActor']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ThreatActor']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  estReports?: Resolver<Maybe<Array<ResolversTypes['EstReport']>>, ParentType, ContextType, RequireFields<ThreatActorEstReportsArgs, 'first'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  indicators?: Resolver<Maybe<Array<ResolversTypes['Indicator']>>, ParentType, ContextType, RequireFields<ThreatActorIndicatorsArgs, 'first'>>;
+}>;
+
+export type Resolvers<ContextType = NationContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
+  EstReport?: EstReportResolvers<ContextType>;
+  Indicator?: IndicatorResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Report?: ReportResolvers<ContextType>;
+  ThreatActor?: ThreatActorResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = NationContext> = ResolversObject<{
+  label?: LabelDirectiveResolver<any, any, ContextType>;
+}>;

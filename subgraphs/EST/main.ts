@@ -1,0 +1,4 @@
+import { runNation } from "../shared/server.js";
+import { resolvers } from "./resolvers.js";
+
+await runNation("EST", resolvers);

@@ -1,0 +1,11 @@
+CREATE TABLE indicators (
+  id text PRIMARY KEY,
+  actor_id text,
+  kind text NOT NULL CHECK (kind IN ('IPV4', 'DOMAIN', 'SHA256')),
+  value text NOT NULL UNIQUE,
+  first_seen timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL CHECK (last_seen >= first_seen),
+  confidence smallint NOT NULL CHECK (confidence BETWEEN 0 AND 100),
+  tags text[] NOT NULL DEFAULT '{}'
+);
+CREATE INDEX indicators_actor_idx ON indicators (actor_id, last_seen DESC);

@@ -1,0 +1,8 @@
+CREATE TABLE assessments (
+  actor_id text PRIMARY KEY,
+  threat_level text NOT NULL,
+  confidence text NOT NULL,
+  judgement text NOT NULL,
+  assessed_at timestamptz NOT NULL,
+  sectors_targeted text[] NOT NULL DEFAULT '{}'
+);

@@ -1,0 +1,7 @@
+CREATE TABLE threat_actors (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  aliases text[] NOT NULL DEFAULT '{}',
+  motivation text NOT NULL,
+  attributed_state text
+);
