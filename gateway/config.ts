@@ -1,8 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseConfig, portSetting } from "../lib/config.js";
+import { ConfigError, parseConfig, portSetting } from "../lib/config.js";
+import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
+import { loadCoalitions, type Coalitions } from "./policy/coalitions.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+const DEFAULT_COALITIONS = fileURLToPath(new URL("../config/coalitions.json", import.meta.url));
 
 const booleanSetting = (fallback: boolean) =>
   z
@@ -16,6 +19,12 @@ const gatewayEnv = z.object({
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
   INTROSPECTION: booleanSetting(false),
+  AUDIENCE: z.string().min(1).default("tearline-gateway"),
+  COALITIONS_FILE: z.string().min(1).default(DEFAULT_COALITIONS),
+  ENFORCEMENT_MODE: z.enum(["redact", "reject"], { error: "must be redact or reject" }).default("redact"),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(50),
+  PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
 });
 
 const subgraphUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
@@ -28,6 +37,14 @@ export interface GatewayConfig {
   introspection: boolean;
   /** Routing URLs that replace the supergraph's, by subgraph name (SUBGRAPH_URL_<NAME>). */
   subgraphUrls: Record<string, string>;
+  audience: string;
+  issuers: TrustedIssuer[];
+  coalitions: Coalitions;
+  /** reject: any denied field refuses the whole operation, as if every label said onDeny: REJECT. */
+  mode: "redact" | "reject";
+  maxDepth: number;
+  maxAliases: number;
+  planCacheSize: number;
 }
 
 /** The gateway's settings from its environment; throws a ConfigError naming every bad one. */
@@ -46,5 +63,21 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphTimeoutMs: base.SUBGRAPH_TIMEOUT_MS,
     introspection: base.INTROSPECTION,
     subgraphUrls,
+    audience: base.AUDIENCE,
+    issuers: loadIssuers(env),
+    coalitions: loadCoalitionsConfig(base.COALITIONS_FILE),
+    mode: base.ENFORCEMENT_MODE,
+    maxDepth: base.MAX_DEPTH,
+    maxAliases: base.MAX_ALIASES,
+    planCacheSize: base.PLAN_CACHE_SIZE,
   };
+}
+
+function loadCoalitionsConfig(path: string): Coalitions {
+  try {
+    return loadCoalitions(path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`Invalid gateway configuration:\n  - COALITIONS_FILE: cannot read ${path}: ${(error as Error).message}`);
+  }
 }

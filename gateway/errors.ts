@@ -6,6 +6,10 @@ export const ErrorCode = {
   SubgraphTimeout: "SUBGRAPH_TIMEOUT",
   SubgraphError: "SUBGRAPH_ERROR",
   Internal: "INTERNAL_SERVER_ERROR",
+  ForbiddenField: "FORBIDDEN_FIELD",
+  ForbiddenOperation: "FORBIDDEN_OPERATION",
+  Unauthenticated: "UNAUTHENTICATED",
+  PolicyUnavailable: "POLICY_UNAVAILABLE",
 } as const;
 
 /** Codes whose messages are safe to show a client as they are. */
@@ -21,7 +25,16 @@ const PUBLIC_CODES = new Set<string>([
 ]);
 
 /** Extension keys a client may see; everything else (URLs, bodies, stack traces) is dropped. */
-const PUBLIC_EXTENSIONS = ["code", "subgraph", "reason"] as const;
+const PUBLIC_EXTENSIONS = ["code", "subgraph", "reason", "reasons"] as const;
+
+/** A field the caller may not see: its path and why, by category only. */
+export function forbiddenField(path: ReadonlyArray<string | number>, reasons: readonly string[]): GraphQLFormattedError {
+  return {
+    message: "This field is withheld: the caller is not authorised to see it",
+    path,
+    extensions: { code: ErrorCode.ForbiddenField, reason: reasons[0], reasons: [...reasons] },
+  };
+}
 
 export function subgraphUnavailable(subgraph: string, timedOut: boolean): GraphQLError {
   return timedOut

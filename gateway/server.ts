@@ -3,9 +3,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloGateway } from "@apollo/gateway";
 import { close, createGraphQLHttpServer, listen } from "../lib/http-server.js";
+import { createAuthenticator } from "./auth/authenticate.js";
 import type { GatewayConfig } from "./config.js";
+import { OperationPlanner } from "./enforcement/plan.js";
+import { PolicyHolder } from "./enforcement/policy-state.js";
 import { sanitiseError } from "./errors.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
+import { gatewayRequestPreparer } from "./http/prepare-request.js";
+import { enforcementPlugin, type EnforcementContext } from "./plugins/enforcement-plugin.js";
 import { supergraphFromFile } from "./supergraph/file-source.js";
 
 export interface RunningGateway {
@@ -14,26 +19,41 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export function createApolloGateway(config: GatewayConfig): ApolloGateway {
-  return new ApolloGateway({
-    supergraphSdl: supergraphFromFile(config.supergraphPath),
+export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder): ApolloGateway {
+  const gateway = new ApolloGateway({
+    // A supergraph whose labels the policy cannot read is refused before it goes live.
+    supergraphSdl: supergraphFromFile(config.supergraphPath, { check: (sdl) => policy.check(sdl) }),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs }),
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => policy.update(apiSchema, coreSupergraphSdl));
+  return gateway;
 }
 
 /** Starts the gateway's HTTP server; resolves once it serves the supergraph. */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const apollo = new ApolloServer({
-    gateway: createApolloGateway(config),
+  const policy = new PolicyHolder(config.coalitions);
+  const apollo = new ApolloServer<EnforcementContext>({
+    gateway: createApolloGateway(config, policy),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     formatError: sanitiseError,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    persistedQueries: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), enforcementPlugin(config.coalitions)],
   });
   await apollo.start();
-  const server = createGraphQLHttpServer({ apollo, context: async () => ({}) });
+  const authenticate = createAuthenticator({ issuers: config.issuers, audience: config.audience });
+  const planner = new OperationPlanner({ mode: config.mode, maxDepth: config.maxDepth, maxAliases: config.maxAliases, cacheSize: config.planCacheSize });
+  const server = createGraphQLHttpServer({
+    apollo,
+    prepare: gatewayRequestPreparer({
+      authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headerValue(headers["x-purpose"]) }),
+      planner,
+      policy: () => policy.current,
+      coalitions: config.coalitions,
+    }),
+  });
   const port = await listen(server, config.host, config.port);
   return {
     url: `http://${config.host}:${port}/graphql`,
@@ -44,3 +64,5 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     },
   };
 }
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

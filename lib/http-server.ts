@@ -38,10 +38,14 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(JSON.stringify(body));
+}
+
 export function sendJsonError(res: ServerResponse, error: HttpError): void {
-  const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-  res.writeHead(error.status, { "content-type": "application/json; charset=utf-8" });
-  res.end(body);
+  const headers: Record<string, string> = error.status === 401 ? { "www-authenticate": 'Bearer realm="tearline"' } : {};
+  sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, headers);
 }
 
 async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
@@ -55,10 +59,18 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
   res.end();
 }
 
+/** What to do with a request: answer it directly, or hand a (possibly rewritten) body to Apollo Server. */
+export type PreparedRequest<TContext> =
+  | { kind: "respond"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "execute"; body: unknown; context: TContext };
+
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the per-request context; throw an HttpError to refuse the request. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /**
+   * Runs before Apollo Server sees the request: builds the context, may rewrite
+   * the body or answer directly. Throw an HttpError to refuse the request.
+   */
+  prepare: (req: IncomingMessage, body: unknown) => Promise<PreparedRequest<TContext>>;
   path?: string;
 }
 
@@ -85,14 +97,20 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       return;
     }
     if (url.pathname !== path) throw new HttpError(404, "NOT_FOUND", "Not found");
+    // Only POST: a GET query could be sent by any web page the analyst has open.
+    if (req.method !== "POST") throw new HttpError(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST");
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    const body = parseBody(await readBody(req), req.headers["content-type"]);
+    const prepared = await options.prepare(req, parseBody(await readBody(req), req.headers["content-type"]));
+    if (prepared.kind === "respond") {
+      sendJson(res, prepared.status, prepared.body, prepared.headers);
+      return;
+    }
     const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: () => options.context(req),
+      httpGraphQLRequest: { method: "POST", headers, search: url.search, body: prepared.body },
+      context: async () => prepared.context,
     });
     await writeResponse(res, response);
   }

@@ -2,6 +2,7 @@ import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
 import { parse, printSchema } from "graphql";
 import { NATIONS, defaultSubgraphUrl, loadSubgraphSdl, type NationCode } from "../subgraphs/nations.js";
+import { stampLabelOwner } from "./stamp-owner.js";
 
 export interface CompositionError {
   subgraph: string | undefined;
@@ -20,10 +21,12 @@ export function composeNations(
   nations: readonly NationCode[] = NATIONS,
   loadSdl: (nation: NationCode) => string = loadSubgraphSdl,
 ): ComposeOutcome {
-  const services = nations.map((name) => {
-    const sdl = loadSdl(name);
-    return { name, url: defaultSubgraphUrl(name), typeDefs: parse(sdl) };
-  });
+  let services;
+  try {
+    services = nations.map((name) => ({ name, url: defaultSubgraphUrl(name), typeDefs: stampLabelOwner(parse(loadSdl(name)), name) }));
+  } catch (error) {
+    return { ok: false, errors: [describeError(error as Error)] };
+  }
   const result = composeServices(services);
   if (result.errors) {
     return { ok: false, errors: result.errors.map(describeError) };

@@ -12,9 +12,17 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
  * `npm run compose` replace files. A version the gateway refuses is logged and
  * the running one stays; requests in flight finish on the schema they began on.
  */
-export function supergraphFromFile(path: string, debounceMs = 100): SupergraphSdlHook {
+export interface SupergraphFileOptions {
+  /** Throws for a supergraph that must not go live; the running one stays. */
+  check?: (supergraphSdl: string) => void;
+  debounceMs?: number;
+}
+
+export function supergraphFromFile(path: string, options: SupergraphFileOptions = {}): SupergraphSdlHook {
+  const debounceMs = options.debounceMs ?? 100;
   return async ({ update }) => {
     let current = await readFile(path, "utf8");
+    options.check?.(current);
     let currentHash = sha256(current);
     let timer: NodeJS.Timeout | undefined;
 
@@ -29,6 +37,7 @@ export function supergraphFromFile(path: string, debounceMs = 100): SupergraphSd
       const nextHash = sha256(next);
       if (nextHash === currentHash || next.trim() === "") return;
       try {
+        options.check?.(next);
         update(next);
         current = next;
         currentHash = nextHash;

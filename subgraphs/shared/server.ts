@@ -47,7 +47,10 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers): Pr
 
   const apollo = createNationApollo(buildNationSchema(nation, resolvers));
   await apollo.start();
-  const server = createGraphQLHttpServer({ apollo, context: async () => createNationContext(db) });
+  const server = createGraphQLHttpServer({
+    apollo,
+    prepare: async (_req, body) => ({ kind: "execute", body, context: createNationContext(db) }),
+  });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);
 

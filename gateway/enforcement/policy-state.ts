@@ -1,0 +1,36 @@
+import { createHash } from "node:crypto";
+import type { GraphQLSchema } from "graphql";
+import type { Coalitions } from "../policy/coalitions.js";
+import { buildLabelIndex } from "../policy/label-index.js";
+import type { PolicyState } from "./plan.js";
+
+/**
+ * The policy that goes with the supergraph the gateway serves. Replaced as a
+ * whole when the supergraph changes; until the first supergraph arrives, or
+ * if its labels cannot be read, there is no policy and every request is
+ * refused (fail closed).
+ */
+export class PolicyHolder {
+  private state: PolicyState | undefined;
+
+  constructor(private readonly coalitions: Coalitions) {}
+
+  /** Throws when the supergraph's labels are unlabelled or malformed; used to refuse a new supergraph before it goes live. */
+  check(supergraphSdl: string): void {
+    buildLabelIndex(supergraphSdl, this.coalitions);
+  }
+
+  update(apiSchema: GraphQLSchema, supergraphSdl: string): void {
+    try {
+      const index = buildLabelIndex(supergraphSdl, this.coalitions);
+      this.state = { schema: apiSchema, index, version: createHash("sha256").update(supergraphSdl).digest("hex").slice(0, 16) };
+    } catch (error) {
+      this.state = undefined;
+      console.error(`[gateway] policy unavailable, refusing every request: ${(error as Error).message}`);
+    }
+  }
+
+  get current(): PolicyState | undefined {
+    return this.state;
+  }
+}

@@ -1,0 +1,57 @@
+import { CLASSIFICATIONS, higher, type Classification } from "./classification.js";
+import type { Coalitions } from "./coalitions.js";
+import type { Rule } from "./rule.js";
+
+/**
+ * A classification marking: the banner algebra. Combining marks is a
+ * high-water mark: the highest level, the intersection of releasability
+ * (null means not restricted by any field yet) and the union of compartments.
+ */
+export interface Mark {
+  level: Classification;
+  releasableTo: ReadonlySet<string> | null;
+  compartments: ReadonlySet<string>;
+}
+
+export const UNMARKED: Mark = { level: CLASSIFICATIONS[0], releasableTo: null, compartments: new Set() };
+
+export function combineMarks(a: Mark, b: Mark): Mark {
+  if (a === b) return a;
+  return {
+    level: higher(a.level, b.level),
+    releasableTo: a.releasableTo === null ? b.releasableTo : b.releasableTo === null ? a.releasableTo : new Set([...a.releasableTo].filter((n) => b.releasableTo!.has(n))),
+    compartments: b.compartments.size === 0 ? a.compartments : a.compartments.size === 0 ? b.compartments : new Set([...a.compartments, ...b.compartments]),
+  };
+}
+
+/** The marking of one field's value: all of its rules at once. */
+export function markOfRules(rules: readonly Rule[]): Mark {
+  return rules.reduce<Mark>((mark, rule) => combineMarks(mark, { level: rule.level, releasableTo: rule.releasableTo, compartments: rule.compartments }), UNMARKED);
+}
+
+export interface Classification_ {
+  banner: string;
+  level: Classification;
+  releasableTo: string[];
+  compartments: string[];
+}
+
+/**
+ * Renders a mark as `LEVEL[//COMPARTMENT/…][//REL TO A, B]`. Releasability that
+ * equals a whole coalition is written as the coalition's name.
+ */
+export function renderBanner(mark: Mark, coalitions: Coalitions): Classification_ {
+  const compartments = [...mark.compartments].sort();
+  const nations = mark.releasableTo ? [...mark.releasableTo].sort() : [];
+  const parts: string[] = [mark.level];
+  if (compartments.length > 0) parts.push(compartments.join("/"));
+  if (mark.releasableTo) parts.push(`REL TO ${nations.length > 0 ? collapse(nations, coalitions).join(", ") : "NONE"}`);
+  return { banner: parts.join("//"), level: mark.level, releasableTo: nations, compartments };
+}
+
+function collapse(nations: string[], coalitions: Coalitions): string[] {
+  for (const [name, members] of coalitions) {
+    if (members.size === nations.length && nations.every((n) => members.has(n))) return [name];
+  }
+  return nations;
+}

@@ -1,0 +1,79 @@
+import { GraphQLIncludeDirective, GraphQLSkipDirective, getDirectiveValues, isListType, isNonNullType, type DirectiveNode, type GraphQLFormattedError, type GraphQLOutputType } from "graphql";
+import type { RedactionEntry } from "../enforcement/redaction-tree.js";
+import { forbiddenField } from "../errors.js";
+import { TYPENAME_ALIAS } from "../rules/remove-denied.js";
+
+type Json = Record<string, unknown>;
+type Path = ReadonlyArray<string | number>;
+
+const PROPAGATE = Symbol("propagate null");
+
+function included(conditions: readonly DirectiveNode[], variables: Record<string, unknown>): boolean {
+  if (conditions.length === 0) return true;
+  const node = { directives: conditions } as unknown as Parameters<typeof getDirectiveValues>[1];
+  try {
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+    if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return false;
+  } catch {
+    return false; // a bad variable already failed execution; report nothing for it
+  }
+  return true;
+}
+
+/**
+ * Puts back what the rewrite took out: `null` and a FORBIDDEN_FIELD error at
+ * every denied path the response would have had, with the spec's null
+ * propagation from non-null fields to the nearest nullable parent. Returns the
+ * new `data` (null when the propagation reaches the root).
+ */
+export function redactResponse(
+  data: Json | null | undefined,
+  entries: readonly RedactionEntry[],
+  variables: Record<string, unknown>,
+  errors: GraphQLFormattedError[],
+): Json | null | undefined {
+  if (entries.length === 0 || data === null || data === undefined) return data;
+
+  const walkObject = (object: Json, children: readonly RedactionEntry[], path: Path): typeof PROPAGATE | undefined => {
+    const typename = (object[TYPENAME_ALIAS] ?? object.__typename) as string | undefined;
+    let propagate = false;
+    for (const entry of children) {
+      if (!included(entry.conditions, variables)) continue;
+      if (entry.onlyFor && (typename === undefined || !entry.onlyFor.has(typename))) continue;
+      const here = [...path, entry.key];
+      if (entry.reasons) {
+        object[entry.key] = null;
+        errors.push(forbiddenField(here, entry.reasons));
+        if (isNonNullType(entry.type)) propagate = true;
+        continue;
+      }
+      const value = object[entry.key];
+      if (value === null || value === undefined) continue;
+      if (walkValue(value, entry.type, entry.children, here) === PROPAGATE) {
+        object[entry.key] = null;
+        if (isNonNullType(entry.type)) propagate = true;
+      }
+    }
+    delete object[TYPENAME_ALIAS];
+    return propagate ? PROPAGATE : undefined;
+  };
+
+  const walkValue = (value: unknown, type: GraphQLOutputType, children: readonly RedactionEntry[], path: Path): typeof PROPAGATE | undefined => {
+    const nullable = isNonNullType(type) ? type.ofType : type;
+    if (isListType(nullable)) {
+      const items = value as unknown[];
+      const itemType = nullable.ofType as GraphQLOutputType;
+      for (let i = 0; i < items.length; i++) {
+        if (items[i] === null || items[i] === undefined) continue;
+        if (walkValue(items[i], itemType, children, [...path, i]) === PROPAGATE) {
+          if (isNonNullType(itemType)) return PROPAGATE;
+          items[i] = null;
+        }
+      }
+      return undefined;
+    }
+    return walkObject(value as Json, children, path);
+  };
+
+  return walkObject(data, entries, []) === PROPAGATE ? null : data;
+}

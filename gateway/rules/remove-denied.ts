@@ -1,0 +1,60 @@
+import { Kind, type ASTVisitor, type FieldNode, type SelectionSetNode } from "graphql";
+
+/** Alias of the __typename that the rewrite adds; the response phase removes it again. */
+export const TYPENAME_ALIAS = "_tearline_typename";
+
+const typenameField: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: TYPENAME_ALIAS },
+  name: { kind: Kind.NAME, value: "__typename" },
+};
+
+const withTypename = (selectionSet: SelectionSetNode): SelectionSetNode =>
+  selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === TYPENAME_ALIAS)
+    ? selectionSet
+    : { ...selectionSet, selections: [...selectionSet.selections, typenameField] };
+
+export interface RemoveDeniedContext {
+  denied: ReadonlySet<FieldNode>;
+  /** Fields whose objects the response phase must know the type of. */
+  needsTypename: ReadonlySet<FieldNode>;
+  /** Called when the operation has nothing left to ask for. */
+  onEmptyOperation(): void;
+}
+
+/**
+ * Removes the denied fields, so that the document the planner sees asks no
+ * subgraph for them. A selection set left empty keeps its field alive with an
+ * aliased __typename: the field itself was allowed, and the response phase
+ * fills in its denied children.
+ */
+export function removeDeniedRule(context: RemoveDeniedContext): ASTVisitor {
+  const typenameStack: boolean[] = [];
+  return {
+    Field: {
+      enter(node) {
+        if (context.denied.has(node)) return null;
+        typenameStack.push(context.needsTypename.has(node));
+        return undefined;
+      },
+      leave(node) {
+        const needsTypename = typenameStack.pop();
+        if (!node.selectionSet) return undefined;
+        if (needsTypename || node.selectionSet.selections.length === 0) {
+          return { ...node, selectionSet: withTypename(node.selectionSet) };
+        }
+        return undefined;
+      },
+    },
+    InlineFragment: {
+      leave(node) {
+        return node.selectionSet.selections.length === 0 ? null : undefined;
+      },
+    },
+    OperationDefinition: {
+      leave(node) {
+        if (node.selectionSet.selections.length === 0) context.onEmptyOperation();
+      },
+    },
+  };
+}

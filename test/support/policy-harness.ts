@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { composeServices } from "@apollo/composition";
+import { Supergraph } from "@apollo/federation-internals";
+import { parse, type GraphQLSchema } from "graphql";
+import type { Principal } from "../../gateway/auth/principal.js";
+import { loadCoalitions } from "../../gateway/policy/coalitions.js";
+import type { Classification } from "../../gateway/policy/classification.js";
+import { buildLabelIndex, type LabelIndex } from "../../gateway/policy/label-index.js";
+import type { PolicyState } from "../../gateway/enforcement/plan.js";
+import { stampLabelOwner } from "../../schema/stamp-owner.js";
+
+const root = (path: string) => new URL(`../../${path}`, import.meta.url);
+export const coalitions = loadCoalitions(root("config/coalitions.json").pathname);
+const LABELS = readFileSync(root("schema/labels.graphql"), "utf8");
+
+const FEDERATION = `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@external", "@requires", "@shareable", "@composeDirective"])
+  @link(url: "https://tearline.dev/label/v1.0", import: ["@label"])
+  @composeDirective(name: "@label")
+`;
+
+/** Composes small test subgraphs (SDL bodies, by nation) as `npm run compose` would. */
+export function composeTestSupergraph(subgraphs: Record<string, string>): string {
+  const result = composeServices(
+    Object.entries(subgraphs).map(([name, body]) => ({
+      name,
+      url: `http://${name.toLowerCase()}.invalid/graphql`,
+      typeDefs: stampLabelOwner(parse(`${FEDERATION}\n${LABELS}\n${body}`), name),
+    })),
+  );
+  if (result.errors) throw new Error(result.errors.map((e) => e.message).join("\n"));
+  return result.supergraphSdl;
+}
+
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+}
+
+export function policyStateOf(supergraphSdl: string, version = "test"): PolicyState {
+  return { schema: apiSchemaOf(supergraphSdl), index: buildLabelIndex(supergraphSdl, coalitions), version };
+}
+
+export function indexOf(supergraphSdl: string): LabelIndex {
+  return buildLabelIndex(supergraphSdl, coalitions);
+}
+
+export interface PrincipalSpec {
+  nation?: string;
+  clearance?: Classification;
+  compartments?: string[];
+  purposes?: string[];
+  purpose?: string;
+  scopes?: string[];
+}
+
+/** A verified caller for policy tests; every attribute can be overridden. */
+export function principal(spec: PrincipalSpec = {}): Principal {
+  const purposes = spec.purposes ?? [spec.purpose ?? "CT"];
+  return {
+    subject: "analyst@test",
+    nation: spec.nation ?? "GBR",
+    issuer: "https://idp.test",
+    tokenId: "jti-1",
+    clearance: spec.clearance ?? "TOP_SECRET",
+    compartments: new Set(spec.compartments ?? []),
+    purposes: new Set(purposes),
+    purpose: spec.purpose ?? purposes[0]!,
+    scopes: new Set(spec.scopes ?? []),
+    expiresAt: Math.floor(Date.now() / 1000) + 600,
+  };
+}

@@ -1,0 +1,41 @@
+import { composeTestSupergraph } from "./policy-harness.js";
+
+/**
+ * A small two-nation supergraph that exercises every case the label check
+ * must handle: a shared entity labelled differently by each nation, field
+ * labels of every kind, an interface and a union with differently labelled
+ * implementations, @requires, and a REJECT label.
+ */
+export const TEST_SUPERGRAPH = composeTestSupergraph({
+  GBR: `
+    type Query @label(level: UNCLASSIFIED, releasableTo: ["NATO"]) {
+      actor(id: ID!): Actor
+      actors: [Actor!]
+      items: [Item!]
+      search: [SearchResult!]
+      strictActors: [Actor!]!
+    }
+    type Actor @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) {
+      id: ID!
+      name: String!
+      secretName: String @label(level: SECRET)
+      codeword: String! @label(level: RESTRICTED, compartments: ["ORCHID"])
+    }
+    interface Item { id: ID! title: String }
+    type Memo implements Item @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) { id: ID! title: String }
+    type Cable implements Item @key(fields: "id") @label(level: SECRET, releasableTo: ["FVEY"]) { id: ID! title: String }
+    union SearchResult = Memo | Cable
+  `,
+  FRA: `
+    type Actor @key(fields: "id") @label(level: CONFIDENTIAL, releasableTo: ["NATO"]) {
+      id: ID!
+      name: String! @external
+      assessment: String
+      nickname: String @requires(fields: "name")
+      purposeBound: String @label(level: RESTRICTED, releasableTo: ["NATO"], purposes: ["CT"])
+      scoped: String @label(level: RESTRICTED, releasableTo: ["NATO"], scopes: ["a:read", "b:read"])
+      hot: String @label(level: SECRET, onDeny: REJECT)
+      euOnly: String @label(level: RESTRICTED, releasableTo: ["EU"])
+    }
+  `,
+});

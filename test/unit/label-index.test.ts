@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { decide } from "../../gateway/policy/decide.js";
+import { LabelIndexError } from "../../gateway/policy/label-index.js";
+import { composeNations } from "../../schema/composition.js";
+import { loadSubgraphSdl } from "../../subgraphs/nations.js";
+import { composeTestSupergraph, indexOf, principal } from "../support/policy-harness.js";
+import { TEST_SUPERGRAPH } from "../support/test-schema.js";
+
+const index = indexOf(TEST_SUPERGRAPH);
+const rulesOf = (coordinate: string) => index.get(coordinate)!.rules;
+const owners = (coordinate: string) => rulesOf(coordinate).map((r) => r.owner).sort();
+
+describe("the label index, built from the supergraph", () => {
+  it("applies each nation's type label to the fields its own subgraph resolves: both labels on a shared type take effect", () => {
+    expect(owners("Actor.name")).toEqual(["GBR"]);
+    expect(owners("Actor.assessment")).toEqual(["FRA"]);
+    const restricted = principal({ nation: "GBR", clearance: "RESTRICTED" });
+    expect(decide(rulesOf("Actor.name"), restricted)).toEqual({ allowed: true }); // GBR's RESTRICTED label
+    expect(decide(rulesOf("Actor.assessment"), restricted)).toMatchObject({ reasons: ["CLEARANCE"] }); // FRA's CONFIDENTIAL label
+  });
+
+  it("gives a field that several nations resolve (an entity key) every one of their rules", () => {
+    expect(owners("Actor.id")).toEqual(["FRA", "GBR"]);
+    expect(decide(rulesOf("Actor.id"), principal({ clearance: "RESTRICTED" }))).toMatchObject({ reasons: ["CLEARANCE"] });
+  });
+
+  it("combines a nation's type label and field label, most restrictive first", () => {
+    const [rule] = rulesOf("Actor.secretName");
+    expect(rule!.level).toBe("SECRET");
+    // The field label names no releasability, so it is GBR's alone, whatever the type label allows.
+    expect([...rule!.releasableTo]).toEqual(["GBR"]);
+  });
+
+  it("adds the label of the returned type to a field that returns it", () => {
+    expect(rulesOf("Query.actor").map((r) => r.level)).toEqual(["RESTRICTED"]);
+    expect(decide(rulesOf("Query.actor"), principal({ clearance: "UNCLASSIFIED" }))).toMatchObject({ reasons: ["CLEARANCE"] });
+  });
+
+  it("gives a field computed through @requires the rules of the fields it requires", () => {
+    expect(owners("Actor.nickname")).toEqual(["FRA", "GBR"]);
+  });
+
+  it("keeps the two nations' different labels on ThreatActor in the real supergraph apart", () => {
+    const outcome = composeNations();
+    if (!outcome.ok) throw new Error("composition failed");
+    const real = indexOf(outcome.supergraphSdl);
+    expect(real.get("ThreatActor.attributedState")!.rules.map((r) => r.owner)).toEqual(["GBR"]);
+    expect(real.get("ThreatActor.watchlistEntry")!.rules.map((r) => r.owner).sort()).toEqual(["DEU", "GBR"]);
+    expect(real.get("ThreatActor.indicators")!.rules.map((r) => r.owner)).toEqual(["EST"]);
+  });
+
+  it("refuses a supergraph with an unlabelled field: fail closed", () => {
+    const unlabelled = composeTestSupergraph({
+      GBR: `type Query @label(level: RESTRICTED) { thing: Thing } type Thing { id: ID! naked: String }`,
+    });
+    expect(() => indexOf(unlabelled)).toThrow(LabelIndexError);
+    expect(() => indexOf(unlabelled)).toThrow(/Thing\.naked has no @label from GBR/);
+  });
+
+  it("refuses a label that releases to an unknown coalition", () => {
+    const malformed = composeTestSupergraph({ GBR: `type Query @label(level: RESTRICTED, releasableTo: ["ATLANTIS"]) { x: String }` });
+    expect(() => indexOf(malformed)).toThrow(/ATLANTIS/);
+  });
+
+  it("refuses a nation that stamps another nation as a label's owner", () => {
+    const spoof = loadSubgraphSdl("FRA").replace('@label(level: CONFIDENTIAL, releasableTo: ["NATO"])', '@label(level: CONFIDENTIAL, releasableTo: ["NATO"], owner: "GBR")');
+    const outcome = composeNations(["GBR", "FRA"], (nation) => (nation === "FRA" ? spoof : loadSubgraphSdl(nation)));
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors[0]!.message).toMatch(/may not set owner/);
+  });
+
+  it("is built for the committed supergraph without errors", () => {
+    const sdl = readFileSync(new URL("../../schema/supergraph.graphql", import.meta.url), "utf8");
+    expect(indexOf(sdl).size).toBeGreaterThan(50);
+  });
+});

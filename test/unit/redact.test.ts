@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import type { GraphQLFormattedError } from "graphql";
+import { OperationPlanner } from "../../gateway/enforcement/plan.js";
+import { redactResponse } from "../../gateway/response/redact.js";
+import { markOfResponse } from "../../gateway/response/banner.js";
+import { renderBanner } from "../../gateway/policy/banner.js";
+import { coalitions, policyStateOf, principal, type PrincipalSpec } from "../support/policy-harness.js";
+import { TEST_SUPERGRAPH } from "../support/test-schema.js";
+
+const state = policyStateOf(TEST_SUPERGRAPH);
+const planner = new OperationPlanner({ mode: "redact", maxDepth: 10, maxAliases: 10, cacheSize: 100 });
+
+function respond(query: string, caller: PrincipalSpec, data: Record<string, unknown>, variables: Record<string, unknown> = {}) {
+  const plan = planner.plan(state, query, undefined, principal(caller));
+  if (plan.kind !== "execute") throw new Error(`expected an executable plan, got ${plan.kind}`);
+  const errors: GraphQLFormattedError[] = [];
+  const out = redactResponse(structuredClone(data), plan.redaction, variables, errors);
+  return { data: out, errors, banner: renderBanner(markOfResponse(out, plan.banner), coalitions) };
+}
+
+const CONFIDENTIAL_GBR: PrincipalSpec = { nation: "GBR", clearance: "CONFIDENTIAL" };
+
+describe("putting back what was withheld", () => {
+  it("puts null and a FORBIDDEN_FIELD error with the reason at a denied nullable field, under its alias", () => {
+    const { data, errors } = respond(`{ actor(id: "1") { name alias: secretName } }`, CONFIDENTIAL_GBR, { actor: { name: "Amber Owl" } });
+    expect(data).toEqual({ actor: { name: "Amber Owl", alias: null } });
+    expect(errors).toEqual([{ message: expect.any(String), path: ["actor", "alias"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] } }]);
+  });
+
+  it("puts an error at each list item's path", () => {
+    const { data, errors } = respond(`{ actors { name secretName } }`, CONFIDENTIAL_GBR, { actors: [{ name: "a" }, { name: "b" }] });
+    expect(data).toEqual({ actors: [{ name: "a", secretName: null }, { name: "b", secretName: null }] });
+    expect(errors.map((e) => e.path)).toEqual([["actors", 0, "secretName"], ["actors", 1, "secretName"]]);
+  });
+
+  it("propagates null from a denied non-null field to the nearest nullable parent", () => {
+    // codeword: String! on Actor; actors: [Actor!] — the whole list becomes null.
+    const { data, errors } = respond(`{ actors { name codeword } }`, CONFIDENTIAL_GBR, { actors: [{ name: "a" }] });
+    expect(data).toEqual({ actors: null });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.path).toEqual(["actors", 0, "codeword"]);
+  });
+
+  it("propagates to data: null when every parent up to the root is non-null", () => {
+    const { data } = respond(`{ strictActors { codeword } }`, CONFIDENTIAL_GBR, { strictActors: [{ _tearline_typename: "Actor" }] });
+    expect(data).toBeNull();
+  });
+
+  it("removes the __typename the rewrite added", () => {
+    const { data } = respond(`{ actor(id: "1") { secretName } }`, CONFIDENTIAL_GBR, { actor: { _tearline_typename: "Actor" } });
+    expect(data).toEqual({ actor: { secretName: null } });
+  });
+
+  it("reports nothing for a denied field that @skip/@include leaves out", () => {
+    const query = `query ($hide: Boolean!) { actor(id: "1") { name secretName @skip(if: $hide) } }`;
+    expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { hide: true })).toMatchObject({ data: { actor: { name: "a" } }, errors: [] });
+    expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { hide: false }).errors).toHaveLength(1);
+  });
+
+  it("reports a denial under a type condition only on objects of that type", () => {
+    const query = `{ search { ... on Memo { title } ... on Cable { title } } }`;
+    const { data, errors } = respond(query, { nation: "EST", clearance: "SECRET" }, {
+      search: [{ _tearline_typename: "Memo", title: "memo" }, { _tearline_typename: "Cable" }],
+    });
+    expect(data).toEqual({ search: [{ title: "memo" }, { title: null }] });
+    expect(errors.map((e) => e.path)).toEqual([["search", 1, "title"]]);
+  });
+
+  it("leaves a null parent alone: nothing there to withhold", () => {
+    expect(respond(`{ actor(id: "1") { name secretName } }`, CONFIDENTIAL_GBR, { actor: null })).toMatchObject({ data: { actor: null }, errors: [] });
+  });
+});
+
+describe("the classification banner of what was actually returned", () => {
+  it("is the high-water mark of the non-null fields only", () => {
+    const query = `{ actor(id: "1") { name assessment } }`;
+    const cleared = { nation: "GBR", clearance: "SECRET" } as const;
+    expect(respond(query, cleared, { actor: { name: "a", assessment: null } }).banner.level).toBe("RESTRICTED");
+    expect(respond(query, cleared, { actor: { name: "a", assessment: "grim" } }).banner.level).toBe("CONFIDENTIAL");
+  });
+
+  it("intersects releasability, unions compartments, and writes a coalition by its name", () => {
+    const { banner } = respond(`{ actor(id: "1") { name codeword } }`, { nation: "GBR", clearance: "SECRET", compartments: ["ORCHID"] }, { actor: { name: "a", codeword: "x" } });
+    expect(banner).toEqual({ banner: "RESTRICTED//ORCHID//REL TO GBR", level: "RESTRICTED", releasableTo: ["GBR"], compartments: ["ORCHID"] });
+    const nato = respond(`{ actor(id: "1") { name } }`, { nation: "GBR", clearance: "SECRET" }, { actor: { name: "a" } }).banner;
+    expect(nato.banner).toBe("RESTRICTED//REL TO NATO");
+  });
+
+  it("is UNCLASSIFIED when nothing came back", () => {
+    expect(respond(`{ actor(id: "1") { name } }`, { nation: "GBR", clearance: "SECRET" }, { actor: null }).banner.banner).toBe("UNCLASSIFIED");
+  });
+});
