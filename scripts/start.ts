@@ -11,7 +11,7 @@ const nationSettings = Object.fromEntries(
     [`${nation}_DATABASE_URL`, z.string().optional()],
   ]),
 );
-const startEnv = z.object({ HOST: z.string().min(1).default("127.0.0.1"), GATEWAY_PORT: portSetting(4000), ...nationSettings });
+const startEnv = z.object({ HOST: z.string().min(1).default("127.0.0.1"), GATEWAY_PORT: portSetting(4000), IDP_PORT: portSetting(4100), ...nationSettings });
 
 let env: Record<string, unknown>;
 try {
@@ -27,6 +27,7 @@ console.log("Starting Tearline: subgraphs first (the first start initialises eac
 const stack = await startStack({
   host: env.HOST as string,
   gatewayPort: env.GATEWAY_PORT as number,
+  idpPort: env.IDP_PORT as number,
   subgraphPorts: perNation<number>("PORT"),
   databaseUrls: Object.fromEntries(
     Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url),
@@ -38,8 +39,13 @@ const stack = await startStack({
 
 console.log("");
 for (const nation of NATIONS) console.log(`  ${nation} subgraph  ${stack.subgraphs[nation].url}`);
+console.log(`  dev IdP       ${stack.idp.url}   (JWKS per nation; keys in .keys/)`);
 console.log(`  gateway       ${stack.gateway.url}`);
-console.log("\nTearline is running. Ctrl-C stops everything.");
+console.log(`
+Tearline is running. Ctrl-C stops everything. Query it with a token from a nation's dev IdP:
+  TOKEN=$(npm run -s token -- --nation DEU --clearance SECRET --purposes CT,CYBER --scope "watchlist:read" --ttl 15m)
+  curl -s ${stack.gateway.url} -H "authorization: Bearer $TOKEN" -H "x-purpose: CT" \\
+       -H "content-type: application/json" -d '{"query":"{ threatActors(first: 2) { name assessment { threatLevel } } }"}'`);
 
 onShutdown(async () => {
   console.log("\nStopping Tearline…");

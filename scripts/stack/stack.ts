@@ -1,4 +1,5 @@
 import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
 import { spawnService, type ServiceProcess, type SpawnOptions, type SpawnedService } from "./service-process.js";
 
 export interface StackOptions {
@@ -13,12 +14,19 @@ export interface StackOptions {
   dataRoot?: string;
   /** Extra environment for the gateway (SUBGRAPH_TIMEOUT_MS, SUPERGRAPH_PATH…). */
   gatewayEnv?: NodeJS.ProcessEnv;
+  /** Port of the dev identity provider; 0 picks a free one. */
+  idpPort: number;
+  /** Where the dev identity provider keeps each nation's signing key; default .keys/. */
+  keysDir?: string;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
 export interface Stack {
   gateway: ServiceProcess;
+  idp: ServiceProcess;
+  /** The environment that makes a gateway trust this stack's IdP, for starting more gateways. */
+  gatewayEnv: NodeJS.ProcessEnv;
   subgraphs: Record<NationCode, ServiceProcess>;
   stop(): Promise<void>;
 }
@@ -41,6 +49,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
+    const idpEnv: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.idpPort) };
+    if (options.keysDir) idpEnv.KEYS_DIR = options.keysDir;
+    const idpReady = start({ name: "idp", entry: "scripts/idp/main.ts", env: idpEnv, readyTimeoutMs, log });
     const subgraphs = await Promise.all(
       NATIONS.map(async (nation) => {
         const env: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.subgraphPorts[nation]) };
@@ -52,20 +63,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         return [nation, service] as const;
       }),
     );
+    const idp = await idpReady;
     const urls = Object.fromEntries(subgraphs.map(([nation, service]) => [`SUBGRAPH_URL_${nation}`, service.url]));
+    const trust = { ISSUERS: JSON.stringify(devIssuers(idp.url, NATIONS)), AUDIENCE: DEV_AUDIENCE };
     const gateway = await start({
       name: "gateway",
       entry: "gateway/main.ts",
-      env: { ...process.env, ...options.gatewayEnv, ...urls, HOST: host, PORT: String(options.gatewayPort) },
+      env: { ...process.env, ...trust, ...options.gatewayEnv, ...urls, HOST: host, PORT: String(options.gatewayPort) },
       readyTimeoutMs,
       log,
     });
     return {
       gateway,
+      idp,
+      gatewayEnv: trust,
       subgraphs: Object.fromEntries(subgraphs) as Record<NationCode, ServiceProcess>,
       async stop() {
         await gateway.stop();
-        await Promise.all(subgraphs.map(([, service]) => service.stop()));
+        await Promise.all([idp, ...subgraphs.map(([, service]) => service)].map((service) => service.stop()));
       },
     };
   } catch (error) {

@@ -7,20 +7,21 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorDossierDocument, RecentReportingDocument } from "../../examples/analyst/__generated__/operations.js";
 import { composeNations } from "../../schema/composition.js";
-import type { Stack } from "../../scripts/stack/stack.js";
 import type { ServiceProcess } from "../../scripts/stack/service-process.js";
 import { post } from "../support/graphql-client.js";
-import { serviceLog, startExtraGateway, startTestStack } from "../support/test-stack.js";
+import { FULLY_CLEARED, serviceLog, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
 
 describe("the federated stack, end to end on loopback", () => {
-  let stack: Stack;
+  let stack: TestStack;
+  let auth: Record<string, string>;
   const extras: ServiceProcess[] = [];
   const servers: Server[] = [];
 
   beforeAll(async () => {
     stack = await startTestStack();
+    auth = await stack.headers(FULLY_CLEARED);
   });
   afterAll(async () => {
     await Promise.all(extras.map((gateway) => gateway.stop()));
@@ -29,7 +30,7 @@ describe("the federated stack, end to end on loopback", () => {
   });
 
   it("answers one analyst query with data from all four nations", async () => {
-    const { status, body } = await post(stack.gateway.url, ActorDossierDocument, { id: "TA-0003" });
+    const { status, body } = await post(stack.gateway.url, ActorDossierDocument, { id: "TA-0003" }, auth);
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     const actor = body.data!.threatActor as Record<string, unknown>;
@@ -41,7 +42,7 @@ describe("the federated stack, end to end on loopback", () => {
   });
 
   it("resolves each nation's reports and the registry actor behind them", async () => {
-    const { body } = await post(stack.gateway.url, RecentReportingDocument, { first: 2 });
+    const { body } = await post(stack.gateway.url, RecentReportingDocument, { first: 2 }, auth);
     expect(body.errors).toBeUndefined();
     const originators = new Set<string>();
     for (const list of ["gbrReports", "fraReports", "deuReports", "estReports"]) {
@@ -57,16 +58,16 @@ describe("the federated stack, end to end on loopback", () => {
   });
 
   it("refuses bad input with a status and a code, and gives away no schema details", async () => {
-    const badJson = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    const badJson = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: "{" });
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe("BAD_REQUEST");
 
-    const typo = await post(stack.gateway.url, "{ threatActor(id: \"TA-0001\") { nam } }");
+    const typo = await post(stack.gateway.url, "{ threatActor(id: \"TA-0001\") { nam } }", {}, auth);
     expect(typo.status).toBe(400);
     expect(typo.body.errors![0]!.extensions!.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(typo.text).not.toContain("Did you mean");
 
-    const introspection = await post(stack.gateway.url, "{ __schema { types { name } } }");
+    const introspection = await post(stack.gateway.url, "{ __schema { types { name } } }", {}, auth);
     expect(introspection.status).toBe(400);
     expect(introspection.text).not.toContain("ThreatActor");
   });
@@ -81,7 +82,7 @@ describe("the federated stack, end to end on loopback", () => {
     extras.push(gateway);
 
     const started = Date.now();
-    const { status, body, text } = await post(gateway.url, ActorDossierDocument, { id: "TA-0003" });
+    const { status, body, text } = await post(gateway.url, ActorDossierDocument, { id: "TA-0003" }, auth);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(status).toBe(200);
     const actor = body.data!.threatActor as Record<string, unknown>;
@@ -101,14 +102,14 @@ describe("the federated stack, end to end on loopback", () => {
     const gateway = await startExtraGateway(stack, { SUPERGRAPH_PATH: path });
     extras.push(gateway);
     const estQuery = "{ indicators(first: 1) { value } }";
-    expect((await post(gateway.url, estQuery)).body.errors).toBeUndefined();
+    expect((await post(gateway.url, estQuery, {}, auth)).body.errors).toBeUndefined();
 
     // The new supergraph no longer has Estonia in it.
     const withoutEstonia = composeNations(["GBR", "FRA", "DEU"]);
     if (!withoutEstonia.ok) throw new Error("composition failed");
     // Valid in both supergraphs, so that each in-flight request must succeed whichever it meets.
     const inBoth = '{ threatActor(id: "TA-0003") { name assessment { threatLevel } sightings { country } } }';
-    const inFlight = Array.from({ length: 20 }, () => post(gateway.url, inBoth));
+    const inFlight = Array.from({ length: 20 }, () => post(gateway.url, inBoth, {}, auth));
     writeFileSync(path, withoutEstonia.supergraphSdl);
     const results = await Promise.all(inFlight);
     for (const result of results) {
@@ -116,10 +117,10 @@ describe("the federated stack, end to end on loopback", () => {
       expect((result.body.data!.threatActor as { name: string }).name).toEqual(expect.any(String));
     }
 
-    let after = await post(gateway.url, estQuery);
+    let after = await post(gateway.url, estQuery, {}, auth);
     for (let i = 0; i < 50 && after.status === 200; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      after = await post(gateway.url, estQuery);
+      after = await post(gateway.url, estQuery, {}, auth);
     }
     expect(after.status).toBe(400);
     expect(after.body.errors![0]!.extensions!.code).toBe("GRAPHQL_VALIDATION_FAILED");
@@ -127,7 +128,7 @@ describe("the federated stack, end to end on loopback", () => {
     // A broken file is refused and the running supergraph stays.
     writeFileSync(path, "this is not a supergraph");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const still = await post(gateway.url, inBoth);
+    const still = await post(gateway.url, inBoth, {}, auth);
     expect(still.status).toBe(200);
     expect(still.body.data!.threatActor).toMatchObject({ name: expect.any(String), assessment: { threatLevel: expect.any(String) } });
     expect(serviceLog()).toContain("supergraph refused, keeping the running one");
@@ -136,7 +137,7 @@ describe("the federated stack, end to end on loopback", () => {
   // Destructive, so it runs last: the stack has one nation fewer afterwards.
   it("keeps serving the other nations' data, plus one sanitised error, when a nation's subgraph is killed", async () => {
     await stack.subgraphs.EST.stop();
-    const { status, body, text } = await post(stack.gateway.url, ActorDossierDocument, { id: "TA-0003" });
+    const { status, body, text } = await post(stack.gateway.url, ActorDossierDocument, { id: "TA-0003" }, auth);
     expect(status).toBe(200);
     const actor = body.data!.threatActor as Record<string, unknown>;
     expect(actor.name).toEqual(expect.any(String));
@@ -147,7 +148,7 @@ describe("the federated stack, end to end on loopback", () => {
     expect(body.errors![0]).toMatchObject({ extensions: { code: "SUBGRAPH_UNAVAILABLE", subgraph: "EST" } });
     expect(text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|http:\/\//);
 
-    const again = await post(stack.gateway.url, "{ threatActors(first: 2) { name } }");
+    const again = await post(stack.gateway.url, "{ threatActors(first: 2) { name } }", {}, auth);
     expect(again.status).toBe(200);
     expect(again.body.data!.threatActors).toHaveLength(2);
   });

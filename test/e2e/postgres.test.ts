@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorDossierDocument } from "../../examples/analyst/__generated__/operations.js";
 import { actors } from "../../scripts/seed/domain.js";
-import { startStack, type Stack } from "../../scripts/stack/stack.js";
-import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import { NATIONS } from "../../subgraphs/nations.js";
 import { openDatabase } from "../../subgraphs/shared/database.js";
 import { ensureSeeded } from "../../subgraphs/shared/seed.js";
 import { freshPglite } from "../support/data-root.js";
 import { post } from "../support/graphql-client.js";
 import { postgresBinDir, startTempPostgres, type TempPostgres } from "../support/postgres.js";
+import { FULLY_CLEARED, startTestStack, type TestStack } from "../support/test-stack.js";
 
 const binDir = postgresBinDir();
 
@@ -15,7 +15,7 @@ const binDir = postgresBinDir();
 // developer machine without the package skips it, and the report says so.
 describe.skipIf(!binDir && process.env.CI !== "true")("a nation on a real PostgreSQL through DATABASE_URL (needs Debian's postgresql)", () => {
   let pg: TempPostgres;
-  let stack: Stack | undefined;
+  let stack: TestStack | undefined;
 
   beforeAll(async () => {
     if (!binDir) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install postgresql");
@@ -46,14 +46,9 @@ describe.skipIf(!binDir && process.env.CI !== "true")("a nation on a real Postgr
   });
 
   it("serves a cross-partner query from four PostgreSQL-backed nations", async () => {
-    stack = await startStack({
-      gatewayPort: 0,
-      subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
-      databaseUrls: Object.fromEntries(NATIONS.map((n) => [n, pg.url(n.toLowerCase())])),
-      log: () => undefined,
-    });
+    stack = await startTestStack({ databaseUrls: Object.fromEntries(NATIONS.map((n) => [n, pg.url(n.toLowerCase())])) });
     const expected = actors().find((actor) => actor.id === "TA-0003")!;
-    const { body } = await post(stack.gateway.url, ActorDossierDocument, { id: "TA-0003" });
+    const { body } = await post(stack.gateway.url, ActorDossierDocument, { id: "TA-0003" }, await stack.headers(FULLY_CLEARED));
     expect(body.errors).toBeUndefined();
     expect(body.data!.threatActor).toMatchObject({
       name: expected.name,

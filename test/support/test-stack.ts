@@ -1,3 +1,8 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Classification } from "../../gateway/policy/classification.js";
+import { signDevToken } from "../../scripts/idp/sign.js";
 import { startStack, type Stack } from "../../scripts/stack/stack.js";
 import { spawnService, type ServiceProcess } from "../../scripts/stack/service-process.js";
 import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
@@ -9,24 +14,68 @@ const keepLog = (line: string) => {
   if (process.env.TEARLINE_TEST_LOG) console.error(line);
 };
 
-/** The whole stack on ephemeral loopback ports, with fresh seeded databases. */
-export async function startTestStack(gatewayEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
-  return startStack({
-    gatewayPort: 0,
-    subgraphPorts: Object.fromEntries(NATIONS.map((nation) => [nation, 0])) as Record<NationCode, number>,
-    dataRoot: await freshDataRoot(),
-    gatewayEnv,
-    log: keepLog,
-  });
+export interface Caller {
+  nation: NationCode;
+  clearance: Classification;
+  purposes: string[];
+  /** The purpose declared in X-Purpose; default the first of `purposes`. */
+  purpose?: string;
+  compartments?: string[];
+  scope?: string;
 }
 
-/** One more gateway process in front of running subgraphs, with its own settings. */
+export interface TestStack extends Stack {
+  /** Where the dev IdP keeps each nation's signing key. */
+  keysDir: string;
+  /** Request headers of a caller: a real token signed by the nation's dev IdP key, and X-Purpose. */
+  headers(caller: Caller): Promise<Record<string, string>>;
+}
+
+export interface TestStackOptions {
+  gatewayEnv?: NodeJS.ProcessEnv;
+  /** Nations on a real PostgreSQL instead of fresh PGlite databases. */
+  databaseUrls?: Partial<Record<NationCode, string>>;
+}
+
+/** A caller cleared for everything the example operations ask for. */
+export const FULLY_CLEARED: Caller = {
+  nation: "DEU",
+  clearance: "TOP_SECRET",
+  purposes: ["CT", "CYBER"],
+  compartments: ["ORCHID", "HARBOR"],
+  scope: "watchlist:read",
+};
+
+/** The whole stack on ephemeral loopback ports, with fresh seeded databases and fresh IdP keys. */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const keysDir = mkdtempSync(join(tmpdir(), "tearline-keys-"));
+  const stack = await startStack({
+    gatewayPort: 0,
+    idpPort: 0,
+    keysDir,
+    subgraphPorts: Object.fromEntries(NATIONS.map((nation) => [nation, 0])) as Record<NationCode, number>,
+    dataRoot: options.databaseUrls ? undefined : await freshDataRoot(),
+    databaseUrls: options.databaseUrls,
+    gatewayEnv: options.gatewayEnv,
+    log: keepLog,
+  });
+  return {
+    ...stack,
+    keysDir,
+    async headers(caller) {
+      const token = await signDevToken({ keysDir, ttlSeconds: 600, ...caller });
+      return { authorization: `Bearer ${token}`, "x-purpose": caller.purpose ?? caller.purposes[0]! };
+    },
+  };
+}
+
+/** One more gateway process in front of the running subgraphs and IdP, with its own settings. */
 export function startExtraGateway(stack: Stack, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
   const urls = Object.fromEntries(NATIONS.map((nation) => [`SUBGRAPH_URL_${nation}`, stack.subgraphs[nation].url]));
   return spawnService({
     name: "gateway-extra",
     entry: "gateway/main.ts",
-    env: { ...process.env, ...urls, HOST: "127.0.0.1", PORT: "0", ...env },
+    env: { ...process.env, ...stack.gatewayEnv, ...urls, HOST: "127.0.0.1", PORT: "0", ...env },
     readyTimeoutMs: 60_000,
     log: keepLog,
   }).ready;

@@ -3,15 +3,19 @@ import { ConfigError } from "../../lib/config.js";
 import { loadGatewayConfig } from "../../gateway/config.js";
 import { loadNationConfig } from "../../subgraphs/shared/config.js";
 
+// Every gateway needs at least one trusted issuer; these tests are about the other settings.
+const TRUST = { ISSUERS: JSON.stringify([{ issuer: "https://idp.test", nation: "GBR", jwks: { url: "http://127.0.0.1:1/jwks.json" }, algorithms: ["ES256"] }]) };
+const gatewayConfig = (env: NodeJS.ProcessEnv) => loadGatewayConfig({ ...TRUST, ...env });
+
 describe("gateway configuration", () => {
   it("has safe defaults: loopback, port 4000, 10 s subgraph timeout, no introspection", () => {
-    const config = loadGatewayConfig({});
-    expect(config).toMatchObject({ host: "127.0.0.1", port: 4000, subgraphTimeoutMs: 10_000, introspection: false, subgraphUrls: {} });
+    const config = gatewayConfig({});
+    expect(config).toMatchObject({ host: "127.0.0.1", port: 4000, subgraphTimeoutMs: 10_000, introspection: false, subgraphUrls: {}, mode: "redact" });
     expect(config.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
 
   it("reads subgraph URL overrides by name", () => {
-    const config = loadGatewayConfig({ SUBGRAPH_URL_GBR: "http://127.0.0.1:5001/graphql", PORT: "0" });
+    const config = gatewayConfig({ SUBGRAPH_URL_GBR: "http://127.0.0.1:5001/graphql", PORT: "0" });
     expect(config.subgraphUrls).toEqual({ GBR: "http://127.0.0.1:5001/graphql" });
     expect(config.port).toBe(0);
   });
@@ -25,12 +29,24 @@ describe("gateway configuration", () => {
     [{ SUBGRAPH_URL_GBR: "ftp://example" }, "GBR"],
     [{ SUBGRAPH_URL_GBR: "not a url" }, "GBR"],
   ])("refuses %o and names %s", (env, name) => {
-    expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
-    expect(() => loadGatewayConfig(env)).toThrow(name);
+    expect(() => gatewayConfig(env)).toThrow(ConfigError);
+    expect(() => gatewayConfig(env)).toThrow(name);
   });
 
   it("names every bad setting at once", () => {
-    expect(() => loadGatewayConfig({ PORT: "-1", SUBGRAPH_TIMEOUT_MS: "x" })).toThrow(/PORT[\s\S]*SUBGRAPH_TIMEOUT_MS/);
+    expect(() => gatewayConfig({ PORT: "-1", SUBGRAPH_TIMEOUT_MS: "x" })).toThrow(/PORT[\s\S]*SUBGRAPH_TIMEOUT_MS/);
+  });
+
+  it("refuses to start without a trusted issuer: fail closed", () => {
+    expect(() => loadGatewayConfig({})).toThrow(/no trusted issuers/);
+  });
+
+  it.each([
+    [{ ENFORCEMENT_MODE: "lenient" }, "ENFORCEMENT_MODE"],
+    [{ MAX_DEPTH: "0" }, "MAX_DEPTH"],
+    [{ COALITIONS_FILE: "/nonexistent/coalitions.json" }, "COALITIONS_FILE"],
+  ])("refuses policy setting %o", (env, name) => {
+    expect(() => gatewayConfig(env)).toThrow(name);
   });
 });
 

@@ -36,7 +36,7 @@ export type DeuReport = Report & {
   __typename?: 'DeuReport';
   actor?: Maybe<ThreatActor>;
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   credibility: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
@@ -49,7 +49,7 @@ export type DeuReport = Report & {
 export type Query = {
   __typename?: 'Query';
   /** DEU's reports, newest first, optionally about one actor. */
-  deuReports: Array<DeuReport>;
+  deuReports?: Maybe<Array<DeuReport>>;
 };
 
 
@@ -64,7 +64,7 @@ export type Report = {
   actor?: Maybe<ThreatActor>;
   /** The combined Admiralty grading, for example B2. */
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   /** Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged). */
   credibility: Scalars['Int']['output'];
@@ -95,7 +95,7 @@ export type Sighting = {
   observedAt: Scalars['DateTime']['output'];
   sector: Sector;
   /** Internal DEU source designation. */
-  sourceRef: Scalars['String']['output'];
+  sourceRef?: Maybe<Scalars['String']['output']>;
 };
 
 /** Admiralty code, source reliability: A (completely reliable) to F (cannot be judged). */
@@ -264,6 +264,7 @@ export type LabelDirectiveArgs = {
   compartments?: Maybe<Array<Scalars['String']['input']>>;
   level: Classification;
   onDeny?: Maybe<DenyMode>;
+  owner?: Maybe<Scalars['String']['input']>;
   purposes?: Maybe<Array<Scalars['String']['input']>>;
   releasableTo?: Maybe<Array<Scalars['String']['input']>>;
   scopes?: Maybe<Array<Scalars['String']['input']>>;
@@ -279,7 +280,7 @@ export type DeuReportResolvers<ContextType = NationContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DeuReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType>;
   admiralty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   collectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credibility?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -291,7 +292,7 @@ export type DeuReportResolvers<ContextType = NationContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  deuReports?: Resolver<Array<ResolversTypes['DeuReport']>, ParentType, ContextType, RequireFields<QueryDeuReportsArgs, 'first' | 'offset'>>;
+  deuReports?: Resolver<Maybe<Array<ResolversTypes['DeuReport']>>, ParentType, ContextType, RequireFields<QueryDeuReportsArgs, 'first' | 'offset'>>;
 }>;
 
 export type ReportResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Report'] = ResolversParentTypes['Report']> = ResolversObject<{
@@ -304,7 +305,7 @@ export type SightingResolvers<ContextType = NationContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   sector?: Resolver<ResolversTypes['Sector'], ParentType, ContextType>;
-  sourceRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ThreatActorResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['ThreatActor'] = ResolversParentTypes['ThreatActor'], FederationReferenceType extends FederationReferenceTypes['ThreatActor'] = FederationReferenceTypes['ThreatActor']> = ResolversObject<{

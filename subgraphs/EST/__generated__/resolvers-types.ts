@@ -36,7 +36,7 @@ export type EstReport = Report & {
   __typename?: 'EstReport';
   actor?: Maybe<ThreatActor>;
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   credibility: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
@@ -67,11 +67,11 @@ export type IndicatorKind =
 export type Query = {
   __typename?: 'Query';
   /** EST's reports, newest first, optionally about one actor. */
-  estReports: Array<EstReport>;
+  estReports?: Maybe<Array<EstReport>>;
   /** One indicator by its exact value (an IP address, a domain or a hash). */
   indicator?: Maybe<Indicator>;
   /** Indicators, most recently seen first. */
-  indicators: Array<Indicator>;
+  indicators?: Maybe<Array<Indicator>>;
 };
 
 
@@ -98,7 +98,7 @@ export type Report = {
   actor?: Maybe<ThreatActor>;
   /** The combined Admiralty grading, for example B2. */
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   /** Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged). */
   credibility: Scalars['Int']['output'];
@@ -277,6 +277,7 @@ export type LabelDirectiveArgs = {
   compartments?: Maybe<Array<Scalars['String']['input']>>;
   level: Classification;
   onDeny?: Maybe<DenyMode>;
+  owner?: Maybe<Scalars['String']['input']>;
   purposes?: Maybe<Array<Scalars['String']['input']>>;
   releasableTo?: Maybe<Array<Scalars['String']['input']>>;
   scopes?: Maybe<Array<Scalars['String']['input']>>;
@@ -292,7 +293,7 @@ export type EstReportResolvers<ContextType = NationContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['EstReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType>;
   admiralty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   collectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credibility?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -316,9 +317,9 @@ export type IndicatorResolvers<ContextType = NationContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  estReports?: Resolver<Array<ResolversTypes['EstReport']>, ParentType, ContextType, RequireFields<QueryEstReportsArgs, 'first' | 'offset'>>;
+  estReports?: Resolver<Maybe<Array<ResolversTypes['EstReport']>>, ParentType, ContextType, RequireFields<QueryEstReportsArgs, 'first' | 'offset'>>;
   indicator?: Resolver<Maybe<ResolversTypes['Indicator']>, ParentType, ContextType, RequireFields<QueryIndicatorArgs, 'value'>>;
-  indicators?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType, RequireFields<QueryIndicatorsArgs, 'first' | 'offset'>>;
+  indicators?: Resolver<Maybe<Array<ResolversTypes['Indicator']>>, ParentType, ContextType, RequireFields<QueryIndicatorsArgs, 'first' | 'offset'>>;
 }>;
 
 export type ReportResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Report'] = ResolversParentTypes['Report']> = ResolversObject<{

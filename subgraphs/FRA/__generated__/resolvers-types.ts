@@ -42,7 +42,7 @@ export type FraReport = Report & {
   __typename?: 'FraReport';
   actor?: Maybe<ThreatActor>;
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   credibility: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
@@ -55,7 +55,7 @@ export type FraReport = Report & {
 export type Query = {
   __typename?: 'Query';
   /** FRA's reports, newest first, optionally about one actor. */
-  fraReports: Array<FraReport>;
+  fraReports?: Maybe<Array<FraReport>>;
 };
 
 
@@ -70,7 +70,7 @@ export type Report = {
   actor?: Maybe<ThreatActor>;
   /** The combined Admiralty grading, for example B2. */
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   /** Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged). */
   credibility: Scalars['Int']['output'];
@@ -110,7 +110,7 @@ export type ThreatAssessment = {
   __typename?: 'ThreatAssessment';
   assessedAt: Scalars['DateTime']['output'];
   confidence: Confidence;
-  judgement: Scalars['String']['output'];
+  judgement?: Maybe<Scalars['String']['output']>;
   sectorsTargeted: Array<Scalars['String']['output']>;
   threatLevel: ThreatLevel;
 };
@@ -256,6 +256,7 @@ export type LabelDirectiveArgs = {
   compartments?: Maybe<Array<Scalars['String']['input']>>;
   level: Classification;
   onDeny?: Maybe<DenyMode>;
+  owner?: Maybe<Scalars['String']['input']>;
   purposes?: Maybe<Array<Scalars['String']['input']>>;
   releasableTo?: Maybe<Array<Scalars['String']['input']>>;
   scopes?: Maybe<Array<Scalars['String']['input']>>;
@@ -271,7 +272,7 @@ export type FraReportResolvers<ContextType = NationContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['FraReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType>;
   admiralty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   collectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credibility?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -283,7 +284,7 @@ export type FraReportResolvers<ContextType = NationContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  fraReports?: Resolver<Array<ResolversTypes['FraReport']>, ParentType, ContextType, RequireFields<QueryFraReportsArgs, 'first' | 'offset'>>;
+  fraReports?: Resolver<Maybe<Array<ResolversTypes['FraReport']>>, ParentType, ContextType, RequireFields<QueryFraReportsArgs, 'first' | 'offset'>>;
 }>;
 
 export type ReportResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Report'] = ResolversParentTypes['Report']> = ResolversObject<{
@@ -300,7 +301,7 @@ export type ThreatActorResolvers<ContextType = NationContext, ParentType extends
 export type ThreatAssessmentResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['ThreatAssessment'] = ResolversParentTypes['ThreatAssessment']> = ResolversObject<{
   assessedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Confidence'], ParentType, ContextType>;
-  judgement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  judgement?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sectorsTargeted?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   threatLevel?: Resolver<ResolversTypes['ThreatLevel'], ParentType, ContextType>;
 }>;

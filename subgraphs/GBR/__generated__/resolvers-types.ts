@@ -36,7 +36,7 @@ export type GbrReport = Report & {
   __typename?: 'GbrReport';
   actor?: Maybe<ThreatActor>;
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   credibility: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
@@ -56,11 +56,11 @@ export type Motivation =
 export type Query = {
   __typename?: 'Query';
   /** GBR's reports, newest first, optionally about one actor. */
-  gbrReports: Array<GbrReport>;
+  gbrReports?: Maybe<Array<GbrReport>>;
   /** One threat actor from the registry. */
   threatActor?: Maybe<ThreatActor>;
   /** Threat actors in the registry, ordered by id. */
-  threatActors: Array<ThreatActor>;
+  threatActors?: Maybe<Array<ThreatActor>>;
 };
 
 
@@ -86,7 +86,7 @@ export type Report = {
   actor?: Maybe<ThreatActor>;
   /** The combined Admiralty grading, for example B2. */
   admiralty: Scalars['String']['output'];
-  body: Scalars['String']['output'];
+  body?: Maybe<Scalars['String']['output']>;
   collectedAt: Scalars['DateTime']['output'];
   /** Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged). */
   credibility: Scalars['Int']['output'];
@@ -256,6 +256,7 @@ export type LabelDirectiveArgs = {
   compartments?: Maybe<Array<Scalars['String']['input']>>;
   level: Classification;
   onDeny?: Maybe<DenyMode>;
+  owner?: Maybe<Scalars['String']['input']>;
   purposes?: Maybe<Array<Scalars['String']['input']>>;
   releasableTo?: Maybe<Array<Scalars['String']['input']>>;
   scopes?: Maybe<Array<Scalars['String']['input']>>;
@@ -271,7 +272,7 @@ export type GbrReportResolvers<ContextType = NationContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GbrReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType>;
   admiralty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   collectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credibility?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -283,9 +284,9 @@ export type GbrReportResolvers<ContextType = NationContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  gbrReports?: Resolver<Array<ResolversTypes['GbrReport']>, ParentType, ContextType, RequireFields<QueryGbrReportsArgs, 'first' | 'offset'>>;
+  gbrReports?: Resolver<Maybe<Array<ResolversTypes['GbrReport']>>, ParentType, ContextType, RequireFields<QueryGbrReportsArgs, 'first' | 'offset'>>;
   threatActor?: Resolver<Maybe<ResolversTypes['ThreatActor']>, ParentType, ContextType, RequireFields<QueryThreatActorArgs, 'id'>>;
-  threatActors?: Resolver<Array<ResolversTypes['ThreatActor']>, ParentType, ContextType, RequireFields<QueryThreatActorsArgs, 'first' | 'offset'>>;
+  threatActors?: Resolver<Maybe<Array<ResolversTypes['ThreatActor']>>, ParentType, ContextType, RequireFields<QueryThreatActorsArgs, 'first' | 'offset'>>;
 }>;
 
 export type ReportResolvers<ContextType = NationContext, ParentType extends ResolversParentTypes['Report'] = ResolversParentTypes['Report']> = ResolversObject<{

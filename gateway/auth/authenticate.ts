@@ -1,0 +1,90 @@
+import { errors } from "jose";
+import { HttpError } from "../../lib/http-server.js";
+import type { Principal } from "./principal.js";
+import { VerifiedTokenCache } from "./token-cache.js";
+import { createTokenVerifier, TokenRejected, type TokenVerifierOptions, type VerifiedToken } from "./verify-token.js";
+
+/**
+ * The one answer to every bad token. Which check failed would tell an attacker
+ * what to try next, so that goes to the server log instead.
+ */
+export const UNAUTHENTICATED_MESSAGE = "Authentication required: a valid bearer token is missing";
+
+/** The request headers identity is built from, as Node names them. */
+export interface AuthHeaders {
+  authorization?: string;
+  "x-purpose"?: string | string[];
+}
+
+export type Authenticate = (headers: AuthHeaders) => Promise<Principal>;
+
+export interface AuthenticatorOptions extends TokenVerifierOptions {
+  /** Most verified tokens remembered at once. Default 10,000. */
+  tokenCacheSize?: number;
+}
+
+/** Longer than any token a trusted issuer produces; refused before any parsing. */
+const MAX_TOKEN_LENGTH = 8192;
+// RFC 6750 b64token; the auth scheme is case-insensitive (RFC 9110).
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+const unauthenticated = () => new HttpError(401, "UNAUTHENTICATED", UNAUTHENTICATED_MESSAGE);
+
+function refusalReason(error: unknown): string {
+  if (error instanceof TokenRejected) return error.message;
+  if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function refuse(reason: string): never {
+  // One line, never the token or its claims: logs travel further than tokens should.
+  console.error(`auth: request refused with 401: ${reason}`);
+  throw unauthenticated();
+}
+
+function bearerToken(authorization: string | undefined): string {
+  if (authorization === undefined || authorization === "") refuse("no Authorization header");
+  if (authorization.length > MAX_TOKEN_LENGTH) refuse("Authorization header is too long");
+  const token = BEARER.exec(authorization)?.[1];
+  if (token === undefined) refuse("Authorization header is not a Bearer token");
+  return token;
+}
+
+function declaredPurpose(header: AuthHeaders["x-purpose"], authorised: ReadonlySet<string>): string {
+  const purpose = (Array.isArray(header) ? header.join(", ") : header)?.trim();
+  if (!purpose) throw new HttpError(400, "PURPOSE_REQUIRED", "Declare the purpose of use in the X-Purpose header");
+  if (!authorised.has(purpose)) {
+    throw new HttpError(403, "PURPOSE_NOT_AUTHORISED", "Your token does not authorise the purpose declared in X-Purpose");
+  }
+  return purpose;
+}
+
+/**
+ * Makes the identity step of every request: a verified bearer token and a
+ * declared purpose of use become a Principal, or the request is refused with
+ * an HttpError (401 for any token problem, then 400/403 for the purpose).
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+  const now = options.now ?? Date.now;
+  const verify = createTokenVerifier({ ...options, now });
+  // Holds what the token proves, never the purpose: that is declared anew by every request.
+  const cache = new VerifiedTokenCache<VerifiedToken>(options.tokenCacheSize);
+
+  async function verified(token: string): Promise<VerifiedToken> {
+    const cached = cache.get(token, now() / 1000);
+    if (cached !== undefined) return cached;
+    let result: VerifiedToken;
+    try {
+      result = await verify(token);
+    } catch (error) {
+      refuse(refusalReason(error));
+    }
+    cache.set(token, result, result.expiresAt);
+    return result;
+  }
+
+  return async (headers) => {
+    const token = await verified(bearerToken(headers.authorization));
+    return { ...token, purpose: declaredPurpose(headers["x-purpose"], token.purposes) };
+  };
+}

@@ -1,0 +1,171 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { JWTPayload } from "jose";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { createAuthenticator, UNAUTHENTICATED_MESSAGE, type AuthHeaders, type Authenticate } from "../../gateway/auth/authenticate.js";
+import { HttpError } from "../../lib/http-server.js";
+import {
+  bearer,
+  createSecretKey,
+  createTestKey,
+  fileIssuer,
+  signToken,
+  TEST_AUDIENCE,
+  testIssuerId,
+  tokenClaims,
+  unsecuredToken,
+  withForgedClaims,
+  writeJwksFile,
+  type TestKey,
+} from "../support/tokens.js";
+
+let dir: string;
+let gbrKey: TestKey;
+let gbrRsaKey: TestKey;
+let fraKey: TestKey;
+let authenticate: Authenticate;
+let logged: MockInstance<typeof console.error>;
+
+const now = () => Math.floor(Date.now() / 1000);
+const gbrToken = (overrides: Record<string, unknown> = {}, key = gbrKey) => signToken(key, tokenClaims("GBR", overrides));
+const request = (token: string, purpose = "CT"): AuthHeaders => ({ ...bearer(token), "x-purpose": purpose });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "tearline-auth-"));
+  [gbrKey, gbrRsaKey, fraKey] = await Promise.all([createTestKey("ES256"), createTestKey("RS256"), createTestKey("ES256")]);
+  await writeFile(join(dir, "deu.json"), "{ not json");
+  const issuers = [
+    // Britain publishes an RSA key too, so only the algorithm list keeps RS256 out.
+    fileIssuer("GBR", await writeJwksFile(dir, "gbr.json", [gbrKey, gbrRsaKey]), ["ES256"]),
+    fileIssuer("FRA", await writeJwksFile(dir, "fra.json", [fraKey])),
+    fileIssuer("DEU", join(dir, "deu.json")),
+    fileIssuer("EST", join(dir, "missing.json")),
+  ];
+  authenticate = createAuthenticator({ issuers, audience: TEST_AUDIENCE });
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+beforeEach(() => {
+  logged = vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterEach(() => logged.mockRestore());
+
+describe("authentication refusals", () => {
+  const cases: Array<[string, () => Promise<AuthHeaders>]> = [
+    ["no Authorization header", async () => ({ "x-purpose": "CT" })],
+    ["a Basic credential", async () => ({ authorization: "Basic dXNlcjpwYXNz", "x-purpose": "CT" })],
+    ["Bearer with no token", async () => ({ authorization: "Bearer ", "x-purpose": "CT" })],
+    ["a token without the Bearer scheme", async () => ({ authorization: await gbrToken(), "x-purpose": "CT" })],
+    ["garbage", async () => request("not-a-jwt")],
+    ["three garbage segments", async () => request("a.b.c")],
+    ["claims changed after signing", async () => request(withForgedClaims(await gbrToken(), tokenClaims("GBR", { clearance: "TOP_SECRET" })))],
+    ["an expired token", async () => request(await gbrToken({ iat: now() - 1200, exp: now() - 600 }))],
+    ["a token not yet valid (nbf)", async () => request(await gbrToken({ nbf: now() + 600 }))],
+    ["a token issued in the future (iat)", async () => request(await gbrToken({ iat: now() + 600, exp: now() + 1200 }))],
+    ["another audience", async () => request(await gbrToken({ aud: "some-other-service" }))],
+    ["HS256 with a shared secret", async () => request(await signToken(createSecretKey(), tokenClaims("GBR")))],
+    ["RS256 when the issuer signs with ES256 only", async () => request(await gbrToken({}, gbrRsaKey))],
+    ["alg none", async () => request(unsecuredToken(tokenClaims("GBR")))],
+    ["an untrusted issuer", async () => request(await gbrToken({ iss: testIssuerId("USA") }))],
+    ["no iss at all", async () => request(await gbrToken({ iss: undefined }))],
+    ["a French iss signed with the British key", async () => request(await signToken(gbrKey, tokenClaims("FRA")))],
+    ["a French iss with the British key and no kid", async () => request(await signToken(gbrKey, tokenClaims("FRA"), { kid: undefined }))],
+    ...["sub", "aud", "exp", "iat", "jti", "clearance", "purposes"].map((claim): [string, () => Promise<AuthHeaders>] => [
+      `no ${claim} claim`,
+      async () => request(await gbrToken({ [claim]: undefined })),
+    ]),
+    ["an unknown clearance", async () => request(await gbrToken({ clearance: "ULTRA_SECRET" }))],
+    ["a lifetime over one hour", async () => request(await gbrToken({ iat: now(), exp: now() + 3601 }))],
+    ["compartments that are not a list", async () => request(await gbrToken({ compartments: "ORCHID" }))],
+    ["an empty purposes list", async () => request(await gbrToken({ purposes: [] }))],
+    ["a numeric subject", async () => request(await gbrToken({ sub: 42 }))],
+    ["a scope that is not a string", async () => request(await gbrToken({ scope: ["reports:read"] }))],
+    ["an issuer whose JWKS file is malformed", async () => request(await signToken(gbrKey, tokenClaims("DEU")))],
+    ["an issuer whose JWKS file is missing", async () => request(await signToken(gbrKey, tokenClaims("EST")))],
+  ];
+
+  it.each(cases)("refuses %s with the same 401 and logs one line without the token", async (_name, headers) => {
+    const sent = await headers();
+    const refusal = await authenticate(sent).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(HttpError);
+    expect(refusal).toMatchObject({ status: 401, code: "UNAUTHENTICATED", message: UNAUTHENTICATED_MESSAGE });
+    expect(logged).toHaveBeenCalledTimes(1);
+    const line = String(logged.mock.calls[0]?.[0]);
+    expect(line).toMatch(/^auth: /);
+    const token = sent.authorization?.split(" ").at(-1);
+    if (token && token.length > 10) expect(line).not.toContain(token);
+  });
+
+  it("accepts the well-formed token every refusal above is a variation of", async () => {
+    await expect(authenticate(request(await gbrToken()))).resolves.toMatchObject({ nation: "GBR" });
+    expect(logged).not.toHaveBeenCalled();
+  });
+});
+
+describe("the principal", () => {
+  it("carries the token's claims and takes the nation from the issuer, not from a nation claim", async () => {
+    const claims = tokenClaims("GBR", { nation: "USA", clearance: "TOP_SECRET" });
+    const principal = await authenticate(request(await signToken(gbrKey, claims), "CYBER"));
+    expect(principal).toEqual({
+      subject: "analyst@gbr",
+      nation: "GBR",
+      issuer: testIssuerId("GBR"),
+      tokenId: claims.jti,
+      clearance: "TOP_SECRET",
+      compartments: new Set(["ORCHID"]),
+      purposes: new Set(["CT", "CYBER"]),
+      purpose: "CYBER",
+      scopes: new Set(["reports:read", "actors:read"]),
+      expiresAt: claims.exp,
+    });
+  });
+
+  it("gives France's callers France's nation", async () => {
+    await expect(authenticate(request(await signToken(fraKey, tokenClaims("FRA"))))).resolves.toMatchObject({ nation: "FRA" });
+  });
+
+  it("defaults missing compartments and scope to none", async () => {
+    const principal = await authenticate(request(await gbrToken({ compartments: undefined, scope: undefined })));
+    expect(principal.compartments.size).toBe(0);
+    expect(principal.scopes.size).toBe(0);
+  });
+
+  it.each([
+    ["a lifetime of exactly one hour", { iat: now(), exp: now() + 3600 }],
+    ["an iat 10 s ahead, within the clock tolerance", { iat: now() + 10, exp: now() + 600 }],
+    ["an exp 10 s past, within the clock tolerance", { iat: now() - 600, exp: now() - 10 }],
+  ])("accepts %s", async (_name, times: JWTPayload) => {
+    await expect(authenticate(request(await gbrToken(times)))).resolves.toMatchObject({ subject: "analyst@gbr" });
+  });
+
+  it("accepts the Bearer scheme in any case", async () => {
+    await expect(authenticate({ authorization: `bearer ${await gbrToken()}`, "x-purpose": "CT" })).resolves.toMatchObject({ nation: "GBR" });
+  });
+});
+
+describe("purpose of use", () => {
+  it.each([undefined, "", "   "])("requires an X-Purpose header (%o) with 400 PURPOSE_REQUIRED", async (purpose) => {
+    const headers = { ...bearer(await gbrToken()), ...(purpose === undefined ? {} : { "x-purpose": purpose }) };
+    await expect(authenticate(headers)).rejects.toMatchObject({ status: 400, code: "PURPOSE_REQUIRED" });
+  });
+
+  it("refuses a purpose the token does not authorise with 403 PURPOSE_NOT_AUTHORISED", async () => {
+    await expect(authenticate(request(await gbrToken(), "HUMINT"))).rejects.toMatchObject({ status: 403, code: "PURPOSE_NOT_AUTHORISED" });
+  });
+
+  it("checks the token before the purpose: a bad token without a purpose is 401", async () => {
+    await expect(authenticate({ authorization: "Bearer a.b.c" })).rejects.toMatchObject({ status: 401, code: "UNAUTHENTICATED" });
+  });
+
+  it("checks the purpose on every request, also when the token is cached", async () => {
+    const token = await gbrToken();
+    await expect(authenticate(request(token, "CT"))).resolves.toMatchObject({ purpose: "CT" });
+    await expect(authenticate(request(token, "HUMINT"))).rejects.toMatchObject({ status: 403 });
+    await expect(authenticate(bearer(token))).rejects.toMatchObject({ status: 400 });
+    await expect(authenticate(request(token, "CYBER"))).resolves.toMatchObject({ purpose: "CYBER" });
+  });
+});
