@@ -23,7 +23,7 @@ import { limitsRule } from "../rules/limits.js";
 import { removeDeniedRule } from "../rules/remove-denied.js";
 import { SelectionScope } from "../rules/selection-scope.js";
 import { LruCache } from "./lru.js";
-import { redactionTree, type RedactionEntry } from "./redaction-tree.js";
+import { redactionTree, responseKeyOrder, type RedactionEntry } from "./redaction-tree.js";
 
 export interface PolicyState {
   schema: GraphQLSchema;
@@ -41,6 +41,8 @@ export type OperationPlan =
       query: string | null;
       variableDefinitions: readonly VariableDefinitionNode[];
       redaction: readonly RedactionEntry[];
+      /** Response keys of the operation's root selection, in order. */
+      rootOrder: readonly string[];
       banner: ReadonlyMap<string, BannerEntry>;
     };
 
@@ -132,6 +134,7 @@ export class OperationPlanner {
       query: empty ? null : print(rewritten),
       variableDefinitions: operation.variableDefinitions ?? [],
       redaction: tree.entries,
+      rootOrder: responseKeyOrder(operation.selectionSet),
       banner,
     };
   }

@@ -1,4 +1,4 @@
-import type { DirectiveNode, FieldNode, GraphQLOutputType } from "graphql";
+import { Kind, type DirectiveNode, type FieldNode, type GraphQLOutputType, type SelectionSetNode } from "graphql";
 import type { Reason } from "../policy/decide.js";
 import type { Denial } from "../rules/label-check.js";
 import type { FieldPlace } from "../rules/selection-scope.js";
@@ -14,6 +14,21 @@ export interface RedactionEntry {
   conditions: readonly DirectiveNode[];
   reasons?: readonly Reason[];
   children: RedactionEntry[];
+  /** Response keys of this field's selection set in the operation's order, to put withheld keys back in place. */
+  order: readonly string[];
+}
+
+/** The response keys a selection set asks for, in order, through inline fragments. */
+export function responseKeyOrder(selectionSet: SelectionSetNode | undefined): string[] {
+  const keys = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+    }
+  };
+  if (selectionSet) collect(selectionSet);
+  return [...keys];
 }
 
 /**
@@ -29,7 +44,14 @@ export function redactionTree(denials: readonly Denial[]): { entries: RedactionE
   const entryFor = (place: FieldPlace): RedactionEntry => {
     const existing = made.get(place);
     if (existing) return existing;
-    const entry: RedactionEntry = { key: place.responseKey, type: place.type, onlyFor: place.onlyFor, conditions: place.conditions, children: [] };
+    const entry: RedactionEntry = {
+      key: place.responseKey,
+      type: place.type,
+      onlyFor: place.onlyFor,
+      conditions: place.conditions,
+      children: [],
+      order: responseKeyOrder(place.node.selectionSet),
+    };
     made.set(place, entry);
     (place.parent ? entryFor(place.parent).children : entries).push(entry);
     if (place.onlyFor && place.parent) needsTypename.add(place.parent.node);

@@ -17,7 +17,7 @@ function coercedVariables(context: EnforcementContext): Record<string, unknown> 
 /** Redaction and banner for one executed response; mutates `errors`. */
 export function finishResponse(data: Data, errors: GraphQLFormattedError[], context: EnforcementContext, coalitions: Coalitions): { data: Data; classification: Classification_ } {
   if (context.plan.kind !== "execute") throw new Error("only executed plans have a response");
-  const redacted = redactResponse(data, context.plan.redaction, coercedVariables(context), errors);
+  const redacted = redactResponse(data, context.plan.redaction, context.plan.rootOrder, coercedVariables(context), errors);
   return { data: redacted, classification: renderBanner(markOfResponse(redacted, context.plan.banner), coalitions) };
 }
 

@@ -29,19 +29,22 @@ function included(conditions: readonly DirectiveNode[], variables: Record<string
 export function redactResponse(
   data: Json | null | undefined,
   entries: readonly RedactionEntry[],
+  rootOrder: readonly string[],
   variables: Record<string, unknown>,
   errors: GraphQLFormattedError[],
 ): Json | null | undefined {
   if (entries.length === 0 || data === null || data === undefined) return data;
 
-  const walkObject = (object: Json, children: readonly RedactionEntry[], path: Path): typeof PROPAGATE | undefined => {
+  const walkObject = (object: Json, children: readonly RedactionEntry[], order: readonly string[], path: Path): typeof PROPAGATE | undefined => {
     const typename = (object[TYPENAME_ALIAS] ?? object.__typename) as string | undefined;
     let propagate = false;
+    let inserted = false;
     for (const entry of children) {
       if (!included(entry.conditions, variables)) continue;
       if (entry.onlyFor && (typename === undefined || !entry.onlyFor.has(typename))) continue;
       const here = [...path, entry.key];
       if (entry.reasons) {
+        inserted ||= !(entry.key in object);
         object[entry.key] = null;
         errors.push(forbiddenField(here, entry.reasons));
         if (isNonNullType(entry.type)) propagate = true;
@@ -49,31 +52,41 @@ export function redactResponse(
       }
       const value = object[entry.key];
       if (value === null || value === undefined) continue;
-      if (walkValue(value, entry.type, entry.children, here) === PROPAGATE) {
+      if (walkValue(value, entry.type, entry.children, entry.order, here) === PROPAGATE) {
         object[entry.key] = null;
         if (isNonNullType(entry.type)) propagate = true;
       }
     }
     delete object[TYPENAME_ALIAS];
+    if (inserted) reorder(object, order);
     return propagate ? PROPAGATE : undefined;
   };
 
-  const walkValue = (value: unknown, type: GraphQLOutputType, children: readonly RedactionEntry[], path: Path): typeof PROPAGATE | undefined => {
+  const walkValue = (value: unknown, type: GraphQLOutputType, children: readonly RedactionEntry[], order: readonly string[], path: Path): typeof PROPAGATE | undefined => {
     const nullable = isNonNullType(type) ? type.ofType : type;
     if (isListType(nullable)) {
       const items = value as unknown[];
       const itemType = nullable.ofType as GraphQLOutputType;
       for (let i = 0; i < items.length; i++) {
         if (items[i] === null || items[i] === undefined) continue;
-        if (walkValue(items[i], itemType, children, [...path, i]) === PROPAGATE) {
+        if (walkValue(items[i], itemType, children, order, [...path, i]) === PROPAGATE) {
           if (isNonNullType(itemType)) return PROPAGATE;
           items[i] = null;
         }
       }
       return undefined;
     }
-    return walkObject(value as Json, children, path);
+    return walkObject(value as Json, children, order, path);
   };
 
-  return walkObject(data, entries, []) === PROPAGATE ? null : data;
+  return walkObject(data, entries, rootOrder, []) === PROPAGATE ? null : data;
+}
+
+/** Puts an object's keys in the operation's order, as the spec orders response keys. */
+function reorder(object: Json, order: readonly string[]): void {
+  const entries = Object.entries(object);
+  for (const [key] of entries) delete object[key];
+  const values = new Map(entries);
+  for (const key of order) if (values.has(key)) object[key] = values.get(key);
+  for (const [key, value] of entries) if (!(key in object)) object[key] = value;
 }

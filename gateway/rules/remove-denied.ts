@@ -1,4 +1,4 @@
-import { Kind, type ASTVisitor, type FieldNode, type SelectionSetNode } from "graphql";
+import { Kind, visit, type ASTNode, type ASTVisitor, type FieldNode, type SelectionSetNode } from "graphql";
 
 /** Alias of the __typename that the rewrite adds; the response phase removes it again. */
 export const TYPENAME_ALIAS = "_tearline_typename";
@@ -54,7 +54,17 @@ export function removeDeniedRule(context: RemoveDeniedContext): ASTVisitor {
     OperationDefinition: {
       leave(node) {
         if (node.selectionSet.selections.length === 0) context.onEmptyOperation();
+        // A variable used only by removed fields would make the rewritten operation invalid.
+        const used = variablesUsedIn(node.selectionSet);
+        const variableDefinitions = node.variableDefinitions?.filter((d) => used.has(d.variable.name.value));
+        return variableDefinitions?.length === node.variableDefinitions?.length ? undefined : { ...node, variableDefinitions };
       },
     },
   };
+}
+
+function variablesUsedIn(node: ASTNode): Set<string> {
+  const names = new Set<string>();
+  visit(node, { Variable: (variable) => void names.add(variable.name.value) });
+  return names;
 }

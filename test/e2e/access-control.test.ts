@@ -83,7 +83,7 @@ describe("field-level access control, end to end with real tokens from two natio
       expect(actor.watchlistEntry).toBeNull();
       expect(forbidden(body.errors as Errors).sort()).toEqual(["threatActor.assessment:CLEARANCE", "threatActor.watchlistEntry:CLEARANCE"]);
       expect(body.extensions!.classification).toMatchObject({ banner: "RESTRICTED//REL TO NATO" });
-      expect(text).not.toMatch(/CONFIDENTIAL|watchlist:read|EU"/); // no label values reach the client
+      expect(text).not.toMatch(/CONFIDENTIAL|watchlist:read|"EU"/); // no label values reach the client
     });
 
     it("rejects the whole operation with 403 when a denied field's label says REJECT", async () => {

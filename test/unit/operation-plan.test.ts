@@ -73,6 +73,12 @@ describe("the label check and the rewrite, before planning", () => {
     expect(query).not.toContain("secretName");
   });
 
+  it("drops variable definitions that only removed fields used", () => {
+    const { query } = check(`query ($hide: Boolean!, $id: ID!) { actor(id: $id) { name secretName @skip(if: $hide) } }`, CONFIDENTIAL_GBR);
+    expect(query).toContain("$id: ID!");
+    expect(query).not.toContain("$hide");
+  });
+
   it("never denies __typename, even beside denied fields", () => {
     const { denied, query } = check(`{ actor(id: "1") { __typename secretName } }`, { nation: "GBR", clearance: "RESTRICTED" });
     expect(denied).toEqual(["actor.secretName:CLEARANCE"]);

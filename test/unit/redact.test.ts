@@ -14,7 +14,7 @@ function respond(query: string, caller: PrincipalSpec, data: Record<string, unkn
   const plan = planner.plan(state, query, undefined, principal(caller));
   if (plan.kind !== "execute") throw new Error(`expected an executable plan, got ${plan.kind}`);
   const errors: GraphQLFormattedError[] = [];
-  const out = redactResponse(structuredClone(data), plan.redaction, variables, errors);
+  const out = redactResponse(structuredClone(data), plan.redaction, plan.rootOrder, variables, errors);
   return { data: out, errors, banner: renderBanner(markOfResponse(out, plan.banner), coalitions) };
 }
 
@@ -25,6 +25,11 @@ describe("putting back what was withheld", () => {
     const { data, errors } = respond(`{ actor(id: "1") { name alias: secretName } }`, CONFIDENTIAL_GBR, { actor: { name: "Amber Owl" } });
     expect(data).toEqual({ actor: { name: "Amber Owl", alias: null } });
     expect(errors).toEqual([{ message: expect.any(String), path: ["actor", "alias"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] } }]);
+  });
+
+  it("puts withheld keys back where the operation asked for them", () => {
+    const { data } = respond(`{ actor(id: "1") { a: secretName name b: secretName } }`, CONFIDENTIAL_GBR, { actor: { name: "x" } });
+    expect(Object.keys(data!.actor as object)).toEqual(["a", "name", "b"]);
   });
 
   it("puts an error at each list item's path", () => {
