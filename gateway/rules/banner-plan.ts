@@ -46,13 +46,6 @@ export function bannerPlanRule(context: BannerPlanContext): ASTVisitor {
         scope.leaveField();
       },
     },
-    InlineFragment: {
-      enter(node) {
-        scope.enterInlineFragment(node);
-      },
-      leave() {
-        scope.leaveInlineFragment();
-      },
-    },
+    InlineFragment: scope.inlineFragmentVisitor,
   };
 }

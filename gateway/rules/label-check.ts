@@ -54,13 +54,6 @@ export function labelCheckRule(context: LabelCheckContext): ASTVisitor {
         scope.leaveField();
       },
     },
-    InlineFragment: {
-      enter(node) {
-        scope.enterInlineFragment(node);
-      },
-      leave() {
-        scope.leaveInlineFragment();
-      },
-    },
+    InlineFragment: scope.inlineFragmentVisitor,
   };
 }

@@ -108,6 +108,12 @@ export class SelectionScope {
   leaveInlineFragment(): void {
     this.scopes.pop();
   }
+
+  /** The InlineFragment handlers every visitor that uses this scope needs. */
+  readonly inlineFragmentVisitor = {
+    enter: (node: InlineFragmentNode) => this.enterInlineFragment(node),
+    leave: () => this.leaveInlineFragment(),
+  };
 }
 
 export const isTypename = (node: FieldNode) => node.name.value === "__typename";
