@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource } from "@apollo/gateway";
-import type { Fetcher } from "@apollo/utils.fetcher";
 import { subgraphUnavailable } from "../errors.js";
+import { deadlineFetcher } from "./undici-fetcher.js";
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -21,9 +21,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
   readonly name: string;
 
   constructor(options: SubgraphDataSourceOptions) {
-    const fetcher: Fetcher = (url, init) =>
-      fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(options.timeoutMs) }) as unknown as ReturnType<Fetcher>;
-    super({ url: options.url, fetcher });
+    super({ url: options.url, fetcher: deadlineFetcher(options.timeoutMs) });
     this.name = options.name;
   }
 
