@@ -10,6 +10,8 @@ export interface NationConfig {
   host: string;
   port: number;
   database: DatabaseLocation;
+  /** Benchmarks only: answer repeated reads from memory. */
+  memoryCache: boolean;
 }
 
 /**
@@ -22,11 +24,13 @@ export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = pr
     PORT: portSetting(defaultSubgraphPort(nation)),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
     DATA_DIR: z.string().min(1).default(`${DATA_ROOT}${nation}`),
+    MEMORY_CACHE: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
   });
   const parsed = parseConfig(schema, env, `${nation} subgraph`);
   return {
     host: parsed.HOST,
     port: parsed.PORT,
     database: parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : { dataDir: parsed.DATA_DIR },
+    memoryCache: parsed.MEMORY_CACHE === "true",
   };
 }

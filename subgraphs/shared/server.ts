@@ -9,7 +9,7 @@ import { announceReady, onShutdown } from "../../lib/lifecycle.js";
 import { loadSubgraphSdl, type NationCode } from "../nations.js";
 import { loadNationConfig } from "./config.js";
 import { createNationContext, type NationContext } from "./context.js";
-import { openDatabase, type Database } from "./database.js";
+import { memoizeQueries, openDatabase, type Database } from "./database.js";
 import { ensureSeeded } from "./seed.js";
 
 // Generated resolver maps are precise per nation; buildSubgraphSchema wants its own looser map.
@@ -41,9 +41,10 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers): Pr
   } catch (error) {
     exitOnConfigError(error);
   }
-  const db: Database = await openDatabase(config.database);
-  const seeded = await ensureSeeded(db, nation);
+  const stored: Database = await openDatabase(config.database);
+  const seeded = await ensureSeeded(stored, nation);
   if (seeded === "seeded") console.error("database initialised with seed data");
+  const db = config.memoryCache ? memoizeQueries(stored) : stored;
 
   const apollo = createNationApollo(buildNationSchema(nation, resolvers));
   await apollo.start();
