@@ -11,7 +11,13 @@ const nationSettings = Object.fromEntries(
     [`${nation}_DATABASE_URL`, z.string().optional()],
   ]),
 );
-const startEnv = z.object({ HOST: z.string().min(1).default("127.0.0.1"), GATEWAY_PORT: portSetting(4000), IDP_PORT: portSetting(4100), ...nationSettings });
+const startEnv = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  GATEWAY_PORT: portSetting(4000),
+  IDP_PORT: portSetting(4100),
+  DATA_ROOT: z.string().min(1).optional(),
+  ...nationSettings,
+});
 
 let env: Record<string, unknown>;
 try {
@@ -28,6 +34,7 @@ const stack = await startStack({
   host: env.HOST as string,
   gatewayPort: env.GATEWAY_PORT as number,
   idpPort: env.IDP_PORT as number,
+  dataRoot: env.DATA_ROOT as string | undefined,
   subgraphPorts: perNation<number>("PORT"),
   databaseUrls: Object.fromEntries(
     Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url),

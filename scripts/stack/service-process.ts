@@ -18,6 +18,8 @@ export interface SpawnOptions {
   entry: string;
   env: NodeJS.ProcessEnv;
   readyTimeoutMs: number;
+  /** CPU list to pin the process to with taskset, such as "0" (benchmarks). */
+  cpus?: string;
   /** Receives each line the process writes that is not its ready announcement. */
   log: (line: string) => void;
 }
@@ -35,7 +37,9 @@ export interface SpawnedService {
 
 /** Starts one TypeScript service under tsx. */
 export function spawnService(options: SpawnOptions): SpawnedService {
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry], {
+  const node = [process.execPath, "--import", "tsx", options.entry];
+  const [command, ...args] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
+  const child = spawn(command!, args, {
     cwd: ROOT,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -18,6 +18,10 @@ export interface StackOptions {
   idpPort: number;
   /** Where the dev identity provider keeps each nation's signing key; default .keys/. */
   keysDir?: string;
+  /** Extra environment for every subgraph (MEMORY_CACHE for benchmarks). */
+  subgraphEnv?: NodeJS.ProcessEnv;
+  /** CPU lists to pin processes to (benchmarks). */
+  cpus?: { subgraphs?: string; gateway?: string };
   readyTimeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -54,12 +58,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const idpReady = start({ name: "idp", entry: "scripts/idp/main.ts", env: idpEnv, readyTimeoutMs, log });
     const subgraphs = await Promise.all(
       NATIONS.map(async (nation) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.subgraphPorts[nation]) };
+        const env: NodeJS.ProcessEnv = { ...process.env, ...options.subgraphEnv, HOST: host, PORT: String(options.subgraphPorts[nation]) };
         const databaseUrl = options.databaseUrls?.[nation];
         if (databaseUrl) env.DATABASE_URL = databaseUrl;
         else delete env.DATABASE_URL;
         if (options.dataRoot) env.DATA_DIR = `${options.dataRoot}/${nation}`;
-        const service = await start({ name: nation, entry: `subgraphs/${nation}/main.ts`, env, readyTimeoutMs, log });
+        const service = await start({ name: nation, entry: `subgraphs/${nation}/main.ts`, env, readyTimeoutMs, log, cpus: options.cpus?.subgraphs });
         return [nation, service] as const;
       }),
     );
@@ -72,6 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       env: { ...process.env, ...trust, ...options.gatewayEnv, ...urls, HOST: host, PORT: String(options.gatewayPort) },
       readyTimeoutMs,
       log,
+      cpus: options.cpus?.gateway,
     });
     return {
       gateway,

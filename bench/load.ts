@@ -1,0 +1,48 @@
+import autocannon from "autocannon";
+
+export interface LoadOptions {
+  url: string;
+  body: string;
+  /** Headers for the next request; called once per request, so tokens can rotate. */
+  headers: () => Record<string, string>;
+  durationSeconds: number;
+  connections: number;
+  /** Requests per second over all connections; omit for full load. */
+  rate?: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  requests: number;
+  /** Non-2xx responses, errors and timeouts: a variant with failures is reported, not hidden. */
+  failures: number;
+}
+
+/** Drives one URL with autocannon and returns throughput and latency. */
+export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    requests: [
+      {
+        method: "POST",
+        body: options.body,
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          headers: { ...request.headers, "content-type": "application/json", ...options.headers() },
+        }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,170 @@
+// `npm run bench`: every variant in one run, on loopback, over the same
+// subgraphs, supergraph and queries; results as ratios to the baseline.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { print } from "graphql";
+import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
+import { spawnService, type ServiceProcess } from "../scripts/stack/service-process.js";
+import { startStack } from "../scripts/stack/stack.js";
+import { NATIONS, type NationCode } from "../subgraphs/nations.js";
+import { ALLOWED, REDACTED, attributeSets, headerSource, type HeaderSource } from "./callers.js";
+import { measureLoad } from "./load.js";
+import { runMicro } from "./micro.js";
+import { cpuSeconds, rssMb } from "./processes.js";
+import { machine, ratios, summarise, table, type Run, type VariantResult } from "./report.js";
+import { measureStartup } from "./startup.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+const QUERIES = {
+  small: { query: print(ActorSummaryDocument), variables: { id: "TA-0003" } },
+  typical: { query: print(ThreatPictureDocument), variables: { first: 3 } },
+  large: { query: print(FullDossiersDocument), variables: { first: 4 } },
+} as const;
+type QueryName = keyof typeof QUERIES;
+
+interface Variant {
+  name: string;
+  url: string;
+  pid: number;
+  headers: HeaderSource | null;
+  /** Whether the verification request must show withheld fields. */
+  redacts?: boolean;
+}
+
+// The load generator and the subgraphs share core 1; each gateway under test has core 0 to itself.
+execFileSync("taskset", ["-pc", "1", String(process.pid)], { stdio: "ignore" });
+
+const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-keys-"));
+log("starting subgraphs (memory mode), dev IdP and Tearline");
+const stack = await startStack({
+  gatewayPort: 0,
+  idpPort: 0,
+  keysDir,
+  subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
+  dataRoot: join(ROOT, ".data", "bench"),
+  subgraphEnv: { MEMORY_CACHE: "true" },
+  cpus: { subgraphs: "1", gateway: "0" },
+  log: () => undefined,
+});
+
+// B and H read routing URLs from the supergraph itself, so they get a copy with the subgraphs' real URLs.
+let supergraph = readFileSync(join(ROOT, "schema/supergraph.graphql"), "utf8");
+for (const nation of NATIONS) supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, stack.subgraphs[nation].url);
+const supergraphPath = join(keysDir, "supergraph.graphql");
+writeFileSync(supergraphPath, supergraph);
+
+const others: ServiceProcess[] = [];
+const startGateway = async (name: string, entry: string, env: NodeJS.ProcessEnv) => {
+  const service = await spawnService({ name, entry, env: { ...process.env, ...env, PORT: "0", SUPERGRAPH_PATH: supergraphPath }, readyTimeoutMs: 60_000, log: () => undefined, cpus: "0" }).ready;
+  others.push(service);
+  return service;
+};
+const untuned = await startGateway("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" });
+const baseline = await startGateway("B", "bench/gateways/baseline.ts", { TUNED: "true" });
+const hive = await startGateway("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url });
+
+log("signing tokens");
+const allowed = await headerSource(keysDir, [ALLOWED]);
+const variants: Variant[] = [
+  { name: "B-untuned", url: untuned.url, pid: untuned.child.pid!, headers: null },
+  { name: "B", url: baseline.url, pid: baseline.child.pid!, headers: null },
+  { name: "T-allow", url: stack.gateway.url, pid: stack.gateway.child.pid!, headers: allowed },
+  { name: "T-redact", url: stack.gateway.url, pid: stack.gateway.child.pid!, headers: await headerSource(keysDir, [REDACTED]), redacts: true },
+  { name: "T-tokens", url: stack.gateway.url, pid: stack.gateway.child.pid!, headers: await headerSource(keysDir, [ALLOWED], 4000) },
+  { name: "T-attrs", url: stack.gateway.url, pid: stack.gateway.child.pid!, headers: await headerSource(keysDir, attributeSets(1000)) },
+  { name: "H", url: hive.url, pid: hive.child.pid!, headers: allowed },
+];
+
+const bodyOf = (query: QueryName) => JSON.stringify(QUERIES[query]);
+const headersOf = (variant: Variant) => () => variant.headers?.next() ?? {};
+
+/** One request per variant and query, checked, so that no variant is measured answering errors. */
+async function verify(variant: Variant, query: QueryName): Promise<{ fields: number; withheld: number }> {
+  const response = await fetch(variant.url, { method: "POST", headers: { "content-type": "application/json", ...headersOf(variant)() }, body: bodyOf(query) });
+  const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+  const withheld = (body.errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN_FIELD").length;
+  const unexpected = (body.errors ?? []).length - withheld;
+  if (response.status !== 200 || !body.data || unexpected > 0 || (variant.redacts && withheld === 0)) {
+    throw new Error(`${variant.name} answered ${query} wrongly: ${response.status} ${JSON.stringify(body).slice(0, 400)}`);
+  }
+  return { fields: countFields(body.data), withheld };
+}
+
+function countFields(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countFields(item), 0);
+  if (value && typeof value === "object") return Object.values(value).reduce((n: number, v) => n + 1 + countFields(v), 0);
+  return 0;
+}
+
+const shape: Record<string, { fields: number; withheld: number }> = {};
+for (const query of Object.keys(QUERIES) as QueryName[]) {
+  for (const variant of variants) shape[`${variant.name}/${query}`] = await verify(variant, query);
+}
+
+const runs = new Map<string, Run[]>();
+const subgraphCpuBefore = NATIONS.map((n) => cpuSeconds(stack.subgraphs[n].child.pid!));
+const startedAt = Date.now();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const query of Object.keys(QUERIES) as QueryName[]) {
+    // B first: its maximum sets the fixed rate of the half-load runs. The others in a new order each round.
+    const order = [variants[1]!, ...variants.filter((v) => v.name !== "B").sort(() => Math.random() - 0.5)];
+    let halfRate = 0;
+    for (const variant of order) {
+      const load = { url: variant.url, body: bodyOf(query), headers: headersOf(variant), connections: CONNECTIONS };
+      await measureLoad({ ...load, durationSeconds: WARMUP });
+      const full = await measureLoad({ ...load, durationSeconds: SECONDS });
+      if (variant.name === "B") halfRate = Math.max(1, Math.round(full.rps / 2));
+      const half = await measureLoad({ ...load, durationSeconds: SECONDS, rate: halfRate });
+      const run: Run = { round, rps: full.rps, p50_ms: full.p50_ms, p99_ms: full.p99_ms, failures: full.failures, half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures } };
+      runs.set(`${variant.name}/${query}`, [...(runs.get(`${variant.name}/${query}`) ?? []), run]);
+      log(`round ${round + 1} ${query} ${variant.name}: ${full.rps.toFixed(1)} rps, p99 ${full.p99_ms} ms; half-load p99 ${half.p99_ms} ms${full.failures ? `, ${full.failures} failures` : ""}`);
+    }
+  }
+}
+const loadSeconds = (Date.now() - startedAt) / 1000;
+const subgraphCpu = NATIONS.map((n, i) => cpuSeconds(stack.subgraphs[n].child.pid!) - subgraphCpuBefore[i]!);
+
+const results: VariantResult[] = [];
+for (const query of Object.keys(QUERIES) as QueryName[]) {
+  for (const variant of variants) results.push(summarise(variant.name, query, runs.get(`${variant.name}/${query}`) ?? [], rssMb(variant.pid)));
+}
+
+await Promise.all([...others.map((s) => s.stop()), stack.stop()]);
+log("micro-benchmark of enforcement");
+const micro = runMicro();
+log("start-up: cold and warm npm start");
+const startup = await measureStartup(keysDir);
+
+const report = {
+  generated_at: new Date().toISOString(),
+  machine: machine(),
+  settings: { seconds: SECONDS, warmup_seconds: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, pinning: "gateway on cpu 0; load generator and subgraphs on cpu 1" },
+  ratios: ratios(results, "typical"),
+  ratios_by_query: Object.fromEntries((Object.keys(QUERIES) as QueryName[]).map((q) => [q, ratios(results, q)])),
+  variants: results,
+  response_shape: shape,
+  subgraphs: { cpu_seconds: Object.fromEntries(NATIONS.map((n, i) => [n, Math.round(subgraphCpu[i]! * 10) / 10])), load_seconds: Math.round(loadSeconds) },
+  micro,
+  startup,
+};
+mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+const file = join(ROOT, "bench/results", `${report.generated_at.replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+writeFileSync(join(ROOT, "bench/results/latest.json"), JSON.stringify(report, null, 2) + "\n");
+
+console.log(table(results));
+console.log("\nratios (typical):", JSON.stringify(report.ratios, null, 1));
+console.log("micro:", JSON.stringify(micro));
+console.log("start-up:", JSON.stringify(startup));
+console.log("subgraph CPU seconds:", JSON.stringify(report.subgraphs));
+console.log(`\nwritten ${file} and bench/results/latest.json`);
+process.exit(0);

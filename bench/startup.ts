@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ALLOWED } from "./callers.js";
+import { signDevToken } from "../scripts/idp/sign.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * Seconds from `npm start` to the first successful query through the gateway,
+ * on free ports, with the given data root (empty: cold; reused: warm).
+ */
+async function timeToFirstQuery(dataRoot: string, keysDir: string, ports: { gateway: number; idp: number; base: number }): Promise<number> {
+  const started = performance.now();
+  const env = {
+    ...process.env,
+    DATA_ROOT: dataRoot,
+    KEYS_DIR: keysDir,
+    GATEWAY_PORT: String(ports.gateway),
+    IDP_PORT: String(ports.idp),
+    GBR_PORT: String(ports.base),
+    FRA_PORT: String(ports.base + 1),
+    DEU_PORT: String(ports.base + 2),
+    EST_PORT: String(ports.base + 3),
+  };
+  const child = spawn("npm", ["start", "--silent"], { cwd: ROOT, env, stdio: "ignore", detached: true });
+  const token = await signDevToken({ ...ALLOWED, keysDir, ttlSeconds: 600 });
+  try {
+    for (;;) {
+      if (performance.now() - started > 120_000) throw new Error("npm start served no query within 120 s");
+      try {
+        const response = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-purpose": "CT" },
+          body: JSON.stringify({ query: '{ threatActor(id: "TA-0001") { name } }' }),
+        });
+        const body = (await response.json()) as { data?: { threatActor?: { name?: string } } };
+        if (body.data?.threatActor?.name) return Math.round((performance.now() - started) / 100) / 10;
+      } catch {
+        // not up yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    process.kill(-child.pid!, "SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+export async function measureStartup(keysDir: string): Promise<{ cold_s: number; warm_s: number }> {
+  const dataRoot = mkdtempSync(join(tmpdir(), "tearline-startup-"));
+  const ports = { gateway: 4900, idp: 4910, base: 4901 };
+  try {
+    const cold_s = await timeToFirstQuery(dataRoot, keysDir, ports);
+    const warm_s = await timeToFirstQuery(dataRoot, keysDir, ports);
+    return { cold_s, warm_s };
+  } finally {
+    rmSync(dataRoot, { recursive: true, force: true });
+  }
+}
