@@ -17,9 +17,10 @@ export const ALLOWED: Attributes = {
 /** Denied about a third of the typical operation's fields (FRA's assessment and reports, DEU's watchlist). */
 export const REDACTED: Attributes = { nation: "EST", clearance: "RESTRICTED", purposes: ["CYBER"], purpose: "CYBER" };
 
-const CLEARANCES: Classification[] = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP_SECRET"];
+// From RESTRICTED up, so that every set gets the operation's root fields and the gateway does real work for each.
+const CLEARANCES: Classification[] = ["RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP_SECRET"];
 const COMPARTMENT_SETS = [[], ["ORCHID"], ["HARBOR"], ["ORCHID", "HARBOR"], ["X1"], ["ORCHID", "X1"], ["HARBOR", "X2"], ["ORCHID", "HARBOR", "X3"]];
-const PURPOSES = ["CT", "CYBER", "CP", "HUMINT", "SIGINT", "POLICY", "TRAINING"];
+const PURPOSES = ["CT", "CYBER", "CP", "HUMINT", "SIGINT", "POLICY", "TRAINING", "OSINT"];
 
 /** `count` distinct attribute sets: nation × clearance × compartments × purpose. */
 export function attributeSets(count: number): Attributes[] {

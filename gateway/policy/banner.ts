@@ -32,7 +32,8 @@ export function markOfRules(rules: readonly Rule[]): Mark {
 export interface Classification_ {
   banner: string;
   level: Classification;
-  releasableTo: string[];
+  /** null when no returned field restricts releasability. */
+  releasableTo: string[] | null;
   compartments: string[];
 }
 
@@ -46,7 +47,7 @@ export function renderBanner(mark: Mark, coalitions: Coalitions): Classification
   const parts: string[] = [mark.level];
   if (compartments.length > 0) parts.push(compartments.join("/"));
   if (mark.releasableTo) parts.push(`REL TO ${nations.length > 0 ? collapse(nations, coalitions).join(", ") : "NONE"}`);
-  return { banner: parts.join("//"), level: mark.level, releasableTo: nations, compartments };
+  return { banner: parts.join("//"), level: mark.level, releasableTo: mark.releasableTo ? nations : null, compartments };
 }
 
 function collapse(nations: string[], coalitions: Coalitions): string[] {
