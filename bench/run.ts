@@ -121,23 +121,33 @@ for (const query of Object.keys(QUERIES) as QueryName[]) {
   for (const variant of variants) shape[`${variant.name}/${query}`] = await verify(variant, query);
 }
 
+const shuffled = <T>(items: T[]) => items.map((item) => ({ item, key: Math.random() })).sort((a, b) => a.key - b.key).map((x) => x.item);
+const loadOf = (variant: Variant, query: QueryName) => ({ url: variant.url, body: bodyOf(query), headers: headersOf(variant), connections: CONNECTIONS });
+
+// Everything warm before anything counts: JIT, plan caches, and the subgraphs' memory of each query.
+log("warming up every variant on every query");
+for (const query of Object.keys(QUERIES) as QueryName[]) {
+  for (const variant of variants) await measureLoad({ ...loadOf(variant, query), durationSeconds: WARMUP + 1 });
+}
+
 const runs = new Map<string, Run[]>();
 const subgraphCpuBefore = NATIONS.map((n) => cpuSeconds(stack.subgraphs[n].child.pid!));
 const startedAt = Date.now();
 for (let round = 0; round < ROUNDS; round++) {
   for (const query of Object.keys(QUERIES) as QueryName[]) {
-    // B first: its maximum sets the fixed rate of the half-load runs. The others in a new order each round.
-    const order = [variants[1]!, ...variants.filter((v) => v.name !== "B").sort(() => Math.random() - 0.5)];
-    let halfRate = 0;
-    for (const variant of order) {
-      const load = { url: variant.url, body: bodyOf(query), headers: headersOf(variant), connections: CONNECTIONS };
-      await measureLoad({ ...load, durationSeconds: WARMUP });
-      const full = await measureLoad({ ...load, durationSeconds: SECONDS });
-      if (variant.name === "B") halfRate = Math.max(1, Math.round(full.rps / 2));
-      const half = await measureLoad({ ...load, durationSeconds: SECONDS, rate: halfRate });
-      const run: Run = { round, rps: full.rps, p50_ms: full.p50_ms, p99_ms: full.p99_ms, failures: full.failures, half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures } };
+    // Full load for every variant in a new order each round; then half load at half of B's maximum in this round.
+    const full = new Map<string, Awaited<ReturnType<typeof measureLoad>>>();
+    for (const variant of shuffled(variants)) {
+      await measureLoad({ ...loadOf(variant, query), durationSeconds: WARMUP });
+      full.set(variant.name, await measureLoad({ ...loadOf(variant, query), durationSeconds: SECONDS }));
+    }
+    const halfRate = Math.max(1, Math.round(full.get("B")!.rps / 2));
+    for (const variant of shuffled(variants)) {
+      const half = await measureLoad({ ...loadOf(variant, query), durationSeconds: SECONDS, rate: halfRate });
+      const f = full.get(variant.name)!;
+      const run: Run = { round, rps: f.rps, p50_ms: f.p50_ms, p99_ms: f.p99_ms, failures: f.failures, half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures } };
       runs.set(`${variant.name}/${query}`, [...(runs.get(`${variant.name}/${query}`) ?? []), run]);
-      log(`round ${round + 1} ${query} ${variant.name}: ${full.rps.toFixed(1)} rps, p99 ${full.p99_ms} ms; half-load p99 ${half.p99_ms} ms${full.failures ? `, ${full.failures} failures` : ""}`);
+      log(`round ${round + 1} ${query} ${variant.name}: ${f.rps.toFixed(1)} rps, p99 ${f.p99_ms} ms; half-load (${halfRate}/s) p99 ${half.p99_ms} ms${f.failures + half.failures ? `, ${f.failures + half.failures} failures` : ""}`);
     }
   }
 }

@@ -24,6 +24,7 @@ const gatewayEnv = z.object({
   ENFORCEMENT_MODE: z.enum(["redact", "reject"], { error: "must be redact or reject" }).default("redact"),
   MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(50),
+  MAX_FIELDS: z.coerce.number().int().min(1).max(100_000).default(1500),
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
 });
 
@@ -44,6 +45,7 @@ export interface GatewayConfig {
   mode: "redact" | "reject";
   maxDepth: number;
   maxAliases: number;
+  maxFields: number;
   planCacheSize: number;
 }
 
@@ -69,6 +71,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     mode: base.ENFORCEMENT_MODE,
     maxDepth: base.MAX_DEPTH,
     maxAliases: base.MAX_ALIASES,
+    maxFields: base.MAX_FIELDS,
     planCacheSize: base.PLAN_CACHE_SIZE,
   };
 }

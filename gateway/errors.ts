@@ -13,8 +13,9 @@ export const ErrorCode = {
 } as const;
 
 /** Codes whose messages are safe to show a client as they are. */
+// Not INTERNAL_SERVER_ERROR: Apollo gives that code to any error without one, whatever its message says.
 const PUBLIC_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.Internal),
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "BAD_USER_INPUT",

@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   await apollo.start();
   const authenticate = createAuthenticator({ issuers: config.issuers, audience: config.audience });
-  const planner = new OperationPlanner({ mode: config.mode, maxDepth: config.maxDepth, maxAliases: config.maxAliases, cacheSize: config.planCacheSize });
+  const planner = new OperationPlanner({ mode: config.mode, maxDepth: config.maxDepth, maxAliases: config.maxAliases, maxFields: config.maxFields, cacheSize: config.planCacheSize });
   const server = createGraphQLHttpServer({
     apollo,
     prepare: gatewayRequestPreparer({

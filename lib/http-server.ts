@@ -68,9 +68,10 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /**
    * Runs before Apollo Server sees the request: builds the context, may rewrite
-   * the body or answer directly. Throw an HttpError to refuse the request.
+   * the body or answer directly. Throw an HttpError to refuse the request. The
+   * body is read only when asked for, so a request can be refused unread.
    */
-  prepare: (req: IncomingMessage, body: unknown) => Promise<PreparedRequest<TContext>>;
+  prepare: (req: IncomingMessage, readBody: () => Promise<unknown>) => Promise<PreparedRequest<TContext>>;
   path?: string;
 }
 
@@ -91,7 +92,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      throw new HttpError(400, "BAD_REQUEST", "Malformed request target");
+    }
     if (url.pathname === "/health") {
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       return;
@@ -103,7 +109,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    const prepared = await options.prepare(req, parseBody(await readBody(req), req.headers["content-type"]));
+    const prepared = await options.prepare(req, async () => parseBody(await readBody(req), req.headers["content-type"]));
     if (prepared.kind === "respond") {
       sendJson(res, prepared.status, prepared.body, prepared.headers);
       return;

@@ -1,8 +1,13 @@
 import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
+import { fileURLToPath } from "node:url";
 import { parse, printSchema } from "graphql";
 import { NATIONS, defaultSubgraphUrl, loadSubgraphSdl, type NationCode } from "../subgraphs/nations.js";
 import { stampLabelOwner } from "./stamp-owner.js";
+import { loadCoalitions } from "../gateway/policy/coalitions.js";
+import { buildLabelIndex } from "../gateway/policy/label-index.js";
+
+const COALITIONS = fileURLToPath(new URL("../config/coalitions.json", import.meta.url));
 
 export interface CompositionError {
   subgraph: string | undefined;
@@ -30,6 +35,12 @@ export function composeNations(
   const result = composeServices(services);
   if (result.errors) {
     return { ok: false, errors: result.errors.map(describeError) };
+  }
+  try {
+    // Unlabelled or malformed labels fail here, as they would fail the gateway's start.
+    buildLabelIndex(result.supergraphSdl, loadCoalitions(COALITIONS));
+  } catch (error) {
+    return { ok: false, errors: [{ subgraph: undefined, code: "LABELS", message: (error as Error).message }] };
   }
   const apiSchema = Supergraph.build(result.supergraphSdl).apiSchema().toGraphQLJSSchema();
   return {

@@ -20,7 +20,7 @@ const server = new ApolloServer({ gateway });
 
 if (tuned) {
   await server.start();
-  const http = createGraphQLHttpServer({ apollo: server, prepare: async (_req, body) => ({ kind: "execute", body, context: {} }) });
+  const http = createGraphQLHttpServer({ apollo: server, prepare: async (_req, readBody) => ({ kind: "execute", body: await readBody(), context: {} }) });
   announceReady("B", `http://127.0.0.1:${await listen(http, "127.0.0.1", port)}/graphql`);
 } else {
   const { url } = await startStandaloneServer(server, { listen: { host: "127.0.0.1", port } });

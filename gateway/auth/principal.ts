@@ -26,6 +26,7 @@ export interface Principal {
  * with equal keys get equal decisions, so it keys the decision cache.
  */
 export function attributeKey(principal: Principal): string {
-  const sorted = (values: ReadonlySet<string>) => [...values].sort().join(",");
-  return [principal.nation, principal.clearance, sorted(principal.compartments), principal.purpose, sorted(principal.scopes)].join("|");
+  // JSON, not a join: claim values may contain any separator, and two callers must never share a key.
+  const sorted = (values: ReadonlySet<string>) => [...values].sort();
+  return JSON.stringify([principal.nation, principal.clearance, sorted(principal.compartments), principal.purpose, sorted(principal.scopes)]);
 }

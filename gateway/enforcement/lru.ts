@@ -1,29 +1,49 @@
-/** A bounded map that forgets the least recently used entry first. */
+/**
+ * A bounded map that forgets the least recently used entries first, bounded
+ * both by entry count and by a total weight (an estimate of bytes), so that a
+ * few huge entries cannot exhaust memory either.
+ */
 export class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, { value: V; weight: number }>();
+  private totalWeight = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    readonly maxWeight = Number.POSITIVE_INFINITY,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {}
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   set(key: K, value: V): void {
+    this.delete(key);
+    const weight = this.weigh(value);
+    if (weight > this.maxWeight) return; // never worth keeping
+    this.entries.set(key, { value, weight });
+    this.totalWeight += weight;
+    while (this.entries.size > this.capacity || this.totalWeight > this.maxWeight) {
+      this.delete(this.entries.keys().next().value as K);
+    }
+  }
+
+  private delete(key: K): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
+    this.totalWeight -= entry.weight;
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  clear(): void {
-    this.entries.clear();
+  get weight(): number {
+    return this.totalWeight;
   }
 }

@@ -17,7 +17,7 @@ import {
 import { attributeKey, type Principal } from "../auth/principal.js";
 import type { LabelIndex } from "../policy/label-index.js";
 import { bannerPlanRule, type BannerEntry } from "../rules/banner-plan.js";
-import { inlineFragments } from "../rules/inline-fragments.js";
+import { inlineFragments, OperationTooLargeError } from "../rules/inline-fragments.js";
 import { labelCheckRule, type Denial } from "../rules/label-check.js";
 import { limitsRule } from "../rules/limits.js";
 import { removeDeniedRule } from "../rules/remove-denied.js";
@@ -50,8 +50,14 @@ export interface PlannerOptions {
   mode: "redact" | "reject";
   maxDepth: number;
   maxAliases: number;
+  /** Most fields an operation may select once its fragments are expanded. */
+  maxFields: number;
+  /** Most plans kept; the caches are also bounded by the size of what they hold. */
   cacheSize: number;
 }
+
+/** Bytes of query text the two caches may hold between them, roughly; a plan keeps a few copies of its text. */
+const CACHE_TEXT_BUDGET = 64 * 1024 * 1024;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 
@@ -72,8 +78,8 @@ export class OperationPlanner {
   private readonly documents: LruCache<string, DocumentNode | GraphQLFormattedError[]>;
 
   constructor(private readonly options: PlannerOptions) {
-    this.plans = new LruCache(options.cacheSize);
-    this.documents = new LruCache(options.cacheSize);
+    this.plans = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, (plan) => 1024 + 4 * (plan.kind === "execute" ? (plan.query?.length ?? 0) : 0));
+    this.documents = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, (document) => 1024 + (Array.isArray(document) ? 0 : 4 * (document.loc?.source.body.length ?? 0)));
   }
 
   plan(state: PolicyState, query: string, operationName: string | undefined, principal: Principal, now = new Date()): OperationPlan {
@@ -104,7 +110,13 @@ export class OperationPlanner {
   private build(state: PolicyState, queryHash: string, query: string, operationName: string | undefined, principal: Principal, now: Date): OperationPlan {
     const document = this.validDocument(state, queryHash, query);
     if (Array.isArray(document)) return { kind: "invalid", status: 400, errors: document };
-    const operation = inlineFragments(document, operationName);
+    let operation;
+    try {
+      operation = inlineFragments(document, operationName, this.options.maxFields);
+    } catch (error) {
+      if (error instanceof OperationTooLargeError) return invalid("OPERATION_TOO_COMPLEX", error.message);
+      throw error;
+    }
     if (!operation) return invalid("OPERATION_RESOLUTION_FAILURE", "Name the operation to run with operationName");
     if (operation.operation !== "query") return invalid("OPERATION_NOT_SUPPORTED", "Only query operations are supported");
 

@@ -16,6 +16,9 @@ export interface PrepareOptions {
   coalitions: Coalitions;
 }
 
+/** Longest query text accepted; a longer one is refused before it is parsed or cached. */
+export const MAX_QUERY_LENGTH = 100_000;
+
 interface GraphQLRequestBody {
   query: string;
   operationName?: string;
@@ -27,6 +30,7 @@ function requestBody(body: unknown): GraphQLRequestBody {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "BAD_REQUEST", "Send one GraphQL request as a JSON object");
   const { query, operationName, variables } = body as Record<string, unknown>;
   if (typeof query !== "string" || query.length === 0) throw new HttpError(400, "BAD_REQUEST", "The request has no query string (persisted queries are not supported)");
+  if (query.length > MAX_QUERY_LENGTH) throw new HttpError(413, "QUERY_TOO_LARGE", `The query is longer than ${MAX_QUERY_LENGTH} characters`);
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string") throw new HttpError(400, "BAD_REQUEST", "operationName must be a string");
   if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) throw new HttpError(400, "BAD_REQUEST", "variables must be an object");
   return { query, operationName: operationName ?? undefined, variables: (variables as Record<string, unknown> | null) ?? {} };
@@ -40,9 +44,9 @@ const respond = (status: number, errors: GraphQLFormattedError[]): PreparedReque
  * Server only ever receives the rewritten query, which asks for nothing denied.
  */
 export function gatewayRequestPreparer(options: PrepareOptions) {
-  return async (req: IncomingMessage, rawBody: unknown): Promise<PreparedRequest<EnforcementContext>> => {
+  return async (req: IncomingMessage, readBody: () => Promise<unknown>): Promise<PreparedRequest<EnforcementContext>> => {
     const principal = await options.authenticate(req.headers);
-    const body = requestBody(rawBody);
+    const body = requestBody(await readBody());
     const state = options.policy();
     if (!state) return respond(503, [{ message: "The access policy is not available", extensions: { code: ErrorCode.PolicyUnavailable } }]);
 

@@ -1,5 +1,8 @@
 import { GraphQLError, type ASTVisitor } from "graphql";
 
+/** The rewrite's own aliases start with this; a client may not use it. */
+export const RESERVED_ALIAS_PREFIX = "_tearline";
+
 export interface LimitsContext {
   maxDepth: number;
   maxAliases: number;
@@ -10,6 +13,7 @@ export interface LimitsContext {
  * Refuses operations nested deeper than `maxDepth` fields or using more than
  * `maxAliases` aliases: both multiply the work one request can cause. Runs on
  * the operation with its fragments inlined, so fragments cannot hide depth.
+ * Also refuses the aliases the rewrite reserves for itself.
  */
 export function limitsRule(context: LimitsContext): ASTVisitor {
   let depth = 0;
@@ -20,6 +24,9 @@ export function limitsRule(context: LimitsContext): ASTVisitor {
       enter(node) {
         depth += 1;
         if (node.alias) aliases += 1;
+        if (node.alias?.value.startsWith(RESERVED_ALIAS_PREFIX)) {
+          context.onError(new GraphQLError(`Aliases starting with ${RESERVED_ALIAS_PREFIX} are reserved`, { nodes: node, extensions: { code: "BAD_USER_INPUT" } }));
+        }
         if (depth > context.maxDepth && !reportedDepth) {
           reportedDepth = true;
           context.onError(

@@ -1,7 +1,9 @@
 import { Kind, visit, type ASTNode, type ASTVisitor, type FieldNode, type SelectionSetNode } from "graphql";
 
+import { RESERVED_ALIAS_PREFIX } from "./limits.js";
+
 /** Alias of the __typename that the rewrite adds; the response phase removes it again. */
-export const TYPENAME_ALIAS = "_tearline_typename";
+export const TYPENAME_ALIAS = `${RESERVED_ALIAS_PREFIX}_typename`;
 
 const typenameField: FieldNode = {
   kind: Kind.FIELD,

@@ -50,7 +50,7 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers): Pr
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    prepare: async (_req, body) => ({ kind: "execute", body, context: createNationContext(db) }),
+    prepare: async (_req, readBody) => ({ kind: "execute", body: await readBody(), context: createNationContext(db) }),
   });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);

@@ -34,6 +34,9 @@ describe("field-level access control, end to end with real tokens from two natio
       const { status, body } = await post(stack.gateway.url, "{ this is not graphql");
       expect(status).toBe(401);
       expect(body.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
+      const unreadable = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{ not json" });
+      expect(unreadable.status).toBe(401);
+      expect(unreadable.headers.get("www-authenticate")).toMatch(/^Bearer/);
     });
 
     it("refuses a token that claims France as issuer but is signed with Britain's key", async () => {

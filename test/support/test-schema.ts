@@ -23,7 +23,10 @@ export const TEST_SUPERGRAPH = composeTestSupergraph({
     }
     interface Item { id: ID! title: String }
     type Memo implements Item @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) { id: ID! title: String }
-    type Cable implements Item @key(fields: "id") @label(level: SECRET, releasableTo: ["FVEY"]) { id: ID! title: String }
+    type Cable implements Item @key(fields: "id") @label(level: SECRET, releasableTo: ["FVEY"]) {
+      id: ID!
+      title: String @label(level: TOP_SECRET, releasableTo: ["FVEY"])
+    }
     union SearchResult = Memo | Cable
   `,
   FRA: `

@@ -23,6 +23,14 @@ describe("composition", () => {
     for (const nation of ["GBR", "FRA", "DEU", "EST"]) expect(header).toContain(`owner: "${nation}"`);
   });
 
+  it("fails on a field that no label covers", () => {
+    const unlabelled = (nation: NationCode) =>
+      nation === "EST" ? loadSubgraphSdl(nation).replace("enum IndicatorKind {", "type Loose { naked: String }\nextend type Query { loose: Loose }\nenum IndicatorKind {") : loadSubgraphSdl(nation);
+    const outcome = composeNations(["GBR", "EST"], unlabelled);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors[0]!.message).toMatch(/Loose\.naked has no @label from EST/);
+  });
+
   it("publishes an API schema without federation internals", () => {
     const outcome = composeNations();
     if (!outcome.ok) throw new Error("composition failed");

@@ -50,6 +50,39 @@ describe("the label index, built from the supergraph", () => {
     expect(real.get("ThreatActor.indicators")!.rules.map((r) => r.owner)).toEqual(["EST"]);
   });
 
+  it("gives a field every rule its @requires reaches: nested selections and chains", () => {
+    const sdl = composeTestSupergraph({
+      GBR: `type Query @label(level: RESTRICTED) { actor: Actor }
+            type Actor @key(fields: "id") @label(level: RESTRICTED) { id: ID! profile: Profile }
+            type Profile @label(level: RESTRICTED) { realName: String @label(level: TOP_SECRET) }`,
+      FRA: `type Actor @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["GBR"]) {
+              id: ID!
+              profile: Profile @external
+              derived: String @requires(fields: "profile { realName }")
+            }
+            type Profile @label(level: RESTRICTED, releasableTo: ["GBR"]) { realName: String @external }`,
+      DEU: `type Actor @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["GBR"]) {
+              id: ID!
+              derived: String @external
+              chained: String @requires(fields: "derived")
+            }`,
+    });
+    const chained = indexOf(sdl);
+    for (const field of ["Actor.derived", "Actor.chained"]) {
+      expect(chained.get(field)!.rules.some((r) => r.level === "TOP_SECRET"), field).toBe(true);
+      expect(decide(chained.get(field)!.rules, principal({ nation: "GBR", clearance: "SECRET" }))).toMatchObject({ allowed: false });
+    }
+  });
+
+  it("refuses a label on an interface field, which the check would not see", () => {
+    const sdl = composeTestSupergraph({
+      GBR: `type Query @label(level: RESTRICTED) { items: [Item] }
+            interface Item { secret: String @label(level: TOP_SECRET) }
+            type Memo implements Item @label(level: RESTRICTED) { secret: String }`,
+    });
+    expect(() => indexOf(sdl)).toThrow(/Item\.secret: put @label on the implementing object types/);
+  });
+
   it("refuses a supergraph with an unlabelled field: fail closed", () => {
     const unlabelled = composeTestSupergraph({
       GBR: `type Query @label(level: RESTRICTED) { thing: Thing } type Thing { id: ID! naked: String }`,

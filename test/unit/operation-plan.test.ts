@@ -6,7 +6,7 @@ import { policyStateOf, principal, type PrincipalSpec } from "../support/policy-
 import { TEST_SUPERGRAPH } from "../support/test-schema.js";
 
 const state = policyStateOf(TEST_SUPERGRAPH);
-const planner = (mode: "redact" | "reject" = "redact") => new OperationPlanner({ mode, maxDepth: 6, maxAliases: 3, cacheSize: 100 });
+const planner = (mode: "redact" | "reject" = "redact") => new OperationPlanner({ mode, maxDepth: 6, maxAliases: 3, maxFields: 5000, cacheSize: 100 });
 
 /** The harness: SDL (TEST_SUPERGRAPH), an operation and a caller in; denied paths and the rewritten query out. */
 function check(query: string, caller: PrincipalSpec, operationName?: string, mode: "redact" | "reject" = "redact") {
@@ -48,20 +48,26 @@ describe("the label check and the rewrite, before planning", () => {
   it("decides a named fragment at each place it is used", () => {
     const op = `{ a: actor(id: "1") { ...F } items { ...G } } fragment F on Actor { name secretName } fragment G on Item { title }`;
     const { denied, query } = check(op, CONFIDENTIAL_GBR);
-    expect(denied).toEqual(["a.secretName:CLEARANCE", "items.title:CLEARANCE"]);
+    expect(denied).toEqual(["a.secretName:CLEARANCE", "items:CLEARANCE"]);
     expect(query).toContain("name");
     expect(query).not.toMatch(/fragment|secretName/);
   });
 
   it("needs every implementation's rule for a field selected on an interface", () => {
-    // Memo.title is RESTRICTED for NATO, Cable.title is SECRET for FVEY: an EST analyst may see only Memo's.
-    const { denied } = check(`{ items { id title } }`, { nation: "EST", clearance: "SECRET" });
-    expect(denied).toEqual(["items.id:RELEASABILITY", "items.title:RELEASABILITY"]);
+    // Memo.title is RESTRICTED for NATO, Cable.title TOP_SECRET for FVEY: a SECRET analyst may see only Memo's.
+    const { denied } = check(`{ items { id title } }`, SECRET_GBR);
+    expect(denied).toEqual(["items.title:CLEARANCE"]);
+  });
+
+  it("needs the label of every type an interface or union field can return", () => {
+    // Cable is SECRET for FVEY: an Estonian analyst may not even learn that Cables exist.
+    const { denied } = check(`{ search { __typename } items { __typename } }`, { nation: "EST", clearance: "TOP_SECRET" });
+    expect(denied).toEqual(["items:RELEASABILITY", "search:RELEASABILITY"]);
   });
 
   it("decides per type condition, and marks those denials as applying to that type only", () => {
-    const { denied, query } = check(`{ search { ... on Memo { title } ... on Cable { title } } }`, { nation: "EST", clearance: "SECRET" });
-    expect(denied).toEqual(["search.title:RELEASABILITY@Cable"]);
+    const { denied, query } = check(`{ search { ... on Memo { title } ... on Cable { title } } }`, SECRET_GBR);
+    expect(denied).toEqual(["search.title:CLEARANCE@Cable"]);
     expect(query).toContain("... on Memo");
     expect(query).not.toContain("... on Cable");
     expect(query).toContain("_tearline_typename: __typename");
@@ -148,6 +154,26 @@ describe("the label check and the rewrite, before planning", () => {
     expect(check(aliases, SECRET_GBR).plan).toMatchObject({ kind: "invalid", errors: [{ extensions: { code: "OPERATION_TOO_COMPLEX" } }] });
   });
 
+  it("refuses fragments that multiply into a huge operation, before expanding them", () => {
+    const fragments = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join("\n");
+    const started = Date.now();
+    const { plan } = check(`query { ...F0 } ${fragments} fragment F30 on Query { __typename }`, SECRET_GBR);
+    expect(plan).toMatchObject({ kind: "invalid", errors: [{ extensions: { code: "OPERATION_TOO_COMPLEX" } }] });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("decides one named fragment separately at each place: a denial at one place removes nothing at another", () => {
+    const op = `{ search { ... on Memo { ...T } ... on Cable { ...T } } } fragment T on Item { title }`;
+    const { query, denied } = check(op, SECRET_GBR);
+    expect(denied).toEqual(["search.title:CLEARANCE@Cable"]);
+    expect(query).toMatch(/\.\.\. on Memo \{\s+\.\.\. on Item \{\s+title/);
+  });
+
+  it("refuses aliases that the rewrite reserves for itself", () => {
+    const { plan } = check(`{ actors { _tearline_typename: name } }`, SECRET_GBR);
+    expect(plan).toMatchObject({ kind: "invalid", errors: [{ extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
   it("caches plans by operation and attribute set, so callers with different attributes never share one", () => {
     const shared = planner();
     const op = `{ actor(id: "1") { name secretName } }`;
@@ -158,5 +184,14 @@ describe("the label check and the rewrite, before planning", () => {
     expect(shared.cachedPlans).toBe(2);
     if (high.kind !== "execute" || low.kind !== "execute") throw new Error("expected plans to execute");
     expect(high.query).not.toBe(low.query);
+  });
+
+  it("never lets compartment names that contain separators collide in the cache key", () => {
+    const shared = planner();
+    const op = `{ actor(id: "1") { name codeword } }`;
+    const holder = shared.plan(state, op, undefined, principal({ ...SECRET_GBR, compartments: ["ORCHID", "X"] }));
+    const pretender = shared.plan(state, op, undefined, principal({ ...SECRET_GBR, compartments: ["ORCHID,X"] }));
+    expect(holder).not.toBe(pretender);
+    expect(deniedPaths(pretender)).toEqual(["actor.codeword:COMPARTMENT"]);
   });
 });
