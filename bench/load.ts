@@ -7,8 +7,6 @@ export interface LoadOptions {
   headers: () => Record<string, string>;
   durationSeconds: number;
   connections: number;
-  /** Requests per second over all connections; omit for full load. */
-  rate?: number;
 }
 
 export interface LoadResult {
@@ -20,13 +18,12 @@ export interface LoadResult {
   failures: number;
 }
 
-/** Drives one URL with autocannon and returns throughput and latency. */
+/** Drives one URL at full load with autocannon (closed loop) and returns throughput and latency. */
 export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: "POST",

@@ -11,6 +11,7 @@ import { spawnService, type ServiceProcess } from "../scripts/stack/service-proc
 import { startStack } from "../scripts/stack/stack.js";
 import { NATIONS, type NationCode } from "../subgraphs/nations.js";
 import { ALLOWED, REDACTED, attributeSets, headerSource, type HeaderSource } from "./callers.js";
+import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
 import { runMicro } from "./micro.js";
 import { cpuSeconds, rssMb } from "./processes.js";
@@ -143,7 +144,7 @@ for (let round = 0; round < ROUNDS; round++) {
     }
     const halfRate = Math.max(1, Math.round(full.get("B")!.rps / 2));
     for (const variant of shuffled(variants)) {
-      const half = await measureLoad({ ...loadOf(variant, query), durationSeconds: SECONDS, rate: halfRate });
+      const half = await measureFixedRate({ url: variant.url, body: bodyOf(query), headers: headersOf(variant), rate: halfRate, durationSeconds: SECONDS });
       const f = full.get(variant.name)!;
       const run: Run = { round, rps: f.rps, p50_ms: f.p50_ms, p99_ms: f.p99_ms, failures: f.failures, half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures } };
       runs.set(`${variant.name}/${query}`, [...(runs.get(`${variant.name}/${query}`) ?? []), run]);
