@@ -62,6 +62,7 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
 /** What to do with a request: answer it directly, or hand a (possibly rewritten) body to Apollo Server. */
 export type PreparedRequest<TContext> =
   | { kind: "respond"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "respond-json"; status: number; json: string }
   | { kind: "execute"; body: unknown; context: TContext };
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
@@ -112,6 +113,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const prepared = await options.prepare(req, async () => parseBody(await readBody(req), req.headers["content-type"]));
     if (prepared.kind === "respond") {
       sendJson(res, prepared.status, prepared.body, prepared.headers);
+      return;
+    }
+    if (prepared.kind === "respond-json") {
+      res.writeHead(prepared.status, { "content-type": "application/json; charset=utf-8" }).end(prepared.json);
       return;
     }
     const response = await options.apollo.executeHTTPGraphQLRequest({

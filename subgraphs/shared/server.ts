@@ -1,4 +1,4 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
@@ -10,6 +10,7 @@ import { loadSubgraphSdl, type NationCode } from "../nations.js";
 import { loadNationConfig } from "./config.js";
 import { createNationContext, type NationContext } from "./context.js";
 import { memoizeQueries, openDatabase, type Database } from "./database.js";
+import { ResponseMemo } from "./response-memo.js";
 import { ensureSeeded } from "./seed.js";
 
 // Generated resolver maps are precise per nation; buildSubgraphSchema wants its own looser map.
@@ -22,14 +23,14 @@ export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers): 
   });
 }
 
-export function createNationApollo(schema: GraphQLSchema): ApolloServer<NationContext> {
+export function createNationApollo(schema: GraphQLSchema, extraPlugins: ApolloServerPlugin<NationContext>[] = []): ApolloServer<NationContext> {
   return new ApolloServer<NationContext>({
     schema,
     introspection: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     // Inline traces would hand the gateway per-field timings it has no use for.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...extraPlugins],
   });
 }
 
@@ -46,11 +47,17 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers): Pr
   if (seeded === "seeded") console.error("database initialised with seed data");
   const db = config.memoryCache ? memoizeQueries(stored) : stored;
 
-  const apollo = createNationApollo(buildNationSchema(nation, resolvers));
+  const memo = config.memoryCache ? new ResponseMemo() : undefined;
+  const apollo = createNationApollo(buildNationSchema(nation, resolvers), memo ? [memo.plugin()] : []);
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    prepare: async (_req, readBody) => ({ kind: "execute", body: await readBody(), context: createNationContext(db) }),
+    prepare: async (_req, readBody) => {
+      const body = await readBody();
+      const remembered = memo?.lookup(body);
+      if (remembered !== undefined) return { kind: "respond-json", status: 200, json: remembered };
+      return { kind: "execute", body, context: createNationContext(db) };
+    },
   });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);
