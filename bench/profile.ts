@@ -23,7 +23,7 @@ const stack = await startStack({
   subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
   dataRoot: join(ROOT, ".data", "bench"),
   subgraphEnv: { MEMORY_CACHE: "true" },
-  gatewayEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
+  gatewayNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
   cpus: { subgraphs: "1", gateway: "0" },
   log: () => undefined,
 });

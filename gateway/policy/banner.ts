@@ -15,8 +15,22 @@ export interface Mark {
 
 export const UNMARKED: Mark = { level: CLASSIFICATIONS[0], releasableTo: null, compartments: new Set() };
 
+// Marks come from the label index and are few; remembering each combination
+// makes the banner of a response a walk of lookups instead of set operations.
+const combinations = new WeakMap<Mark, WeakMap<Mark, Mark>>();
+
 export function combineMarks(a: Mark, b: Mark): Mark {
   if (a === b) return a;
+  let withA = combinations.get(a);
+  const known = withA?.get(b);
+  if (known) return known;
+  const combined = computeCombination(a, b);
+  if (!withA) combinations.set(a, (withA = new WeakMap()));
+  withA.set(b, combined);
+  return combined;
+}
+
+function computeCombination(a: Mark, b: Mark): Mark {
   return {
     level: higher(a.level, b.level),
     releasableTo: a.releasableTo === null ? b.releasableTo : b.releasableTo === null ? a.releasableTo : new Set([...a.releasableTo].filter((n) => b.releasableTo!.has(n))),
@@ -41,7 +55,17 @@ export interface Classification_ {
  * Renders a mark as `LEVEL[//COMPARTMENT/…][//REL TO A, B]`. Releasability that
  * equals a whole coalition is written as the coalition's name.
  */
+const rendered = new WeakMap<Coalitions, WeakMap<Mark, Classification_>>();
+
 export function renderBanner(mark: Mark, coalitions: Coalitions): Classification_ {
+  let forCoalitions = rendered.get(coalitions);
+  if (!forCoalitions) rendered.set(coalitions, (forCoalitions = new WeakMap()));
+  let banner = forCoalitions.get(mark);
+  if (!banner) forCoalitions.set(mark, (banner = render(mark, coalitions)));
+  return banner;
+}
+
+function render(mark: Mark, coalitions: Coalitions): Classification_ {
   const compartments = [...mark.compartments].sort();
   const nations = mark.releasableTo ? [...mark.releasableTo].sort() : [];
   const parts: string[] = [mark.level];

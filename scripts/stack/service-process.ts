@@ -20,6 +20,8 @@ export interface SpawnOptions {
   readyTimeoutMs: number;
   /** CPU list to pin the process to with taskset, such as "0" (benchmarks). */
   cpus?: string;
+  /** Extra Node.js options, such as --cpu-prof (benchmarks). */
+  nodeArgs?: string[];
   /** Receives each line the process writes that is not its ready announcement. */
   log: (line: string) => void;
 }
@@ -37,7 +39,7 @@ export interface SpawnedService {
 
 /** Starts one TypeScript service under tsx. */
 export function spawnService(options: SpawnOptions): SpawnedService {
-  const node = [process.execPath, "--import", "tsx", options.entry];
+  const node = [process.execPath, ...(options.nodeArgs ?? []), "--import", "tsx", options.entry];
   const [command, ...args] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
   const child = spawn(command!, args, {
     cwd: ROOT,

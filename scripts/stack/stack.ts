@@ -22,6 +22,8 @@ export interface StackOptions {
   subgraphEnv?: NodeJS.ProcessEnv;
   /** CPU lists to pin processes to (benchmarks). */
   cpus?: { subgraphs?: string; gateway?: string };
+  /** Extra Node.js options for the gateway (--cpu-prof for profiling). */
+  gatewayNodeArgs?: string[];
   readyTimeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       readyTimeoutMs,
       log,
       cpus: options.cpus?.gateway,
+      nodeArgs: options.gatewayNodeArgs,
     });
     return {
       gateway,
