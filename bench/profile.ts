@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
-import { startStack } from "../scripts/stack/stack.js";
-import { NATIONS, type NationCode } from "../subgraphs/nations.js";
+import { startBenchStack } from "./bench-stack.js";
 import { ALLOWED, headerSource } from "./callers.js";
 import { measureLoad } from "./load.js";
 
@@ -16,17 +15,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const variant = process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-allow";
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
-const stack = await startStack({
-  gatewayPort: 0,
-  idpPort: 0,
-  keysDir,
-  subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
-  dataRoot: join(ROOT, ".data", "bench"),
-  subgraphEnv: { MEMORY_CACHE: "true" },
-  gatewayNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
-  cpus: { subgraphs: "1", gateway: "0" },
-  log: () => undefined,
-});
+const stack = await startBenchStack(keysDir, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
 const headers = await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? 4000 : 1);
 const load = { url: stack.gateway.url, body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }), headers: () => headers.next(), connections: 16 };
 await measureLoad({ ...load, durationSeconds: 3 });

@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
 import { spawnService, type ServiceProcess } from "../scripts/stack/service-process.js";
-import { startStack } from "../scripts/stack/stack.js";
-import { NATIONS, type NationCode } from "../subgraphs/nations.js";
+import { NATIONS } from "../subgraphs/nations.js";
+import { startBenchStack } from "./bench-stack.js";
 import { ALLOWED, REDACTED, attributeSets, headerSource, type HeaderSource } from "./callers.js";
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
@@ -46,16 +46,7 @@ execFileSync("taskset", ["-pc", "1", String(process.pid)], { stdio: "ignore" });
 
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-keys-"));
 log("starting subgraphs (memory mode), dev IdP and Tearline");
-const stack = await startStack({
-  gatewayPort: 0,
-  idpPort: 0,
-  keysDir,
-  subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
-  dataRoot: join(ROOT, ".data", "bench"),
-  subgraphEnv: { MEMORY_CACHE: "true" },
-  cpus: { subgraphs: "1", gateway: "0" },
-  log: () => undefined,
-});
+const stack = await startBenchStack(keysDir);
 
 // B and H read routing URLs from the supergraph itself, so they get a copy with the subgraphs' real URLs.
 let supergraph = readFileSync(join(ROOT, "schema/supergraph.graphql"), "utf8");

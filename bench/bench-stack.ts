@@ -1,0 +1,24 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startStack, type Stack } from "../scripts/stack/stack.js";
+import { NATIONS, type NationCode } from "../subgraphs/nations.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * The stack a benchmark measures against: subgraphs in memory mode on core 1,
+ * a Tearline gateway alone on core 0, all on free loopback ports.
+ */
+export function startBenchStack(keysDir: string, gatewayNodeArgs: string[] = []): Promise<Stack> {
+  return startStack({
+    gatewayPort: 0,
+    idpPort: 0,
+    keysDir,
+    subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
+    dataRoot: join(ROOT, ".data", "bench"),
+    subgraphEnv: { MEMORY_CACHE: "true" },
+    gatewayNodeArgs,
+    cpus: { subgraphs: "1", gateway: "0" },
+    log: () => undefined,
+  });
+}
