@@ -9,7 +9,8 @@ type Data = Record<string, unknown> | null | undefined;
 
 /** Variables as execution sees them (defaults applied), for evaluating @skip/@include on denied fields. */
 function coercedVariables(context: EnforcementContext): Record<string, unknown> {
-  if (context.plan.kind !== "execute") return {};
+  // Only denied fields need them: a caller who may see everything pays nothing here.
+  if (context.plan.kind !== "execute" || context.plan.redaction.length === 0) return {};
   const coerced = getVariableValues(context.state.schema, context.plan.variableDefinitions, context.variables);
   return coerced.coerced ?? {};
 }
