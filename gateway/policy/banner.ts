@@ -43,7 +43,7 @@ export function markOfRules(rules: readonly Rule[]): Mark {
   return rules.reduce<Mark>((mark, rule) => combineMarks(mark, { level: rule.level, releasableTo: rule.releasableTo, compartments: rule.compartments }), UNMARKED);
 }
 
-export interface Classification_ {
+export interface ClassificationMarking {
   banner: string;
   level: Classification;
   /** null when no returned field restricts releasability. */
@@ -55,9 +55,9 @@ export interface Classification_ {
  * Renders a mark as `LEVEL[//COMPARTMENT/…][//REL TO A, B]`. Releasability that
  * equals a whole coalition is written as the coalition's name.
  */
-const rendered = new WeakMap<Coalitions, WeakMap<Mark, Classification_>>();
+const rendered = new WeakMap<Coalitions, WeakMap<Mark, ClassificationMarking>>();
 
-export function renderBanner(mark: Mark, coalitions: Coalitions): Classification_ {
+export function renderBanner(mark: Mark, coalitions: Coalitions): ClassificationMarking {
   let forCoalitions = rendered.get(coalitions);
   if (!forCoalitions) rendered.set(coalitions, (forCoalitions = new WeakMap()));
   let banner = forCoalitions.get(mark);
@@ -65,7 +65,7 @@ export function renderBanner(mark: Mark, coalitions: Coalitions): Classification
   return banner;
 }
 
-function render(mark: Mark, coalitions: Coalitions): Classification_ {
+function render(mark: Mark, coalitions: Coalitions): ClassificationMarking {
   const compartments = [...mark.compartments].sort();
   const nations = mark.releasableTo ? [...mark.releasableTo].sort() : [];
   const parts: string[] = [mark.level];

@@ -1,4 +1,4 @@
-import { dominates, higher, isClassification, type Classification } from "./classification.js";
+import { higher, isClassification, type Classification } from "./classification.js";
 import { expandReleasability, type Coalitions } from "./coalitions.js";
 
 export type DenyMode = "REDACT" | "REJECT";
@@ -64,4 +64,3 @@ export function combineRules(a: Rule, b: Rule): Rule {
   };
 }
 
-export { dominates };

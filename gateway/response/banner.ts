@@ -26,4 +26,3 @@ export function markOfResponse(data: unknown, plan: ReadonlyMap<string, BannerEn
   return mark;
 }
 
-export type { Mark };

@@ -1,6 +1,6 @@
 import { getVariableValues, type GraphQLFormattedError } from "graphql";
 import type { Coalitions } from "../policy/coalitions.js";
-import { renderBanner, type Classification_ } from "../policy/banner.js";
+import { renderBanner, type ClassificationMarking } from "../policy/banner.js";
 import type { EnforcementContext } from "../plugins/enforcement-plugin.js";
 import { markOfResponse } from "./banner.js";
 import { redactResponse } from "./redact.js";
@@ -16,7 +16,7 @@ function coercedVariables(context: EnforcementContext): Record<string, unknown> 
 }
 
 /** Redaction and banner for one executed response; mutates `errors`. */
-export function finishResponse(data: Data, errors: GraphQLFormattedError[], context: EnforcementContext, coalitions: Coalitions): { data: Data; classification: Classification_ } {
+export function finishResponse(data: Data, errors: GraphQLFormattedError[], context: EnforcementContext, coalitions: Coalitions): { data: Data; classification: ClassificationMarking } {
   if (context.plan.kind !== "execute") throw new Error("only executed plans have a response");
   const redacted = redactResponse(data, context.plan.redaction, context.plan.rootOrder, coercedVariables(context), errors);
   return { data: redacted, classification: renderBanner(markOfResponse(redacted, context.plan.banner), coalitions) };

@@ -1,5 +1,4 @@
 import {
-  Kind,
   getNamedType,
   isAbstractType,
   isObjectType,
@@ -118,4 +117,3 @@ export class SelectionScope {
 
 export const isTypename = (node: FieldNode) => node.name.value === "__typename";
 export const isIntrospection = (node: FieldNode) => node.name.value.startsWith("__");
-export { Kind };

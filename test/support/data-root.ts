@@ -38,7 +38,7 @@ export async function freshDataRoot(): Promise<string> {
   return root;
 }
 
-/** One fresh, empty PGlite database in memory of this process, from the template. */
+/** A fresh, empty PGlite data directory of its own, copied from the template. */
 export async function freshPglite(): Promise<{ dataDir: string }> {
   const template = await emptyCluster();
   const dataDir = join(mkdtempSync(join(tmpdir(), "tearline-db-")), "db");

@@ -1,5 +1,5 @@
 import { graphql, type ExecutionResult } from "graphql";
-import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import type { NationCode } from "../../subgraphs/nations.js";
 import { createNationContext } from "../../subgraphs/shared/context.js";
 import { observeQueries, openDatabase, type Database } from "../../subgraphs/shared/database.js";
 import { ensureSeeded } from "../../subgraphs/shared/seed.js";
@@ -37,4 +37,3 @@ export async function nationHarness(nation: NationCode): Promise<NationHarness> 
   };
 }
 
-export { NATIONS };
