@@ -1,4 +1,4 @@
-import type { Classification } from "../gateway/policy/classification.js";
+import type { Classification } from "@tearline/policy";
 import { signDevToken, type DevTokenRequest } from "../scripts/idp/sign.js";
 import { NATIONS } from "../subgraphs/nations.js";
 

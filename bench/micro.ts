@@ -4,7 +4,7 @@ import type { Principal } from "../gateway/auth/principal.js";
 import { composeTestSupergraph, policyStateOf } from "../test/support/policy-harness.js";
 
 const caller: Principal = {
-  subject: "bench",
+  sub: "bench",
   nation: "GBR",
   issuer: "https://idp.bench",
   tokenId: "1",

@@ -2,10 +2,10 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig, portSetting } from "../lib/config.js";
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
-import { loadCoalitions, type Coalitions } from "./policy/coalitions.js";
+import type { Coalitions } from "@tearline/policy";
+import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
-const DEFAULT_COALITIONS = fileURLToPath(new URL("../config/coalitions.json", import.meta.url));
 
 const booleanSetting = (fallback: boolean) =>
   z
@@ -20,7 +20,7 @@ const gatewayEnv = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
   INTROSPECTION: booleanSetting(false),
   AUDIENCE: z.string().min(1).default("tearline-gateway"),
-  COALITIONS_FILE: z.string().min(1).default(DEFAULT_COALITIONS),
+  COALITIONS_FILE: z.string().min(1).default(DEFAULT_COALITIONS_FILE),
   ENFORCEMENT_MODE: z.enum(["redact", "reject"], { error: "must be redact or reject" }).default("redact"),
   MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(50),
@@ -78,9 +78,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 
 function loadCoalitionsConfig(path: string): Coalitions {
   try {
-    return loadCoalitions(path);
+    return loadCoalitionsFile(path);
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`Invalid gateway configuration:\n  - COALITIONS_FILE: cannot read ${path}: ${(error as Error).message}`);
+    throw new ConfigError(`Invalid gateway configuration:\n  - COALITIONS_FILE: cannot use ${path}: ${(error as Error).message}`);
   }
 }

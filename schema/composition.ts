@@ -1,13 +1,10 @@
 import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
-import { fileURLToPath } from "node:url";
 import { parse, printSchema } from "graphql";
 import { NATIONS, defaultSubgraphUrl, loadSubgraphSdl, type NationCode } from "../subgraphs/nations.js";
 import { stampLabelOwner } from "./stamp-owner.js";
-import { loadCoalitions } from "../gateway/policy/coalitions.js";
-import { buildLabelIndex } from "../gateway/policy/label-index.js";
-
-const COALITIONS = fileURLToPath(new URL("../config/coalitions.json", import.meta.url));
+import { buildSupergraphIndex } from "@tearline/policy";
+import { loadCoalitionsFile } from "../lib/policy-files.js";
 
 export interface CompositionError {
   subgraph: string | undefined;
@@ -38,7 +35,7 @@ export function composeNations(
   }
   try {
     // Unlabelled or malformed labels fail here, as they would fail the gateway's start.
-    buildLabelIndex(result.supergraphSdl, loadCoalitions(COALITIONS));
+    buildSupergraphIndex(result.supergraphSdl, loadCoalitionsFile());
   } catch (error) {
     return { ok: false, errors: [{ subgraph: undefined, code: "LABELS", message: (error as Error).message }] };
   }

@@ -1,6 +1,6 @@
 import { decodeJwt, jwtVerify, type JWTVerifyOptions } from "jose";
 import { z } from "zod";
-import { CLASSIFICATIONS } from "../policy/classification.js";
+import { CLASSIFICATIONS } from "@tearline/policy";
 import type { TrustedIssuer } from "./issuers.js";
 import { createKeyResolver, type KeyResolver, type KeySetOptions } from "./key-sets.js";
 import type { Principal } from "./principal.js";
@@ -93,7 +93,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     if (claims.exp - claims.iat > maxLifetime) throw new TokenRejected(`lifetime exceeds ${maxLifetime} s`);
 
     return {
-      subject: claims.sub,
+      sub: claims.sub,
       nation: verifier.entry.nation,
       issuer: claims.iss,
       tokenId: claims.jti,

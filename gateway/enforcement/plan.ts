@@ -14,8 +14,8 @@ import {
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { attributeKey, type Principal } from "../auth/principal.js";
-import type { LabelIndex } from "../policy/label-index.js";
+import { operationOutcome, subjectKey, type LabelIndex } from "@tearline/policy";
+import type { Principal } from "../auth/principal.js";
 import { bannerPlanRule, type BannerEntry } from "../rules/banner-plan.js";
 import { inlineFragments, OperationTooLargeError } from "../rules/inline-fragments.js";
 import { labelCheckRule, type Denial } from "../rules/label-check.js";
@@ -84,7 +84,7 @@ export class OperationPlanner {
 
   plan(state: PolicyState, query: string, operationName: string | undefined, principal: Principal, now = new Date()): OperationPlan {
     const queryHash = sha256(query);
-    const key = `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}\u0000${attributeKey(principal)}`;
+    const key = `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}\u0000${subjectKey(principal)}`;
     let plan = this.plans.get(key);
     if (!plan) {
       plan = this.build(state, queryHash, query, operationName, principal, now);
@@ -127,9 +127,9 @@ export class OperationPlanner {
     const root = state.schema.getQueryType()!.name;
     const denials: Denial[] = [];
     const typeInfo = new TypeInfo(state.schema);
-    visit(operation, visitWithTypeInfo(typeInfo, labelCheckRule({ scope: new SelectionScope(state.schema, typeInfo, root), index: state.index, principal, now, onDenial: (d) => denials.push(d) })));
+    visit(operation, visitWithTypeInfo(typeInfo, labelCheckRule({ scope: new SelectionScope(state.schema, typeInfo, root), index: state.index, principal, context: { now: now.getTime() }, onDenial: (d) => denials.push(d) })));
 
-    if (denials.length > 0 && (this.options.mode === "reject" || denials.some((d) => d.onDeny === "REJECT"))) {
+    if (operationOutcome(denials, this.options.mode) === "reject") {
       return { kind: "reject", denials };
     }
     const tree = redactionTree(denials);

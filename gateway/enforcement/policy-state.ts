@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { GraphQLSchema } from "graphql";
-import type { Coalitions } from "../policy/coalitions.js";
-import { buildLabelIndex } from "../policy/label-index.js";
+import { buildSupergraphIndex, type Coalitions } from "@tearline/policy";
 import type { PolicyState } from "./plan.js";
 
 /**
@@ -17,12 +16,12 @@ export class PolicyHolder {
 
   /** Throws when the supergraph's labels are unlabelled or malformed; used to refuse a new supergraph before it goes live. */
   check(supergraphSdl: string): void {
-    buildLabelIndex(supergraphSdl, this.coalitions);
+    buildSupergraphIndex(supergraphSdl, this.coalitions);
   }
 
   update(apiSchema: GraphQLSchema, supergraphSdl: string): void {
     try {
-      const index = buildLabelIndex(supergraphSdl, this.coalitions);
+      const index = buildSupergraphIndex(supergraphSdl, this.coalitions);
       this.state = { schema: apiSchema, index, version: createHash("sha256").update(supergraphSdl).digest("hex").slice(0, 16) };
     } catch (error) {
       this.state = undefined;

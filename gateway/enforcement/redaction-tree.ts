@@ -1,5 +1,5 @@
 import { Kind, type DirectiveNode, type FieldNode, type GraphQLOutputType, type SelectionSetNode } from "graphql";
-import type { Reason } from "../policy/decide.js";
+import type { Reason } from "@tearline/policy";
 import type { Denial } from "../rules/label-check.js";
 import type { FieldPlace } from "../rules/selection-scope.js";
 

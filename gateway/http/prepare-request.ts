@@ -7,7 +7,7 @@ import { ErrorCode } from "../errors.js";
 import type { EnforcementContext } from "../plugins/enforcement-plugin.js";
 import { renderDeniedPaths } from "../response/denied-paths.js";
 import { completeWithoutExecution } from "../response/complete.js";
-import type { Coalitions } from "../policy/coalitions.js";
+import type { Coalitions } from "@tearline/policy";
 
 export interface PrepareOptions {
   authenticate(headers: IncomingMessage["headers"]): Promise<Principal>;

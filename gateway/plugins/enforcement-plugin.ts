@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import type { Principal } from "../auth/principal.js";
 import type { OperationPlan, PolicyState } from "../enforcement/plan.js";
-import type { Coalitions } from "../policy/coalitions.js";
+import type { Coalitions } from "@tearline/policy";
 import { finishResponse } from "../response/complete.js";
 
 /** What the request path hands Apollo Server for one request. */

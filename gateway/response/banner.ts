@@ -1,5 +1,5 @@
 import type { BannerEntry } from "../rules/banner-plan.js";
-import { combineMarks, UNMARKED, type Mark } from "../policy/banner.js";
+import { combineMarks, UNMARKED, type Mark } from "@tearline/policy";
 
 /**
  * The high-water mark of the fields that were actually returned non-null:

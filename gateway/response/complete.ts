@@ -1,6 +1,5 @@
 import { getVariableValues, type GraphQLFormattedError } from "graphql";
-import type { Coalitions } from "../policy/coalitions.js";
-import { renderBanner, type ClassificationMarking } from "../policy/banner.js";
+import { renderBanner, type ClassificationMarking, type Coalitions } from "@tearline/policy";
 import type { EnforcementContext } from "../plugins/enforcement-plugin.js";
 import { markOfResponse } from "./banner.js";
 import { redactResponse } from "./redact.js";

@@ -1,6 +1,5 @@
 import type { ASTVisitor } from "graphql";
-import { combineMarks, UNMARKED, type Mark } from "../policy/banner.js";
-import type { LabelIndex } from "../policy/label-index.js";
+import { combineMarks, coordinate, UNMARKED, type LabelIndex, type Mark } from "@tearline/policy";
 import { isIntrospection, isTypename, type SelectionScope } from "./selection-scope.js";
 
 /** The marking of each response key that an operation can return, nested like the response. */
@@ -30,7 +29,7 @@ export function bannerPlanRule(context: BannerPlanContext): ASTVisitor {
         if (isTypename(node) || isIntrospection(node)) return false;
         const place = scope.enterField(node);
         const mark = place.parentTypes.reduce<Mark>((m, type) => {
-          const policy = index.get(`${type}.${node.name.value}`);
+          const policy = index.get(coordinate(type, node.name.value));
           return policy ? combineMarks(m, policy.mark) : m;
         }, UNMARKED);
         const siblings = entries[entries.length - 1]!;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CLASSIFICATIONS, isClassification } from "../../gateway/policy/classification.js";
+import { CLASSIFICATIONS, isClassification } from "@tearline/policy";
 import { isNationCode, NATIONS } from "../../subgraphs/nations.js";
 import type { DevTokenRequest } from "./sign.js";
 

@@ -3,14 +3,13 @@ import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
 import { parse, type GraphQLSchema } from "graphql";
 import type { Principal } from "../../gateway/auth/principal.js";
-import { loadCoalitions } from "../../gateway/policy/coalitions.js";
-import type { Classification } from "../../gateway/policy/classification.js";
-import { buildLabelIndex, type LabelIndex } from "../../gateway/policy/label-index.js";
+import { buildSupergraphIndex, type Classification, type LabelIndex } from "@tearline/policy";
+import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import type { PolicyState } from "../../gateway/enforcement/plan.js";
 import { stampLabelOwner } from "../../schema/stamp-owner.js";
 
 const root = (path: string) => new URL(`../../${path}`, import.meta.url);
-export const coalitions = loadCoalitions(root("config/coalitions.json").pathname);
+export const coalitions = loadCoalitionsFile();
 const LABELS = readFileSync(root("schema/labels.graphql"), "utf8");
 
 const FEDERATION = `extend schema
@@ -37,11 +36,11 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
 }
 
 export function policyStateOf(supergraphSdl: string, version = "test"): PolicyState {
-  return { schema: apiSchemaOf(supergraphSdl), index: buildLabelIndex(supergraphSdl, coalitions), version };
+  return { schema: apiSchemaOf(supergraphSdl), index: buildSupergraphIndex(supergraphSdl, coalitions), version };
 }
 
 export function indexOf(supergraphSdl: string): LabelIndex {
-  return buildLabelIndex(supergraphSdl, coalitions);
+  return buildSupergraphIndex(supergraphSdl, coalitions);
 }
 
 export interface PrincipalSpec {
@@ -57,7 +56,7 @@ export interface PrincipalSpec {
 export function principal(spec: PrincipalSpec = {}): Principal {
   const purposes = spec.purposes ?? [spec.purpose ?? "CT"];
   return {
-    subject: "analyst@test",
+    sub: "analyst@test",
     nation: spec.nation ?? "GBR",
     issuer: "https://idp.test",
     tokenId: "jti-1",

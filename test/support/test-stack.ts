@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Classification } from "../../gateway/policy/classification.js";
+import type { Classification } from "@tearline/policy";
 import { signDevToken } from "../../scripts/idp/sign.js";
 import { startStack, type Stack } from "../../scripts/stack/stack.js";
 import { spawnService, type ServiceProcess } from "../../scripts/stack/service-process.js";

@@ -78,7 +78,7 @@ describe("the dev IdP", () => {
     const token = await signDevToken({ keysDir, nation: "FRA", clearance: "CONFIDENTIAL", purposes: ["CT"], compartments: ["ORCHID"], scope: "reports:read", ttlSeconds: 300 });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: "ES256", kid: (await loadOrCreateNationKey(keysDir, "FRA")).publicJwk.kid });
     const principal = await authenticate({ authorization: `Bearer ${token}`, "x-purpose": "CT" });
-    expect(principal).toMatchObject({ nation: "FRA", issuer: devIssuerId("FRA"), subject: "analyst@fra", clearance: "CONFIDENTIAL" });
+    expect(principal).toMatchObject({ nation: "FRA", issuer: devIssuerId("FRA"), sub: "analyst@fra", clearance: "CONFIDENTIAL" });
     expect(principal.expiresAt - decodeJwt(token).iat!).toBe(300);
   });
 

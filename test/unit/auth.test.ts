@@ -111,7 +111,7 @@ describe("the principal", () => {
     const claims = tokenClaims("GBR", { nation: "USA", clearance: "TOP_SECRET" });
     const principal = await authenticate(request(await signToken(gbrKey, claims), "CYBER"));
     expect(principal).toEqual({
-      subject: "analyst@gbr",
+      sub: "analyst@gbr",
       nation: "GBR",
       issuer: testIssuerId("GBR"),
       tokenId: claims.jti,
@@ -139,7 +139,7 @@ describe("the principal", () => {
     ["an iat 10 s ahead, within the clock tolerance", { iat: now() + 10, exp: now() + 600 }],
     ["an exp 10 s past, within the clock tolerance", { iat: now() - 600, exp: now() - 10 }],
   ])("accepts %s", async (_name, times: JWTPayload) => {
-    await expect(authenticate(request(await gbrToken(times)))).resolves.toMatchObject({ subject: "analyst@gbr" });
+    await expect(authenticate(request(await gbrToken(times)))).resolves.toMatchObject({ sub: "analyst@gbr" });
   });
 
   it("accepts the Bearer scheme in any case", async () => {

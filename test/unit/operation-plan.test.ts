@@ -102,7 +102,7 @@ describe("the label check and the rewrite, before planning", () => {
     const { denied } = check(`{ actor(id: "1") { nickname } }`, { nation: "GBR", clearance: "SECRET", purpose: "CT" });
     expect(denied).toEqual([]);
     const gbrName = state.index.get("Actor.name")!;
-    expect(state.index.get("Actor.nickname")!.rules).toEqual(expect.arrayContaining([...gbrName.rules]));
+    expect(state.index.get("Actor.nickname")!.requirements).toEqual(expect.arrayContaining([...gbrName.requirements]));
   });
 
   it("reports each reason category: releasability, compartment, purpose and scope", () => {

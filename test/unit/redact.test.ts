@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from "graphql";
 import { OperationPlanner } from "../../gateway/enforcement/plan.js";
 import { redactResponse } from "../../gateway/response/redact.js";
 import { markOfResponse } from "../../gateway/response/banner.js";
-import { renderBanner } from "../../gateway/policy/banner.js";
+import { renderBanner } from "@tearline/policy";
 import { coalitions, policyStateOf, principal, type PrincipalSpec } from "../support/policy-harness.js";
 import { TEST_SUPERGRAPH } from "../support/test-schema.js";
 

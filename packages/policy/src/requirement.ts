@@ -1,6 +1,7 @@
 import { higher, isClassification, type Classification } from "./classification.js";
-import { expandReleasability, type Coalitions } from "./coalitions.js";
+import { expandReleasability, PolicyDocumentError, type Coalitions } from "./coalitions.js";
 
+/** What a denied field does to its operation: withhold the field, or refuse the whole operation. */
 export type DenyMode = "REDACT" | "REJECT";
 
 /**
@@ -9,7 +10,8 @@ export type DenyMode = "REDACT" | "REJECT";
  * nation codes and always includes the owner; `scopeGroups` holds one group
  * per label, and the caller needs a scope from every group.
  */
-export interface Rule {
+export interface Requirement {
+  /** The nation whose label this is; null only for a label no composition stamped. */
   owner: string | null;
   level: Classification;
   releasableTo: ReadonlySet<string>;
@@ -22,13 +24,13 @@ export interface Rule {
 
 const stringList = (value: unknown, name: string): string[] | null => {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw new Error(`@label ${name} must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw new PolicyDocumentError(`@label ${name} must be a list of strings`);
   return value as string[];
 };
 
 /** Reads one @label application's arguments; anything malformed throws, so the schema is refused. */
-export function ruleFromLabel(args: Record<string, unknown>, coalitions: Coalitions): Rule {
-  if (!isClassification(args.level)) throw new Error(`@label level must be a classification, got ${String(args.level)}`);
+export function requirementFromLabel(args: Record<string, unknown>, coalitions: Coalitions): Requirement {
+  if (!isClassification(args.level)) throw new PolicyDocumentError(`@label level must be a classification, got ${String(args.level)}`);
   const owner = typeof args.owner === "string" ? args.owner : null;
   const releasable = stringList(args.releasableTo, "releasableTo");
   const releasableTo = releasable ? expandReleasability(releasable, coalitions) : new Set<string>();
@@ -36,8 +38,8 @@ export function ruleFromLabel(args: Record<string, unknown>, coalitions: Coaliti
   const purposes = stringList(args.purposes, "purposes");
   const scopes = stringList(args.scopes, "scopes");
   const onDeny = args.onDeny ?? "REDACT";
-  if (onDeny !== "REDACT" && onDeny !== "REJECT") throw new Error(`@label onDeny must be REDACT or REJECT`);
-  if (scopes && scopes.length === 0) throw new Error("@label scopes must not be empty when given");
+  if (onDeny !== "REDACT" && onDeny !== "REJECT") throw new PolicyDocumentError("@label onDeny must be REDACT or REJECT");
+  if (scopes && scopes.length === 0) throw new PolicyDocumentError("@label scopes must not be empty when given");
   return {
     owner,
     level: args.level,
@@ -51,8 +53,8 @@ export function ruleFromLabel(args: Record<string, unknown>, coalitions: Coaliti
 
 const intersect = (a: ReadonlySet<string>, b: ReadonlySet<string>) => new Set([...a].filter((x) => b.has(x)));
 
-/** The most restrictive combination of two rules of the same owner. */
-export function combineRules(a: Rule, b: Rule): Rule {
+/** The most restrictive combination of two requirements of the same owner. */
+export function combineRequirements(a: Requirement, b: Requirement): Requirement {
   return {
     owner: a.owner ?? b.owner,
     level: higher(a.level, b.level),
@@ -63,4 +65,3 @@ export function combineRules(a: Rule, b: Rule): Rule {
     onDeny: a.onDeny === "REJECT" || b.onDeny === "REJECT" ? "REJECT" : "REDACT",
   };
 }
-

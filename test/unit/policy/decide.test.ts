@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { decide, type Reason } from "../../gateway/policy/decide.js";
-import { combineRules, ruleFromLabel, type Rule } from "../../gateway/policy/rule.js";
-import { coalitions, principal, type PrincipalSpec } from "../support/policy-harness.js";
+import { combineRequirements, decide as decideAt, requirementFromLabel, type Reason, type Requirement, type Subject } from "@tearline/policy";
+import { coalitions, principal, type PrincipalSpec } from "../../support/policy-harness.js";
 
-const rule = (args: Record<string, unknown>): Rule => ruleFromLabel({ owner: "FRA", ...args }, coalitions);
+const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0 });
+
+const rule = (args: Record<string, unknown>): Requirement => requirementFromLabel({ owner: "FRA", ...args }, coalitions);
 
 interface Row {
   name: string;
@@ -43,7 +44,7 @@ const rows: Row[] = [
 describe("decide(rules, principal): the policy decision point", () => {
   it.each(rows)("$name", ({ label, caller, expected }) => {
     const decision = decide([rule(label)], principal(caller));
-    if (expected === "allow") expect(decision).toEqual({ allowed: true });
+    if (expected === "allow") expect(decision).toMatchObject({ allowed: true });
     else expect(decision).toMatchObject({ allowed: false, reasons: expected });
   });
 
@@ -52,17 +53,17 @@ describe("decide(rules, principal): the policy decision point", () => {
   });
 
   it("needs every nation's rule on a field to allow", () => {
-    const gbr = ruleFromLabel({ owner: "GBR", level: "RESTRICTED", releasableTo: ["NATO"] }, coalitions);
-    const est = ruleFromLabel({ owner: "EST", level: "RESTRICTED", releasableTo: ["EU"] }, coalitions);
+    const gbr = requirementFromLabel({ owner: "GBR", level: "RESTRICTED", releasableTo: ["NATO"] }, coalitions);
+    const est = requirementFromLabel({ owner: "EST", level: "RESTRICTED", releasableTo: ["EU"] }, coalitions);
     expect(decide([gbr, est], principal({ nation: "GBR" }))).toMatchObject({ allowed: false, reasons: ["RELEASABILITY"] });
-    expect(decide([gbr, est], principal({ nation: "FRA" }))).toEqual({ allowed: true });
+    expect(decide([gbr, est], principal({ nation: "FRA" }))).toMatchObject({ allowed: true });
   });
 
   it("asks for REJECT when a failing rule says so, and REDACT otherwise", () => {
     const reject = rule({ level: "SECRET", releasableTo: ["NATO"], onDeny: "REJECT" });
     const redact = rule({ level: "RESTRICTED", releasableTo: ["NATO"] });
     expect(decide([redact, reject], principal({ clearance: "RESTRICTED" }))).toMatchObject({ onDeny: "REJECT" });
-    expect(decide([redact, reject], principal({ clearance: "SECRET", compartments: [] }))).toEqual({ allowed: true });
+    expect(decide([redact, reject], principal({ clearance: "SECRET", compartments: [] }))).toMatchObject({ allowed: true });
     const passingReject = rule({ level: "RESTRICTED", releasableTo: ["NATO"], onDeny: "REJECT" });
     const failingRedact = rule({ level: "SECRET", releasableTo: ["NATO"] });
     expect(decide([passingReject, failingRedact], principal({ clearance: "RESTRICTED" }))).toMatchObject({ onDeny: "REDACT" });
@@ -70,7 +71,7 @@ describe("decide(rules, principal): the policy decision point", () => {
 });
 
 describe("combining labels: the most restrictive wins", () => {
-  const combined = combineRules(
+  const combined = combineRequirements(
     rule({ level: "CONFIDENTIAL", releasableTo: ["NATO"], purposes: ["CT", "CYBER"], scopes: ["a"] }),
     rule({ level: "SECRET", releasableTo: ["EU", "GBR"], compartments: ["ORCHID"], purposes: ["CYBER"], scopes: ["b"] }),
   );

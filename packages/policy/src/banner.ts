@@ -1,6 +1,6 @@
 import { CLASSIFICATIONS, higher, type Classification } from "./classification.js";
 import type { Coalitions } from "./coalitions.js";
-import type { Rule } from "./rule.js";
+import type { Requirement } from "./requirement.js";
 
 /**
  * A classification marking: the banner algebra. Combining marks is a
@@ -38,9 +38,12 @@ function computeCombination(a: Mark, b: Mark): Mark {
   };
 }
 
-/** The marking of one field's value: all of its rules at once. */
-export function markOfRules(rules: readonly Rule[]): Mark {
-  return rules.reduce<Mark>((mark, rule) => combineMarks(mark, { level: rule.level, releasableTo: rule.releasableTo, compartments: rule.compartments }), UNMARKED);
+/** The marking of one field's value: all of its requirements at once. */
+export function markOfRequirements(requirements: readonly Requirement[]): Mark {
+  return requirements.reduce<Mark>(
+    (mark, requirement) => combineMarks(mark, { level: requirement.level, releasableTo: requirement.releasableTo, compartments: requirement.compartments }),
+    UNMARKED,
+  );
 }
 
 export interface ClassificationMarking {

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decide } from "../../gateway/policy/decide.js";
-import { LabelIndexError } from "../../gateway/policy/label-index.js";
-import { composeNations } from "../../schema/composition.js";
-import { loadSubgraphSdl } from "../../subgraphs/nations.js";
-import { composeTestSupergraph, indexOf, principal } from "../support/policy-harness.js";
-import { TEST_SUPERGRAPH } from "../support/test-schema.js";
+import { decide as decideAt, LabelIndexError, type Requirement, type Subject } from "@tearline/policy";
+import { composeNations } from "../../../schema/composition.js";
+import { loadSubgraphSdl } from "../../../subgraphs/nations.js";
+import { composeTestSupergraph, indexOf, principal } from "../../support/policy-harness.js";
+import { TEST_SUPERGRAPH } from "../../support/test-schema.js";
 
 const index = indexOf(TEST_SUPERGRAPH);
-const rulesOf = (coordinate: string) => index.get(coordinate)!.rules;
+const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0 });
+const rulesOf = (coordinate: string) => index.get(coordinate)!.requirements;
 const owners = (coordinate: string) => rulesOf(coordinate).map((r) => r.owner).sort();
 
 describe("the label index, built from the supergraph", () => {
@@ -16,7 +16,7 @@ describe("the label index, built from the supergraph", () => {
     expect(owners("Actor.name")).toEqual(["GBR"]);
     expect(owners("Actor.assessment")).toEqual(["FRA"]);
     const restricted = principal({ nation: "GBR", clearance: "RESTRICTED" });
-    expect(decide(rulesOf("Actor.name"), restricted)).toEqual({ allowed: true }); // GBR's RESTRICTED label
+    expect(decide(rulesOf("Actor.name"), restricted)).toMatchObject({ allowed: true }); // GBR's RESTRICTED label
     expect(decide(rulesOf("Actor.assessment"), restricted)).toMatchObject({ reasons: ["CLEARANCE"] }); // FRA's CONFIDENTIAL label
   });
 
@@ -45,9 +45,9 @@ describe("the label index, built from the supergraph", () => {
     const outcome = composeNations();
     if (!outcome.ok) throw new Error("composition failed");
     const real = indexOf(outcome.supergraphSdl);
-    expect(real.get("ThreatActor.attributedState")!.rules.map((r) => r.owner)).toEqual(["GBR"]);
-    expect(real.get("ThreatActor.watchlistEntry")!.rules.map((r) => r.owner).sort()).toEqual(["DEU", "GBR"]);
-    expect(real.get("ThreatActor.indicators")!.rules.map((r) => r.owner)).toEqual(["EST"]);
+    expect(real.get("ThreatActor.attributedState")!.requirements.map((r) => r.owner)).toEqual(["GBR"]);
+    expect(real.get("ThreatActor.watchlistEntry")!.requirements.map((r) => r.owner).sort()).toEqual(["DEU", "GBR"]);
+    expect(real.get("ThreatActor.indicators")!.requirements.map((r) => r.owner)).toEqual(["EST"]);
   });
 
   it("gives a field every rule its @requires reaches: nested selections and chains", () => {
@@ -69,8 +69,8 @@ describe("the label index, built from the supergraph", () => {
     });
     const chained = indexOf(sdl);
     for (const field of ["Actor.derived", "Actor.chained"]) {
-      expect(chained.get(field)!.rules.some((r) => r.level === "TOP_SECRET"), field).toBe(true);
-      expect(decide(chained.get(field)!.rules, principal({ nation: "GBR", clearance: "SECRET" }))).toMatchObject({ allowed: false });
+      expect(chained.get(field)!.requirements.some((r) => r.level === "TOP_SECRET"), field).toBe(true);
+      expect(decide(chained.get(field)!.requirements, principal({ nation: "GBR", clearance: "SECRET" }))).toMatchObject({ allowed: false });
     }
   });
 
@@ -104,7 +104,7 @@ describe("the label index, built from the supergraph", () => {
   });
 
   it("is built for the committed supergraph without errors", () => {
-    const sdl = readFileSync(new URL("../../schema/supergraph.graphql", import.meta.url), "utf8");
+    const sdl = readFileSync(new URL("../../../schema/supergraph.graphql", import.meta.url), "utf8");
     expect(indexOf(sdl).size).toBeGreaterThan(50);
   });
 });

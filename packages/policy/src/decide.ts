@@ -1,0 +1,68 @@
+import { specifiedChecks, type Check } from "./checks/index.js";
+import { coordinate } from "./coordinate.js";
+import { ALLOW_FOREVER, FOREVER, type Decision, type DecisionContext, type Reason } from "./decision.js";
+import type { LabelIndex } from "./label-index/types.js";
+import type { DenyMode, Requirement } from "./requirement.js";
+import type { Subject } from "./subject.js";
+
+const UNLABELLED: Decision = { allowed: false, reasons: ["UNLABELLED"], onDeny: "REDACT", validUntil: FOREVER };
+
+/**
+ * The policy decision point: pure, no I/O, no clock of its own. A subject may
+ * see a field only when every check allows every requirement on it; each
+ * failing check adds its reason. No requirement at all is a denial
+ * (UNLABELLED): fail closed. The decision is valid until the earliest time a
+ * time-bound check's answer may change.
+ */
+export function decide(
+  requirements: readonly Requirement[],
+  subject: Subject,
+  context: DecisionContext,
+  checks: readonly Check[] = specifiedChecks,
+): Decision {
+  if (requirements.length === 0) return UNLABELLED;
+  const reasons = new Set<Reason>();
+  let onDeny: DenyMode = "REDACT";
+  let validUntil = FOREVER;
+  for (const requirement of requirements) {
+    let failed = false;
+    for (const check of checks) {
+      if (check.validUntil) validUntil = Math.min(validUntil, check.validUntil(requirement, subject, context));
+      if (!check.allows(requirement, subject, context)) {
+        reasons.add(check.reason);
+        failed = true;
+      }
+    }
+    if (failed && requirement.onDeny === "REJECT") onDeny = "REJECT";
+  }
+  if (reasons.size > 0) return { allowed: false, reasons: [...reasons], onDeny, validUntil };
+  return validUntil === FOREVER ? ALLOW_FOREVER : { allowed: true, validUntil };
+}
+
+/**
+ * Decides a field selected on each of `parentTypes` (the concrete object
+ * types the selection can reach): the subject needs every requirement of
+ * every `Type.field`, and a coordinate missing from the index denies the
+ * field as unlabelled.
+ */
+export function decideField(
+  index: LabelIndex,
+  parentTypes: readonly string[],
+  fieldName: string,
+  subject: Subject,
+  context: DecisionContext,
+  checks: readonly Check[] = specifiedChecks,
+): Decision {
+  if (parentTypes.length === 1) {
+    const policy = index.get(coordinate(parentTypes[0]!, fieldName));
+    return decide(policy ? policy.requirements : [], subject, context, checks);
+  }
+  const requirements: Requirement[] = [];
+  for (const type of parentTypes) {
+    const policy = index.get(coordinate(type, fieldName));
+    if (!policy) return UNLABELLED;
+    requirements.push(...policy.requirements);
+  }
+  // No possible type (an interface nobody implements): nothing can be returned, so nothing is revealed.
+  return requirements.length === 0 && parentTypes.length === 0 ? ALLOW_FOREVER : decide(requirements, subject, context, checks);
+}
