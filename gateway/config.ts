@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { ConfigError, parseConfig, portSetting } from "../lib/config.js";
+import { ConfigError, logLevelSetting, parseConfig, portSetting } from "../lib/config.js";
+import type { LogLevel } from "../lib/logger.js";
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
 import type { Coalitions } from "@tearline/policy";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
@@ -26,6 +27,7 @@ const gatewayEnv = z.object({
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(50),
   MAX_FIELDS: z.coerce.number().int().min(1).max(100_000).default(1500),
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  LOG_LEVEL: logLevelSetting(),
 });
 
 const subgraphUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
@@ -47,6 +49,7 @@ export interface GatewayConfig {
   maxAliases: number;
   maxFields: number;
   planCacheSize: number;
+  logLevel: LogLevel;
 }
 
 /** The gateway's settings from its environment; throws a ConfigError naming every bad one. */
@@ -73,6 +76,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     maxAliases: base.MAX_ALIASES,
     maxFields: base.MAX_FIELDS,
     planCacheSize: base.PLAN_CACHE_SIZE,
+    logLevel: base.LOG_LEVEL,
   };
 }
 

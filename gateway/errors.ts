@@ -1,35 +1,19 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-
-/** Stable error codes that Tearline itself produces. */
-export const ErrorCode = {
-  SubgraphUnavailable: "SUBGRAPH_UNAVAILABLE",
-  SubgraphTimeout: "SUBGRAPH_TIMEOUT",
-  SubgraphError: "SUBGRAPH_ERROR",
-  Internal: "INTERNAL_SERVER_ERROR",
-  ForbiddenField: "FORBIDDEN_FIELD",
-  ForbiddenOperation: "FORBIDDEN_OPERATION",
-  Unauthenticated: "UNAUTHENTICATED",
-  PolicyUnavailable: "POLICY_UNAVAILABLE",
-} as const;
+import type { Reason } from "@tearline/policy";
+import { ApolloErrorCode, ErrorCode } from "../lib/error-codes.js";
 
 /** Codes whose messages are safe to show a client as they are. */
 // Not INTERNAL_SERVER_ERROR: Apollo gives that code to any error without one, whatever its message says.
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.Internal),
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
+  ...Object.values(ApolloErrorCode),
 ]);
 
 /** Extension keys a client may see; everything else (URLs, bodies, stack traces) is dropped. */
 const PUBLIC_EXTENSIONS = ["code", "subgraph", "reason", "reasons"] as const;
 
 /** A field the caller may not see: its path and why, by category only. */
-export function forbiddenField(path: ReadonlyArray<string | number>, reasons: readonly string[]): GraphQLFormattedError {
+export function forbiddenField(path: ReadonlyArray<string | number>, reasons: readonly Reason[]): GraphQLFormattedError {
   return {
     message: "This field is withheld: the caller is not authorised to see it",
     path,

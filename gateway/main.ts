@@ -1,5 +1,6 @@
 import { exitOnConfigError } from "../lib/config.js";
 import { announceReady, onShutdown } from "../lib/lifecycle.js";
+import { setLogLevel } from "../lib/logger.js";
 import { loadGatewayConfig, type GatewayConfig } from "./config.js";
 import { startGateway } from "./server.js";
 
@@ -9,6 +10,7 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
+setLogLevel(config.logLevel);
 const gateway = await startGateway(config);
 announceReady("gateway", gateway.url);
 onShutdown(() => gateway.stop());

@@ -1,16 +1,19 @@
 import type { Server } from "node:http";
+import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloGateway } from "@apollo/gateway";
-import { close, createGraphQLHttpServer, listen } from "../lib/http-server.js";
+import { close, createJsonHttpServer, listen } from "../lib/http-server.js";
+import { logger } from "../lib/logger.js";
+import { logRecorder } from "./audit/record.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import type { GatewayConfig } from "./config.js";
 import { OperationPlanner } from "./enforcement/plan.js";
 import { PolicyHolder } from "./enforcement/policy-state.js";
 import { sanitiseError } from "./errors.js";
+import { apolloExecutor } from "./execute/apollo-executor.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
-import { gatewayRequestPreparer } from "./http/prepare-request.js";
-import { enforcementPlugin, type EnforcementContext } from "./plugins/enforcement-plugin.js";
+import type { RequestContext } from "./pipeline/context.js";
+import { createGraphQLHandler } from "./pipeline/handle-request.js";
 import { supergraphFromFile } from "./supergraph/file-source.js";
 
 export interface RunningGateway {
@@ -23,8 +26,7 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder)
   const gateway = new ApolloGateway({
     // A supergraph whose labels the policy cannot read is refused before it goes live.
     supergraphSdl: supergraphFromFile(config.supergraphPath, { check: (sdl) => policy.check(sdl) }),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => policy.update(apiSchema, coreSupergraphSdl));
   return gateway;
@@ -33,25 +35,25 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder)
 /** Starts the gateway's HTTP server; resolves once it serves the supergraph. */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const policy = new PolicyHolder(config.coalitions);
-  const apollo = new ApolloServer<EnforcementContext>({
+  const apollo = new ApolloServer<RequestContext>({
     gateway: createApolloGateway(config, policy),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     formatError: sanitiseError,
     persistedQueries: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), enforcementPlugin(config.coalitions)],
+    plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   const authenticate = createAuthenticator({ issuers: config.issuers, audience: config.audience });
-  const planner = new OperationPlanner({ mode: config.mode, maxDepth: config.maxDepth, maxAliases: config.maxAliases, maxFields: config.maxFields, cacheSize: config.planCacheSize });
-  const server = createGraphQLHttpServer({
-    apollo,
-    prepare: gatewayRequestPreparer({
-      authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headerValue(headers["x-purpose"]) }),
-      planner,
+  const server = createJsonHttpServer({
+    handle: createGraphQLHandler({
+      authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headers["x-purpose"] }),
       policy: () => policy.current,
+      planner: new OperationPlanner({ mode: config.mode, maxDepth: config.maxDepth, maxAliases: config.maxAliases, maxFields: config.maxFields, cacheSize: config.planCacheSize }),
+      execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
+      recorder: logRecorder(logger("record")),
     }),
   });
   const port = await listen(server, config.host, config.port);
@@ -64,5 +66,3 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     },
   };
 }
-
-const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS } from "./logger.js";
 
 export class ConfigError extends Error {}
 
@@ -9,6 +10,9 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what
   const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   throw new ConfigError(`Invalid ${what} configuration:\n${lines.join("\n")}`);
 }
+
+/** LOG_LEVEL: how much a process logs (pino levels). */
+export const logLevelSetting = () => z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info");
 
 /** A TCP port from the environment; 0 asks the OS for a free one. */
 export const portSetting = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

@@ -1,28 +1,48 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from "@apollo/server";
+import { ErrorCode } from "./error-codes.js";
+import { logger } from "./logger.js";
 
 /** Largest request body accepted, in bytes; larger bodies get 413 without being read. */
 export const MAX_BODY_BYTES = 1_000_000;
 
+/** A refusal with an HTTP status and a code from the registry; its message is shown to the client. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
   }
 }
 
+/** What a handler answers: a status, a JSON body already serialised, and any extra headers. */
+export interface HttpReply {
+  status: number;
+  json: string;
+  headers?: Record<string, string>;
+}
+
+export const jsonReply = (status: number, value: unknown, headers?: Record<string, string>): HttpReply => ({ status, json: JSON.stringify(value), headers });
+
+/** The body of an error answer: one error with a message and a code. */
+export const errorBody = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/**
+ * Handles one request to the server's path. The body is read only when asked
+ * for, so a request can be refused unread; throw an HttpError to refuse.
+ */
+export type RequestHandler = (req: IncomingMessage, readBody: () => Promise<unknown>) => Promise<HttpReply>;
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, "PAYLOAD_TOO_LARGE", "Request body is too large");
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, ErrorCode.PayloadTooLarge, "Request body is too large");
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "PAYLOAD_TOO_LARGE", "Request body is too large");
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, ErrorCode.PayloadTooLarge, "Request body is too large");
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -34,60 +54,41 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new HttpError(400, "BAD_REQUEST", "Request body is not valid JSON");
+    throw new HttpError(400, ErrorCode.BadRequest, "Request body is not valid JSON");
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
+function send(res: ServerResponse, reply: HttpReply): void {
+  res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
+  res.end(reply.json);
 }
 
-export function sendJsonError(res: ServerResponse, error: HttpError): void {
-  const headers: Record<string, string> = error.status === 401 ? { "www-authenticate": 'Bearer realm="tearline"' } : {};
-  sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, headers);
+export function errorReply(error: HttpError): HttpReply {
+  const headers: Record<string, string> | undefined = error.status === 401 ? { "www-authenticate": 'Bearer realm="tearline"' } : undefined;
+  return jsonReply(error.status, errorBody(error.code, error.message), headers);
 }
 
-async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === "complete") {
-    res.end(response.body.string);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
-}
-
-/** What to do with a request: answer it directly, or hand a (possibly rewritten) body to Apollo Server. */
-export type PreparedRequest<TContext> =
-  | { kind: "respond"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "respond-json"; status: number; json: string }
-  | { kind: "execute"; body: unknown; context: TContext };
-
-export interface GraphQLHttpOptions<TContext extends BaseContext> {
-  apollo: ApolloServer<TContext>;
-  /**
-   * Runs before Apollo Server sees the request: builds the context, may rewrite
-   * the body or answer directly. Throw an HttpError to refuse the request. The
-   * body is read only when asked for, so a request can be refused unread.
-   */
-  prepare: (req: IncomingMessage, readBody: () => Promise<unknown>) => Promise<PreparedRequest<TContext>>;
+export interface JsonHttpServerOptions {
+  handle: RequestHandler;
+  /** Where operations are POSTed; default /graphql. */
   path?: string;
 }
 
+const log = logger("http");
+
 /**
- * A Node http server that serves one Apollo Server at `path` and a liveness
- * probe at /health. Errors become JSON with a status and extensions.code; the
- * process never crashes on bad input.
+ * A Node http server for one JSON endpoint (POST only) and a liveness probe
+ * at /health. Every failure becomes JSON with a status and extensions.code;
+ * bad input never crashes the process, and an unexpected error never shows
+ * its message.
  */
-export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
+export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   const path = options.path ?? "/graphql";
   return createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      const httpError = error instanceof HttpError ? error : new HttpError(500, "INTERNAL_SERVER_ERROR", "Internal server error");
-      if (!(error instanceof HttpError)) console.error("request failed:", error);
-      if (!res.headersSent) sendJsonError(res, httpError);
+      if (!(error instanceof HttpError)) log.error({ err: error }, "request failed");
+      const httpError = error instanceof HttpError ? error : new HttpError(500, ErrorCode.Internal, "Internal server error");
+      if (!res.headersSent) send(res, errorReply(httpError));
       else res.destroy();
     });
   });
@@ -97,33 +98,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     try {
       url = new URL(req.url ?? "/", "http://localhost");
     } catch {
-      throw new HttpError(400, "BAD_REQUEST", "Malformed request target");
+      throw new HttpError(400, ErrorCode.BadRequest, "Malformed request target");
     }
     if (url.pathname === "/health") {
-      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      send(res, { status: 200, json: '{"status":"ok"}' });
       return;
     }
-    if (url.pathname !== path) throw new HttpError(404, "NOT_FOUND", "Not found");
+    if (url.pathname !== path) throw new HttpError(404, ErrorCode.NotFound, "Not found");
     // Only POST: a GET query could be sent by any web page the analyst has open.
-    if (req.method !== "POST") throw new HttpError(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST");
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    }
-    const prepared = await options.prepare(req, async () => parseBody(await readBody(req), req.headers["content-type"]));
-    if (prepared.kind === "respond") {
-      sendJson(res, prepared.status, prepared.body, prepared.headers);
-      return;
-    }
-    if (prepared.kind === "respond-json") {
-      res.writeHead(prepared.status, { "content-type": "application/json; charset=utf-8" }).end(prepared.json);
-      return;
-    }
-    const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: "POST", headers, search: url.search, body: prepared.body },
-      context: async () => prepared.context,
-    });
-    await writeResponse(res, response);
+    if (req.method !== "POST") throw new HttpError(405, ErrorCode.MethodNotAllowed, "Send GraphQL operations with POST");
+    send(res, await options.handle(req, async () => parseBody(await readBody(req), req.headers["content-type"])));
   }
 }
 

@@ -1,3 +1,5 @@
+import { logger } from "./logger.js";
+
 /**
  * Runs `stop` once on SIGINT or SIGTERM, then exits. A second signal exits at
  * once, so a stuck shutdown never needs kill -9.
@@ -10,7 +12,7 @@ export function onShutdown(stop: () => Promise<void>): void {
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`shutdown after ${signal} failed:`, error);
+        logger("lifecycle").error({ err: error, signal }, "shutdown failed");
         process.exit(1);
       },
     );

@@ -1,5 +1,8 @@
 import { errors } from "jose";
+import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError } from "../../lib/http-server.js";
+import { SampledLog } from "../../lib/log-sampler.js";
+import { logger } from "../../lib/logger.js";
 import type { Principal } from "./principal.js";
 import { VerifiedTokenCache } from "./token-cache.js";
 import { createTokenVerifier, TokenRejected, type TokenVerifierOptions, type VerifiedToken } from "./verify-token.js";
@@ -21,6 +24,8 @@ export type Authenticate = (headers: AuthHeaders) => Promise<Principal>;
 export interface AuthenticatorOptions extends TokenVerifierOptions {
   /** Most verified tokens remembered at once. Default 10,000. */
   tokenCacheSize?: number;
+  /** Default: the auth log, sampled so that a flood of bad tokens is a few lines and counts. */
+  refusals?: RefusalLog;
 }
 
 /** Longer than any token a trusted issuer produces; refused before any parsing. */
@@ -28,7 +33,15 @@ const MAX_TOKEN_LENGTH = 8192;
 // RFC 6750 b64token; the auth scheme is case-insensitive (RFC 9110).
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-const unauthenticated = () => new HttpError(401, "UNAUTHENTICATED", UNAUTHENTICATED_MESSAGE);
+const unauthenticated = () => new HttpError(401, ErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
+
+/** Where refusal reasons go: the server log, never the client. */
+export interface RefusalLog {
+  note(reason: string): void;
+}
+
+// A flood of bad tokens must not flood the log: the first refusal of each kind per interval, then a count.
+const defaultRefusals: RefusalLog = new SampledLog(logger("auth"), "request refused with 401");
 
 function refusalReason(error: unknown): string {
   if (error instanceof TokenRejected) return error.message;
@@ -36,25 +49,22 @@ function refusalReason(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function refuse(reason: string): never {
-  // One line, never the token or its claims: logs travel further than tokens should.
-  console.error(`auth: request refused with 401: ${reason}`);
-  throw unauthenticated();
-}
+/** Why a request is refused with 401; the reason goes to the log, the client gets the one answer. */
+class Refusal extends Error {}
 
 function bearerToken(authorization: string | undefined): string {
-  if (authorization === undefined || authorization === "") refuse("no Authorization header");
-  if (authorization.length > MAX_TOKEN_LENGTH) refuse("Authorization header is too long");
+  if (authorization === undefined || authorization === "") throw new Refusal("no Authorization header");
+  if (authorization.length > MAX_TOKEN_LENGTH) throw new Refusal("Authorization header is too long");
   const token = BEARER.exec(authorization)?.[1];
-  if (token === undefined) refuse("Authorization header is not a Bearer token");
+  if (token === undefined) throw new Refusal("Authorization header is not a Bearer token");
   return token;
 }
 
 function declaredPurpose(header: AuthHeaders["x-purpose"], authorised: ReadonlySet<string>): string {
   const purpose = (Array.isArray(header) ? header.join(", ") : header)?.trim();
-  if (!purpose) throw new HttpError(400, "PURPOSE_REQUIRED", "Declare the purpose of use in the X-Purpose header");
+  if (!purpose) throw new HttpError(400, ErrorCode.PurposeRequired, "Declare the purpose of use in the X-Purpose header");
   if (!authorised.has(purpose)) {
-    throw new HttpError(403, "PURPOSE_NOT_AUTHORISED", "Your token does not authorise the purpose declared in X-Purpose");
+    throw new HttpError(403, ErrorCode.PurposeNotAuthorised, "Your token does not authorise the purpose declared in X-Purpose");
   }
   return purpose;
 }
@@ -77,14 +87,23 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     try {
       result = await verify(token);
     } catch (error) {
-      refuse(refusalReason(error));
+      throw new Refusal(refusalReason(error));
     }
     cache.set(token, result, result.expiresAt);
     return result;
   }
 
+  const refusals = options.refusals ?? defaultRefusals;
   return async (headers) => {
-    const token = await verified(bearerToken(headers.authorization));
+    let token: VerifiedToken;
+    try {
+      token = await verified(bearerToken(headers.authorization));
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      // The reason only, never the token or its claims: logs travel further than tokens should.
+      refusals.note(error.message);
+      throw unauthenticated();
+    }
     return { ...token, purpose: declaredPurpose(headers["x-purpose"], token.purposes) };
   };
 }

@@ -1,28 +1,27 @@
 import { createHash } from "node:crypto";
 import {
   GraphQLError,
-  parse,
   print,
-  specifiedRules,
   TypeInfo,
-  validate,
   visit,
+  visitInParallel,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { operationOutcome, subjectKey, type LabelIndex } from "@tearline/policy";
-import type { Principal } from "../auth/principal.js";
-import { bannerPlanRule, type BannerEntry } from "../rules/banner-plan.js";
-import { inlineFragments, OperationTooLargeError } from "../rules/inline-fragments.js";
-import { labelCheckRule, type Denial } from "../rules/label-check.js";
-import { limitsRule } from "../rules/limits.js";
-import { removeDeniedRule } from "../rules/remove-denied.js";
-import { SelectionScope } from "../rules/selection-scope.js";
+import { FOREVER, operationOutcome, subjectKey, type EnforcementMode, type LabelIndex, type Subject } from "@tearline/policy";
+import { ErrorCode } from "../../lib/error-codes.js";
+import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
+import { specifiedQueryRules } from "../rules/index.js";
+import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
+import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
+import { removeDenied } from "../transforms/remove-denied.js";
 import { LruCache } from "./lru.js";
+import { parseAndValidate } from "./parse-and-validate.js";
 import { redactionTree, responseKeyOrder, type RedactionEntry } from "./redaction-tree.js";
 
 export interface PolicyState {
@@ -32,28 +31,35 @@ export interface PolicyState {
   version: string;
 }
 
-export type OperationPlan =
-  | { kind: "invalid"; status: 400; errors: GraphQLFormattedError[] }
-  | { kind: "reject"; denials: readonly Denial[] }
-  | {
-      kind: "execute";
-      /** The rewritten operation; null when every field was denied and nothing is left to execute. */
-      query: string | null;
-      variableDefinitions: readonly VariableDefinitionNode[];
-      redaction: readonly RedactionEntry[];
-      /** Response keys of the operation's root selection, in order. */
-      rootOrder: readonly string[];
-      banner: ReadonlyMap<string, BannerEntry>;
-    };
+/** An operation that runs: what is left of it once the denied fields are taken out, and how to complete its answer. */
+export interface ExecutablePlan {
+  kind: "execute";
+  /** The rewritten operation; null when every field was denied and nothing is left to execute. */
+  query: string | null;
+  variableDefinitions: readonly VariableDefinitionNode[];
+  redaction: readonly RedactionEntry[];
+  /** Response keys of the operation's root selection, in order. */
+  rootOrder: readonly string[];
+  banner: ReadonlyMap<string, BannerEntry>;
+  /** Every field the caller asked for and may not see. */
+  denials: readonly Denial[];
+  /** Epoch ms after which the decisions behind this plan may no longer hold. */
+  validUntil: number;
+}
 
-export interface PlannerOptions {
-  mode: "redact" | "reject";
-  maxDepth: number;
-  maxAliases: number;
+export type OperationPlan =
+  | { kind: "invalid"; status: 400; errors: GraphQLFormattedError[]; validUntil: number }
+  | { kind: "reject"; denials: readonly Denial[]; validUntil: number }
+  | ExecutablePlan;
+
+export interface PlannerOptions extends QueryLimits {
+  mode: EnforcementMode;
   /** Most fields an operation may select once its fragments are expanded. */
   maxFields: number;
   /** Most plans kept; the caches are also bounded by the size of what they hold. */
   cacheSize: number;
+  /** The query rules to walk operations with; default specifiedQueryRules. */
+  rules?: readonly QueryRule[];
 }
 
 /** Bytes of query text the two caches may hold between them, roughly; a plan keeps a few copies of its text. */
@@ -61,33 +67,35 @@ const CACHE_TEXT_BUDGET = 64 * 1024 * 1024;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 
-// Suggestions name fields the caller did not ask for: schema details a client need not learn.
-const withoutSuggestions = (message: string) => message.replace(/ Did you mean .*\?$/, "");
+const invalid = (code: ErrorCode, message: string): OperationPlan => ({ kind: "invalid", status: 400, errors: [{ message, extensions: { code } }], validUntil: FOREVER });
 
 /**
  * From an operation and a caller to the operation the planner may see: parse,
- * validate, inline fragments, check limits, decide every field, remove the
- * denied ones, and plan the banner. The result depends only on the query, the
- * operation name, the caller's attributes and the schema, so it is cached on
- * exactly those; the rewritten text is what reaches the query planner, which
- * therefore caches its plans per rewritten document, never across callers
- * with different decisions.
+ * validate, inline fragments, walk it once with every query rule (limits,
+ * label check, banner plan), decide what the denials do to it, remove the
+ * denied fields. The result depends only on the query, the operation name,
+ * the caller's attributes, the schema and the time; it is cached on the first
+ * four and never served past its validUntil. The rewritten text is what
+ * reaches the query planner, which therefore caches its plans per rewritten
+ * document, never across callers with different decisions.
  */
 export class OperationPlanner {
   private readonly plans: LruCache<string, OperationPlan>;
   private readonly documents: LruCache<string, DocumentNode | GraphQLFormattedError[]>;
+  private readonly rules: readonly QueryRule[];
 
   constructor(private readonly options: PlannerOptions) {
+    this.rules = options.rules ?? specifiedQueryRules;
     this.plans = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, (plan) => 1024 + 4 * (plan.kind === "execute" ? (plan.query?.length ?? 0) : 0));
     this.documents = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, (document) => 1024 + (Array.isArray(document) ? 0 : 4 * (document.loc?.source.body.length ?? 0)));
   }
 
-  plan(state: PolicyState, query: string, operationName: string | undefined, principal: Principal, now = new Date()): OperationPlan {
+  plan(state: PolicyState, query: string, operationName: string | undefined, subject: Subject, now = Date.now()): OperationPlan {
     const queryHash = sha256(query);
-    const key = `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}\u0000${subjectKey(principal)}`;
+    const key = `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}\u0000${subjectKey(subject)}`;
     let plan = this.plans.get(key);
-    if (!plan) {
-      plan = this.build(state, queryHash, query, operationName, principal, now);
+    if (!plan || plan.validUntil <= now) {
+      plan = this.build(state, queryHash, query, operationName, subject, now);
       this.plans.set(key, plan);
     }
     return plan;
@@ -107,64 +115,65 @@ export class OperationPlanner {
     return cached;
   }
 
-  private build(state: PolicyState, queryHash: string, query: string, operationName: string | undefined, principal: Principal, now: Date): OperationPlan {
+  private build(state: PolicyState, queryHash: string, query: string, operationName: string | undefined, subject: Subject, now: number): OperationPlan {
     const document = this.validDocument(state, queryHash, query);
-    if (Array.isArray(document)) return { kind: "invalid", status: 400, errors: document };
-    let operation;
+    if (Array.isArray(document)) return { kind: "invalid", status: 400, errors: document, validUntil: FOREVER };
+    let operation: OperationDefinitionNode | undefined;
     try {
       operation = inlineFragments(document, operationName, this.options.maxFields);
     } catch (error) {
-      if (error instanceof OperationTooLargeError) return invalid("OPERATION_TOO_COMPLEX", error.message);
+      if (error instanceof OperationTooLargeError) return invalid(ErrorCode.OperationTooComplex, error.message);
       throw error;
     }
-    if (!operation) return invalid("OPERATION_RESOLUTION_FAILURE", "Name the operation to run with operationName");
-    if (operation.operation !== "query") return invalid("OPERATION_NOT_SUPPORTED", "Only query operations are supported");
+    if (!operation) return invalid(ErrorCode.OperationResolutionFailure, "Name the operation to run with operationName");
+    if (operation.operation !== "query") return invalid(ErrorCode.OperationNotSupported, "Only query operations are supported");
 
-    const limitErrors: GraphQLError[] = [];
-    visit(operation, limitsRule({ maxDepth: this.options.maxDepth, maxAliases: this.options.maxAliases, onError: (e) => limitErrors.push(e) }));
-    if (limitErrors.length > 0) return { kind: "invalid", status: 400, errors: limitErrors.map((e) => e.toJSON()) };
+    const walk = this.walk(state, operation, subject, now);
+    if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };
+    if (operationOutcome(walk.denials, this.options.mode) === "reject") return { kind: "reject", denials: walk.denials, validUntil: walk.validUntil };
 
-    const root = state.schema.getQueryType()!.name;
-    const denials: Denial[] = [];
-    const typeInfo = new TypeInfo(state.schema);
-    visit(operation, visitWithTypeInfo(typeInfo, labelCheckRule({ scope: new SelectionScope(state.schema, typeInfo, root), index: state.index, principal, context: { now: now.getTime() }, onDenial: (d) => denials.push(d) })));
-
-    if (operationOutcome(denials, this.options.mode) === "reject") {
-      return { kind: "reject", denials };
-    }
-    const tree = redactionTree(denials);
-    let empty = false;
-    const rewritten = denials.length === 0 ? operation : (visit(operation, removeDeniedRule({ denied: new Set(denials.map((d) => d.place.node)), needsTypename: tree.needsTypename, onEmptyOperation: () => (empty = true) })) as OperationDefinitionNode);
-
-    const banner = new Map<string, BannerEntry>();
-    if (!empty) {
-      const bannerTypeInfo = new TypeInfo(state.schema);
-      visit(rewritten, visitWithTypeInfo(bannerTypeInfo, bannerPlanRule({ scope: new SelectionScope(state.schema, bannerTypeInfo, root), index: state.index, root: banner })));
-    }
+    const tree = redactionTree(walk.denials);
+    const rewritten = walk.denials.length === 0 ? operation : removeDenied(operation, { denied: walk.denied, needsTypename: tree.needsTypename });
     return {
       kind: "execute",
-      query: empty ? null : print(rewritten),
+      query: rewritten ? print(rewritten) : null,
       variableDefinitions: operation.variableDefinitions ?? [],
       redaction: tree.entries,
       rootOrder: responseKeyOrder(operation.selectionSet),
-      banner,
+      banner: walk.banner,
+      denials: walk.denials,
+      validUntil: walk.validUntil,
     };
   }
-}
 
-function parseAndValidate(schema: GraphQLSchema, query: string): DocumentNode | GraphQLFormattedError[] {
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: 10_000 });
-  } catch (error) {
-    const e = error as GraphQLError;
-    return [{ message: e.message, locations: e.locations, extensions: { code: "GRAPHQL_PARSE_FAILED" } }];
+  /** One walk of the operation with every query rule in parallel, sharing one TypeInfo and one scope. */
+  private walk(state: PolicyState, operation: OperationDefinitionNode, subject: Subject, now: number) {
+    const errors: GraphQLError[] = [];
+    const denials: Denial[] = [];
+    const denied = new Set<FieldNode>();
+    const banner = new Map<string, BannerEntry>();
+    let validUntil = FOREVER;
+    const typeInfo = new TypeInfo(state.schema);
+    const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
+    const context: QueryRuleContext = {
+      schema: state.schema,
+      scope,
+      index: state.index,
+      subject,
+      decision: { now },
+      limits: this.options,
+      banner,
+      reportError: (error) => errors.push(error),
+      reportDenial: (denial) => {
+        denials.push(denial);
+        denied.add(denial.place.node);
+      },
+      isDenied: (node) => denied.has(node),
+      reportValidUntil: (until) => {
+        if (until < validUntil) validUntil = until;
+      },
+    };
+    visit(operation, visitWithTypeInfo(typeInfo, visitWithScope(scope, visitInParallel(this.rules.map((rule) => rule(context))))));
+    return { errors, denials, denied, banner, validUntil };
   }
-  const errors = validate(schema, document, specifiedRules);
-  if (errors.length > 0) {
-    return errors.map((e) => ({ message: withoutSuggestions(e.message), locations: e.locations, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
-  }
-  return document;
 }
-
-const invalid = (code: string, message: string): OperationPlan => ({ kind: "invalid", status: 400, errors: [{ message, extensions: { code } }] });

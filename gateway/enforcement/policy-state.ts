@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import type { GraphQLSchema } from "graphql";
 import { buildSupergraphIndex, type Coalitions } from "@tearline/policy";
+import { logger } from "../../lib/logger.js";
 import type { PolicyState } from "./plan.js";
+
+const log = logger("policy");
 
 /**
  * The policy that goes with the supergraph the gateway serves. Replaced as a
@@ -25,7 +28,7 @@ export class PolicyHolder {
       this.state = { schema: apiSchema, index, version: createHash("sha256").update(supergraphSdl).digest("hex").slice(0, 16) };
     } catch (error) {
       this.state = undefined;
-      console.error(`[gateway] policy unavailable, refusing every request: ${(error as Error).message}`);
+      log.error({ err: error }, "policy unavailable, refusing every request");
     }
   }
 

@@ -1,6 +1,6 @@
 import { Kind, type DirectiveNode, type FieldNode, type GraphQLOutputType, type SelectionSetNode } from "graphql";
 import type { Reason } from "@tearline/policy";
-import type { Denial } from "../rules/label-check.js";
+import type { Denial } from "../rules/context.js";
 import type { FieldPlace } from "../rules/selection-scope.js";
 
 /**

@@ -1,4 +1,6 @@
 import { RemoteGraphQLDataSource } from "@apollo/gateway";
+import { SampledLog } from "../../lib/log-sampler.js";
+import { logger } from "../../lib/logger.js";
 import { subgraphUnavailable } from "../errors.js";
 import { deadlineFetcher } from "./undici-fetcher.js";
 
@@ -17,6 +19,9 @@ function isTimeout(error: unknown): boolean {
  * deadline, and a failed fetch becomes a sanitised error that names the
  * subgraph but never its URL or response body.
  */
+// A nation that is down fails every request that needs it: log the first failure of each kind, then counts.
+const failures = new SampledLog(logger("fetch"), "subgraph fetch failed");
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
   readonly name: string;
 
@@ -27,7 +32,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
 
   override didEncounterError(error: Error): void {
     const timedOut = isTimeout(error) || isTimeout((error as { cause?: unknown }).cause);
-    console.error(`[gateway] subgraph ${this.name} fetch failed: ${error.message}`);
+    failures.note(`${this.name}: ${timedOut ? "timeout" : error.name}`, { subgraph: this.name, error: error.message });
     throw subgraphUnavailable(this.name, timedOut);
   }
 }

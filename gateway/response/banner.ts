@@ -1,4 +1,4 @@
-import type { BannerEntry } from "../rules/banner-plan.js";
+import type { BannerEntry } from "../rules/context.js";
 import { combineMarks, UNMARKED, type Mark } from "@tearline/policy";
 
 /**

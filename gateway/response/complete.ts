@@ -1,29 +1,42 @@
 import { getVariableValues, type GraphQLFormattedError } from "graphql";
 import { renderBanner, type ClassificationMarking, type Coalitions } from "@tearline/policy";
-import type { EnforcementContext } from "../plugins/enforcement-plugin.js";
+import type { ExecutionResult } from "../execute/apollo-executor.js";
+import type { RequestContext } from "../pipeline/context.js";
 import { markOfResponse } from "./banner.js";
 import { redactResponse } from "./redact.js";
 
 type Data = Record<string, unknown> | null | undefined;
 
+/** The answer a client gets to an operation that ran (or had nothing left to run). */
+export interface CompletedResponse {
+  status: number;
+  errors?: GraphQLFormattedError[];
+  data: Data;
+  extensions: Record<string, unknown> & { classification: ClassificationMarking };
+}
+
 /** Variables as execution sees them (defaults applied), for evaluating @skip/@include on denied fields. */
-function coercedVariables(context: EnforcementContext): Record<string, unknown> {
+function coercedVariables(context: RequestContext): Record<string, unknown> {
   // Only denied fields need them: a caller who may see everything pays nothing here.
-  if (context.plan.kind !== "execute" || context.plan.redaction.length === 0) return {};
-  const coerced = getVariableValues(context.state.schema, context.plan.variableDefinitions, context.variables);
-  return coerced.coerced ?? {};
+  if (context.plan.redaction.length === 0) return {};
+  return getVariableValues(context.state.schema, context.plan.variableDefinitions, context.request.variables).coerced ?? {};
 }
 
-/** Redaction and banner for one executed response; mutates `errors`. */
-export function finishResponse(data: Data, errors: GraphQLFormattedError[], context: EnforcementContext, coalitions: Coalitions): { data: Data; classification: ClassificationMarking } {
-  if (context.plan.kind !== "execute") throw new Error("only executed plans have a response");
-  const redacted = redactResponse(data, context.plan.redaction, context.plan.rootOrder, coercedVariables(context), errors);
-  return { data: redacted, classification: renderBanner(markOfResponse(redacted, context.plan.banner), coalitions) };
-}
-
-/** The response to an operation whose every field was denied: nothing is executed. */
-export function completeWithoutExecution(context: EnforcementContext, coalitions: Coalitions) {
-  const errors: GraphQLFormattedError[] = [];
-  const { classification } = finishResponse({}, errors, context, coalitions);
-  return { data: null, errors, extensions: { classification } };
+/**
+ * The one response builder: puts back null and a FORBIDDEN_FIELD error at
+ * every withheld path, then marks the response with the classification banner
+ * of what was actually returned. `executed` is null when every field was
+ * denied and nothing ran; the answer then has the errors and no data.
+ */
+export function completeResponse(executed: ExecutionResult | null, context: RequestContext, coalitions: Coalitions): CompletedResponse {
+  const errors: GraphQLFormattedError[] = [...(executed?.errors ?? [])];
+  const redacted = redactResponse(executed ? executed.data : {}, context.plan.redaction, context.plan.rootOrder, coercedVariables(context), errors);
+  const data = executed ? redacted : null;
+  const classification = renderBanner(markOfResponse(data, context.plan.banner), coalitions);
+  return {
+    status: executed?.status ?? 200,
+    ...(errors.length > 0 ? { errors } : {}),
+    data,
+    extensions: { ...executed?.extensions, classification },
+  };
 }

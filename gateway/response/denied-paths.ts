@@ -1,4 +1,4 @@
-import type { Denial } from "../rules/label-check.js";
+import type { Denial } from "../rules/context.js";
 import type { FieldPlace } from "../rules/selection-scope.js";
 
 const pathOf = (place: FieldPlace): string[] => (place.parent ? [...pathOf(place.parent), place.responseKey] : [place.responseKey]);

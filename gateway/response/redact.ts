@@ -1,7 +1,7 @@
 import { GraphQLIncludeDirective, GraphQLSkipDirective, getDirectiveValues, isListType, isNonNullType, type DirectiveNode, type GraphQLFormattedError, type GraphQLOutputType } from "graphql";
 import type { RedactionEntry } from "../enforcement/redaction-tree.js";
 import { forbiddenField } from "../errors.js";
-import { TYPENAME_ALIAS } from "../rules/remove-denied.js";
+import { TYPENAME_ALIAS } from "../transforms/remove-denied.js";
 
 type Json = Record<string, unknown>;
 type Path = ReadonlyArray<string | number>;

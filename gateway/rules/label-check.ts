@@ -1,48 +1,23 @@
-import type { ASTVisitor } from "graphql";
-import { decideField, type DecisionContext, type DenyMode, type LabelIndex, type Reason, type Subject } from "@tearline/policy";
-import { isIntrospection, isTypename, type FieldPlace, type SelectionScope } from "./selection-scope.js";
-
-export interface Denial {
-  place: FieldPlace;
-  reasons: readonly Reason[];
-  onDeny: DenyMode;
-}
-
-export interface LabelCheckContext {
-  scope: SelectionScope;
-  index: LabelIndex;
-  principal: Subject;
-  context: DecisionContext;
-  /** Receives every denied field; its subtree is not visited. */
-  onDenial(denial: Denial): void;
-}
+import { decideField } from "@tearline/policy";
+import type { QueryRule } from "./context.js";
+import { isIntrospection, isTypename } from "./selection-scope.js";
 
 /**
  * Decides every field of an operation against the caller. The decision is on
  * `Type.field` for every object type the selection can reach, never on the
- * alias: a field on an interface needs the rules of each implementation that
- * could be returned there. A type without a label entry is denied.
+ * alias: a field on an interface needs the requirements of each
+ * implementation that could be returned there. A coordinate without a label
+ * is denied. A denied field's subtree is not decided: it will not be asked for.
  */
-export function labelCheckRule(context: LabelCheckContext): ASTVisitor {
-  const { scope, index, principal } = context;
-  return {
-    Field: {
-      enter(node) {
-        // __typename carries no data; introspection is governed by the server's introspection setting.
-        if (isTypename(node) || isIntrospection(node)) return false;
-        const place = scope.enterField(node);
-        const decision = decideField(index, place.parentTypes, node.name.value, principal, context.context);
-        if (!decision.allowed) {
-          context.onDenial({ place, reasons: decision.reasons, onDeny: decision.onDeny });
-          return false;
-        }
-        scope.pushField(place);
-        return undefined;
-      },
-      leave() {
-        scope.leaveField();
-      },
-    },
-    InlineFragment: scope.inlineFragmentVisitor,
-  };
-}
+export const labelCheckRule: QueryRule = (context) => ({
+  Field(node) {
+    // __typename carries no data; introspection is governed by the server's introspection setting.
+    if (isTypename(node) || isIntrospection(node)) return false;
+    const place = context.scope.field;
+    const decision = decideField(context.index, place.parentTypes, node.name.value, context.subject, context.decision);
+    context.reportValidUntil(decision.validUntil);
+    if (decision.allowed) return undefined;
+    context.reportDenial({ place, reasons: decision.reasons, onDeny: decision.onDeny });
+    return false;
+  },
+});

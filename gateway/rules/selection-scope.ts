@@ -1,7 +1,10 @@
 import {
+  getEnterLeaveForKind,
   getNamedType,
   isAbstractType,
   isObjectType,
+  Kind,
+  type ASTVisitor,
   type DirectiveNode,
   type FieldNode,
   type GraphQLOutputType,
@@ -24,6 +27,8 @@ export interface FieldPlace {
   parentTypes: readonly string[];
   /** The parent field's place; undefined for a root field. */
   parent: FieldPlace | undefined;
+  /** How many fields deep this one is; a root field is at depth 1. */
+  depth: number;
 }
 
 interface Scope {
@@ -39,13 +44,15 @@ const conditionsOf = (node: { directives?: readonly DirectiveNode[] }) =>
   (node.directives ?? []).filter((d) => d.name.value === "skip" || d.name.value === "include");
 
 /**
- * Tracks, while a visitor walks an operation with TypeInfo, which concrete
- * object types each selection can apply to (through interfaces, unions and
- * type conditions) and where each field lands in the response. Shared by the
- * visitors so that each one keeps to its own concern.
+ * Tracks, while an operation is walked with TypeInfo, which concrete object
+ * types each selection can apply to (through interfaces, unions and type
+ * conditions) and where each field lands in the response. Like TypeInfo, it
+ * is kept by a wrapper visitor (visitWithScope), so the query rules only read
+ * it and each keeps to its own concern.
  */
 export class SelectionScope {
   private readonly scopes: Scope[];
+  private readonly places: FieldPlace[] = [];
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -59,6 +66,11 @@ export class SelectionScope {
     return this.scopes[this.scopes.length - 1]!;
   }
 
+  /** The place of the field being visited; only valid inside a Field visitor. */
+  get field(): FieldPlace {
+    return this.places[this.places.length - 1]!;
+  }
+
   possibleObjectTypes(typeName: string): string[] {
     const type = this.schema.getType(typeName);
     if (isObjectType(type)) return [type.name];
@@ -66,8 +78,7 @@ export class SelectionScope {
     return [];
   }
 
-  /** Call on entering a Field; returns its place. Pair with leaveField when its selection set is visited. */
-  enterField(node: FieldNode): FieldPlace {
+  enterField(node: FieldNode): void {
     const scope = this.top;
     const narrowed = scope.concrete.length < scope.fieldTypes.length;
     const place: FieldPlace = {
@@ -78,18 +89,16 @@ export class SelectionScope {
       conditions: [...scope.conditions, ...conditionsOf(node)],
       parentTypes: scope.concrete,
       parent: scope.field,
+      depth: (scope.field?.depth ?? 0) + 1,
     };
-    return place;
-  }
-
-  /** Opens the field's selection set as the current scope. */
-  pushField(place: FieldPlace): void {
+    this.places.push(place);
     const named = place.type ? getNamedType(place.type) : undefined;
     const types = named ? this.possibleObjectTypes(named.name) : [];
     this.scopes.push({ concrete: types, fieldTypes: types, conditions: [], field: place });
   }
 
   leaveField(): void {
+    this.places.pop();
     this.scopes.pop();
   }
 
@@ -107,12 +116,36 @@ export class SelectionScope {
   leaveInlineFragment(): void {
     this.scopes.pop();
   }
+}
 
-  /** The InlineFragment handlers every visitor that uses this scope needs. */
-  readonly inlineFragmentVisitor = {
-    enter: (node: InlineFragmentNode) => this.enterInlineFragment(node),
-    leave: () => this.leaveInlineFragment(),
+/**
+ * Keeps `scope` in step with the walk around `visitor`, as graphql's
+ * visitWithTypeInfo keeps TypeInfo: entered before the visitor enters a node,
+ * left after it leaves, and left at once when the visitor skips the node.
+ * Expects fragments to be inlined already.
+ */
+export function visitWithScope(scope: SelectionScope, visitor: ASTVisitor): ASTVisitor {
+  const wrap = (kind: Kind.FIELD | Kind.INLINE_FRAGMENT, open: (node: never) => void, close: () => void) => {
+    const { enter, leave } = getEnterLeaveForKind(visitor, kind);
+    return {
+      enter(this: unknown, ...args: Parameters<NonNullable<typeof enter>>) {
+        open(args[0] as never);
+        const result: unknown = enter?.apply(visitor, args);
+        if (result !== undefined) close();
+        return result;
+      },
+      leave(this: unknown, ...args: Parameters<NonNullable<typeof leave>>) {
+        const result: unknown = leave?.apply(visitor, args);
+        close();
+        return result;
+      },
+    };
   };
+  return {
+    ...visitor,
+    Field: wrap(Kind.FIELD, (node: FieldNode) => scope.enterField(node), () => scope.leaveField()),
+    InlineFragment: wrap(Kind.INLINE_FRAGMENT, (node: InlineFragmentNode) => scope.enterInlineFragment(node), () => scope.leaveInlineFragment()),
+  } as ASTVisitor;
 }
 
 export const isTypename = (node: FieldNode) => node.name.value === "__typename";

@@ -3,6 +3,9 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SupergraphSdlHook } from "@apollo/gateway";
+import { logger } from "../../lib/logger.js";
+
+const log = logger("supergraph");
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -31,7 +34,7 @@ export function supergraphFromFile(path: string, options: SupergraphFileOptions 
       try {
         next = await readFile(path, "utf8");
       } catch (error) {
-        console.error(`[gateway] supergraph ${path} unreadable, keeping the running one: ${(error as Error).message}`);
+        log.error({ err: error, path }, "supergraph unreadable, keeping the running one");
         return;
       }
       const nextHash = sha256(next);
@@ -41,9 +44,9 @@ export function supergraphFromFile(path: string, options: SupergraphFileOptions 
         update(next);
         current = next;
         currentHash = nextHash;
-        console.error(`[gateway] supergraph reloaded (${nextHash.slice(0, 12)})`);
+        log.info({ version: nextHash.slice(0, 12) }, "supergraph reloaded");
       } catch (error) {
-        console.error(`[gateway] supergraph refused, keeping the running one: ${(error as Error).message}`);
+        log.error({ err: error }, "supergraph refused, keeping the running one");
       }
     };
 

@@ -4,7 +4,8 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse, type GraphQLSchema } from "graphql";
 import { exitOnConfigError } from "../../lib/config.js";
-import { close, createGraphQLHttpServer, listen } from "../../lib/http-server.js";
+import { apolloReply } from "../../lib/apollo-reply.js";
+import { close, createJsonHttpServer, listen } from "../../lib/http-server.js";
 import { announceReady, onShutdown } from "../../lib/lifecycle.js";
 import { loadSubgraphSdl, type NationCode } from "../nations.js";
 import { loadNationConfig } from "./config.js";
@@ -50,13 +51,12 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers): Pr
   const memo = config.memoryCache ? new ResponseMemo() : undefined;
   const apollo = createNationApollo(buildNationSchema(nation, resolvers), memo ? [memo.plugin()] : []);
   await apollo.start();
-  const server = createGraphQLHttpServer({
-    apollo,
-    prepare: async (_req, readBody) => {
+  const server = createJsonHttpServer({
+    handle: async (req, readBody) => {
       const body = await readBody();
       const remembered = memo?.lookup(body);
-      if (remembered !== undefined) return { kind: "respond-json", status: 200, json: remembered };
-      return { kind: "execute", body, context: createNationContext(db) };
+      if (remembered !== undefined) return { status: 200, json: remembered };
+      return apolloReply(apollo, req, body, createNationContext(db));
     },
   });
   const port = await listen(server, config.host, config.port);

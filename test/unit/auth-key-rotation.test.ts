@@ -25,12 +25,11 @@ let oldKey: TestKey;
 let newKey: TestKey;
 let unpublishedKey: TestKey;
 let servers: JwksServer[] = [];
-let logged: MockInstance<typeof console.error>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const signedBy = (key: TestKey) => signToken(key, tokenClaims("GBR"));
 const authenticatorFor = (issuer: TrustedIssuer, keySetOptions: KeySetOptions) => {
-  const authenticate = createAuthenticator({ issuers: [issuer], audience: TEST_AUDIENCE, keySetOptions });
+  const authenticate = createAuthenticator({ issuers: [issuer], audience: TEST_AUDIENCE, keySetOptions, refusals: { note: () => undefined } });
   return async (token: string) => authenticate({ ...bearer(token), "x-purpose": "CT" });
 };
 const jwksServer = async (keys: TestKey[]) => {
@@ -42,11 +41,7 @@ const jwksServer = async (keys: TestKey[]) => {
 beforeAll(async () => {
   [oldKey, newKey, unpublishedKey] = await Promise.all([createTestKey(), createTestKey(), createTestKey()]);
 });
-beforeEach(() => {
-  logged = vi.spyOn(console, "error").mockImplementation(() => {});
-});
 afterEach(async () => {
-  logged.mockRestore();
   await Promise.all(servers.map((server) => server.close()));
   servers = [];
 });

@@ -25,7 +25,8 @@ let gbrKey: TestKey;
 let gbrRsaKey: TestKey;
 let fraKey: TestKey;
 let authenticate: Authenticate;
-let logged: MockInstance<typeof console.error>;
+/** What the authenticator logged: one reason per refusal. */
+let logged: string[] = [];
 
 const now = () => Math.floor(Date.now() / 1000);
 const gbrToken = (overrides: Record<string, unknown> = {}, key = gbrKey) => signToken(key, tokenClaims("GBR", overrides));
@@ -42,14 +43,13 @@ beforeAll(async () => {
     fileIssuer("DEU", join(dir, "deu.json")),
     fileIssuer("EST", join(dir, "missing.json")),
   ];
-  authenticate = createAuthenticator({ issuers, audience: TEST_AUDIENCE });
+  authenticate = createAuthenticator({ issuers, audience: TEST_AUDIENCE, refusals: { note: (reason) => logged.push(reason) } });
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 beforeEach(() => {
-  logged = vi.spyOn(console, "error").mockImplementation(() => {});
+  logged = [];
 });
-afterEach(() => logged.mockRestore());
 
 describe("authentication refusals", () => {
   const cases: Array<[string, () => Promise<AuthHeaders>]> = [
@@ -93,16 +93,15 @@ describe("authentication refusals", () => {
     );
     expect(refusal).toBeInstanceOf(HttpError);
     expect(refusal).toMatchObject({ status: 401, code: "UNAUTHENTICATED", message: UNAUTHENTICATED_MESSAGE });
-    expect(logged).toHaveBeenCalledTimes(1);
-    const line = String(logged.mock.calls[0]?.[0]);
-    expect(line).toMatch(/^auth: /);
-    const token = sent.authorization?.split(" ").at(-1);
-    if (token && token.length > 10) expect(line).not.toContain(token);
+    expect(logged).toHaveLength(1);
+    const token = sent.authorization?.split(" ").at(-1) ?? "";
+    // Only tokens long enough to be real could leak; a short one may be a word of the reason.
+    expect(token.length <= 10 || !logged[0]!.includes(token)).toBe(true);
   });
 
   it("accepts the well-formed token every refusal above is a variation of", async () => {
     await expect(authenticate(request(await gbrToken()))).resolves.toMatchObject({ nation: "GBR" });
-    expect(logged).not.toHaveBeenCalled();
+    expect(logged).toEqual([]);
   });
 });
 

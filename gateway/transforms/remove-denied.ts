@@ -1,6 +1,6 @@
-import { Kind, visit, type ASTNode, type ASTVisitor, type FieldNode, type SelectionSetNode } from "graphql";
+import { Kind, visit, type ASTNode, type ASTVisitor, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 
-import { RESERVED_ALIAS_PREFIX } from "./limits.js";
+import { RESERVED_ALIAS_PREFIX } from "../rules/reserved-aliases.js";
 
 /** Alias of the __typename that the rewrite adds; the response phase removes it again. */
 export const TYPENAME_ALIAS = `${RESERVED_ALIAS_PREFIX}_typename`;
@@ -16,21 +16,28 @@ const withTypename = (selectionSet: SelectionSetNode): SelectionSetNode =>
     ? selectionSet
     : { ...selectionSet, selections: [...selectionSet.selections, typenameField] };
 
-export interface RemoveDeniedContext {
+export interface RemoveDeniedOptions {
   denied: ReadonlySet<FieldNode>;
   /** Fields whose objects the response phase must know the type of. */
   needsTypename: ReadonlySet<FieldNode>;
-  /** Called when the operation has nothing left to ask for. */
-  onEmptyOperation(): void;
 }
 
 /**
  * Removes the denied fields, so that the document the planner sees asks no
- * subgraph for them. A selection set left empty keeps its field alive with an
+ * subgraph for them. Returns null when nothing is left to ask for.
+ */
+export function removeDenied(operation: OperationDefinitionNode, options: RemoveDeniedOptions): OperationDefinitionNode | null {
+  let empty = false;
+  const rewritten = visit(operation, removeDeniedVisitor({ ...options, onEmptyOperation: () => (empty = true) })) as OperationDefinitionNode;
+  return empty ? null : rewritten;
+}
+
+/**
+ * The visitor behind removeDenied. A selection set left empty keeps its field alive with an
  * aliased __typename: the field itself was allowed, and the response phase
  * fills in its denied children.
  */
-export function removeDeniedRule(context: RemoveDeniedContext): ASTVisitor {
+function removeDeniedVisitor(context: RemoveDeniedOptions & { onEmptyOperation(): void }): ASTVisitor {
   const typenameStack: boolean[] = [];
   return {
     Field: {

@@ -1,0 +1,19 @@
+import type { Principal } from "../auth/principal.js";
+import type { ExecutablePlan, PolicyState } from "../enforcement/plan.js";
+import type { GraphQLRequestBody } from "../http/request-body.js";
+
+/**
+ * The one request context that travels down the pipeline once the operation
+ * is planned to run: who asks (identity), what they asked, the policy it was
+ * decided under, and the plan narrowed to what executes. Each later stage
+ * (execute, complete, record) reads it; none writes it back.
+ */
+export interface RequestContext {
+  readonly requestId: string;
+  /** Epoch ms when the request arrived. */
+  readonly receivedAt: number;
+  readonly principal: Principal;
+  readonly request: GraphQLRequestBody;
+  readonly state: PolicyState;
+  readonly plan: ExecutablePlan;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Coalitions } from "@tearline/policy";
+import { ErrorCode } from "../../lib/error-codes.js";
+import { HttpError, jsonReply, type HttpReply, type RequestHandler } from "../../lib/http-server.js";
+import type { Recorder, RequestRecord } from "../audit/record.js";
+import type { Principal } from "../auth/principal.js";
+import type { OperationPlanner, PolicyState } from "../enforcement/plan.js";
+import type { Execute } from "../execute/apollo-executor.js";
+import { graphQLRequestBody } from "../http/request-body.js";
+import { completeResponse } from "../response/complete.js";
+import { renderDeniedPaths } from "../response/denied-paths.js";
+import type { RequestContext } from "./context.js";
+
+export interface PipelineStages {
+  /** Identity: a verified caller, or an HttpError (401, or 400/403 for the purpose). */
+  authenticate(headers: IncomingMessage["headers"]): Promise<Principal>;
+  /** The policy of the supergraph being served; undefined while there is none (every request is refused). */
+  policy(): PolicyState | undefined;
+  planner: OperationPlanner;
+  execute: Execute;
+  coalitions: Coalitions;
+  recorder: Recorder;
+}
+
+/**
+ * The gateway's request path, in one direction: identity (401 before the
+ * body is even read) → plan (decide, rewrite) → execute (only the rewritten
+ * operation) → complete (withheld fields, banner) → record. Every request is
+ * recorded, refused ones too, before its answer leaves.
+ */
+export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
+  return async (req, readBody) => {
+    const record: RequestRecord = { requestId: randomUUID(), receivedAt: Date.now(), status: 0, principal: undefined, operationName: undefined, plan: undefined, refusal: undefined };
+    const finish = async (reply: HttpReply, refusal?: ErrorCode): Promise<HttpReply> => {
+      await stages.recorder.record({ ...record, status: reply.status, refusal });
+      return { ...reply, headers: { ...reply.headers, "x-request-id": record.requestId } };
+    };
+    const refuse = (status: number, code: ErrorCode, body: unknown) => finish(jsonReply(status, body), code);
+
+    let principal: Principal;
+    let request;
+    try {
+      principal = await stages.authenticate(req.headers);
+      record.principal = principal;
+      request = graphQLRequestBody(await readBody());
+      record.operationName = request.operationName;
+    } catch (error) {
+      if (error instanceof HttpError) await stages.recorder.record({ ...record, status: error.status, refusal: error.code });
+      throw error;
+    }
+
+    const state = stages.policy();
+    if (!state) return refuse(503, ErrorCode.PolicyUnavailable, { errors: [{ message: "The access policy is not available", extensions: { code: ErrorCode.PolicyUnavailable } }] });
+
+    const plan = stages.planner.plan(state, request.query, request.operationName, principal, record.receivedAt);
+    record.plan = plan;
+    if (plan.kind === "invalid") return refuse(plan.status, plan.errors[0]?.extensions?.code as ErrorCode, { errors: plan.errors });
+    if (plan.kind === "reject") {
+      const errors = [{ message: "The operation asks for fields this caller may not see", extensions: { code: ErrorCode.ForbiddenOperation, deniedPaths: renderDeniedPaths(plan.denials) } }];
+      return refuse(403, ErrorCode.ForbiddenOperation, { errors });
+    }
+
+    const context: RequestContext = { requestId: record.requestId, receivedAt: record.receivedAt, principal, request, state, plan };
+    const executed = plan.query === null ? null : await stages.execute(context);
+    const { status, ...response } = completeResponse(executed, context, stages.coalitions);
+    return finish(jsonReply(status, response));
+  };
+}

@@ -1,0 +1,47 @@
+import type { ASTVisitor, FieldNode, GraphQLError, GraphQLSchema } from "graphql";
+import type { DecisionContext, DenyMode, LabelIndex, Mark, Reason, Subject } from "@tearline/policy";
+import type { FieldPlace, SelectionScope } from "./selection-scope.js";
+
+/** A field the caller may not see: where it is and why, by category only. */
+export interface Denial {
+  place: FieldPlace;
+  reasons: readonly Reason[];
+  onDeny: DenyMode;
+}
+
+/** The marking of each response key that an operation can return, nested like the response. */
+export interface BannerEntry {
+  mark: Mark;
+  children: Map<string, BannerEntry>;
+}
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+}
+
+/**
+ * The one context every query rule shares, as graphql-js's ValidationContext:
+ * what the walk knows (schema, scope) and where each rule reports. The rules
+ * run together through visitInParallel over the operation with its fragments
+ * inlined; a rule earlier in the list may report what a later one reads
+ * (a denial, which the banner plan then skips).
+ */
+export interface QueryRuleContext {
+  readonly schema: GraphQLSchema;
+  readonly scope: SelectionScope;
+  readonly index: LabelIndex;
+  readonly subject: Subject;
+  readonly decision: DecisionContext;
+  readonly limits: QueryLimits;
+  reportError(error: GraphQLError): void;
+  reportDenial(denial: Denial): void;
+  isDenied(node: FieldNode): boolean;
+  /** A decision's validity, so that no plan is served past the earliest. */
+  reportValidUntil(validUntil: number): void;
+  /** The banner plan's root: the marking of every response key the operation can return. */
+  readonly banner: Map<string, BannerEntry>;
+}
+
+/** A query rule, in graphql-js's style: a visitor made for one walk. */
+export type QueryRule = (context: QueryRuleContext) => ASTVisitor;

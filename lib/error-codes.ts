@@ -1,0 +1,42 @@
+/**
+ * Every error code Tearline gives a client, in one registry: nothing else
+ * writes a code as a string. A client gets a code, a path and a reason
+ * category (see REASONS in @tearline/policy), never a label value, a URL, a
+ * library name or a stack trace.
+ */
+export const ErrorCode = {
+  // HTTP and request shape
+  BadRequest: "BAD_REQUEST",
+  NotFound: "NOT_FOUND",
+  MethodNotAllowed: "METHOD_NOT_ALLOWED",
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  QueryTooLarge: "QUERY_TOO_LARGE",
+  // identity
+  Unauthenticated: "UNAUTHENTICATED",
+  PurposeRequired: "PURPOSE_REQUIRED",
+  PurposeNotAuthorised: "PURPOSE_NOT_AUTHORISED",
+  // the operation
+  GraphQLParseFailed: "GRAPHQL_PARSE_FAILED",
+  GraphQLValidationFailed: "GRAPHQL_VALIDATION_FAILED",
+  BadUserInput: "BAD_USER_INPUT",
+  OperationResolutionFailure: "OPERATION_RESOLUTION_FAILURE",
+  OperationNotSupported: "OPERATION_NOT_SUPPORTED",
+  OperationTooComplex: "OPERATION_TOO_COMPLEX",
+  // the policy
+  ForbiddenField: "FORBIDDEN_FIELD",
+  ForbiddenOperation: "FORBIDDEN_OPERATION",
+  PolicyUnavailable: "POLICY_UNAVAILABLE",
+  // subgraphs and the gateway itself
+  SubgraphUnavailable: "SUBGRAPH_UNAVAILABLE",
+  SubgraphTimeout: "SUBGRAPH_TIMEOUT",
+  SubgraphError: "SUBGRAPH_ERROR",
+  Internal: "INTERNAL_SERVER_ERROR",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes Apollo Server itself gives; their messages are safe to pass on (suggestions are hidden before). */
+export const ApolloErrorCode = {
+  PersistedQueryNotFound: "PERSISTED_QUERY_NOT_FOUND",
+  PersistedQueryNotSupported: "PERSISTED_QUERY_NOT_SUPPORTED",
+} as const;
