@@ -1,13 +1,7 @@
 import { createHash } from "node:crypto";
 import {
-  GraphQLError,
   print,
-  TypeInfo,
-  visit,
-  visitInParallel,
-  visitWithTypeInfo,
   type DocumentNode,
-  type FieldNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -15,14 +9,14 @@ import {
 } from "graphql";
 import { FOREVER, operationOutcome, subjectKey, type EnforcementMode, type LabelIndex, type Subject } from "@tearline/policy";
 import { ErrorCode } from "../../lib/error-codes.js";
-import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
+import type { BannerEntry, Denial, QueryLimits, QueryRule } from "../rules/context.js";
 import { specifiedQueryRules } from "../rules/index.js";
-import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
 import { LruCache } from "./lru.js";
 import { parseAndValidate } from "./parse-and-validate.js";
 import { redactionTree, responseKeyOrder, type RedactionEntry } from "./redaction-tree.js";
+import { walkOperation } from "./walk-operation.js";
 
 export interface PolicyState {
   schema: GraphQLSchema;
@@ -128,7 +122,7 @@ export class OperationPlanner {
     if (!operation) return invalid(ErrorCode.OperationResolutionFailure, "Name the operation to run with operationName");
     if (operation.operation !== "query") return invalid(ErrorCode.OperationNotSupported, "Only query operations are supported");
 
-    const walk = this.walk(state, operation, subject, now);
+    const walk = walkOperation(state, operation, { subject, now, rules: this.rules, limits: this.options });
     if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };
     if (operationOutcome(walk.denials, this.options.mode) === "reject") return { kind: "reject", denials: walk.denials, validUntil: walk.validUntil };
 
@@ -144,36 +138,5 @@ export class OperationPlanner {
       denials: walk.denials,
       validUntil: walk.validUntil,
     };
-  }
-
-  /** One walk of the operation with every query rule in parallel, sharing one TypeInfo and one scope. */
-  private walk(state: PolicyState, operation: OperationDefinitionNode, subject: Subject, now: number) {
-    const errors: GraphQLError[] = [];
-    const denials: Denial[] = [];
-    const denied = new Set<FieldNode>();
-    const banner = new Map<string, BannerEntry>();
-    let validUntil = FOREVER;
-    const typeInfo = new TypeInfo(state.schema);
-    const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
-    const context: QueryRuleContext = {
-      schema: state.schema,
-      scope,
-      index: state.index,
-      subject,
-      decision: { now },
-      limits: this.options,
-      banner,
-      reportError: (error) => errors.push(error),
-      reportDenial: (denial) => {
-        denials.push(denial);
-        denied.add(denial.place.node);
-      },
-      isDenied: (node) => denied.has(node),
-      reportValidUntil: (until) => {
-        if (until < validUntil) validUntil = until;
-      },
-    };
-    visit(operation, visitWithTypeInfo(typeInfo, visitWithScope(scope, visitInParallel(this.rules.map((rule) => rule(context))))));
-    return { errors, denials, denied, banner, validUntil };
   }
 }

@@ -15,11 +15,15 @@ export const TEST_SUPERGRAPH = composeTestSupergraph({
       search: [SearchResult!]
       strictActors: [Actor!]!
     }
+    type Mutation @label(level: UNCLASSIFIED, releasableTo: ["NATO"]) {
+      flagActor(id: ID!): Boolean
+    }
     type Actor @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) {
       id: ID!
       name: String!
       secretName: String @label(level: SECRET)
       codeword: String! @label(level: RESTRICTED, compartments: ["ORCHID"])
+      realName: String @label(level: TOP_SECRET, releasableTo: ["FRA"])
     }
     interface Item { id: ID! title: String }
     type Memo implements Item @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) { id: ID! title: String }
@@ -35,6 +39,8 @@ export const TEST_SUPERGRAPH = composeTestSupergraph({
       name: String! @external
       assessment: String
       nickname: String @requires(fields: "name")
+      realName: String @external
+      initials: String @requires(fields: "realName")
       purposeBound: String @label(level: RESTRICTED, releasableTo: ["NATO"], purposes: ["CT"])
       scoped: String @label(level: RESTRICTED, releasableTo: ["NATO"], scopes: ["a:read", "b:read"])
       hot: String @label(level: SECRET, onDeny: REJECT)

@@ -59,14 +59,15 @@ describe("keys served over HTTP", () => {
 
   it("refetches for unknown kids at most once per cooldown", async () => {
     const server = await jwksServer([oldKey]);
-    const verify = authenticatorFor(urlIssuer("GBR", server.url), { cooldownDuration: 300 });
+    // A cooldown long enough that three refusals in a row fit in it even on a loaded machine.
+    const verify = authenticatorFor(urlIssuer("GBR", server.url), { cooldownDuration: 1500 });
     await verify(await signedBy(oldKey));
     expect(server.requests()).toBe(1);
 
     for (let attempt = 0; attempt < 3; attempt++) await expect(verify(await signedBy(unpublishedKey))).rejects.toMatchObject({ status: 401 });
     expect(server.requests()).toBe(1);
 
-    await sleep(350);
+    await sleep(1600);
     const attempts = await Promise.all(Array.from({ length: 5 }, async () => verify(await signedBy(unpublishedKey)).catch((error: unknown) => error)));
     for (const refusal of attempts) expect(refusal).toMatchObject({ status: 401 });
     expect(server.requests()).toBe(2);
@@ -124,12 +125,13 @@ describe("keys in a JWKS file", () => {
 
   it("picks up a rewritten file once the cooldown has passed", async () => {
     const file = await writeJwksFile(dir, "rotating.json", [oldKey]);
-    const verify = authenticatorFor(fileIssuer("GBR", file), { cooldownDuration: 300 });
+    // Long enough that the refusal below surely falls inside the cooldown, even on a loaded machine.
+    const verify = authenticatorFor(fileIssuer("GBR", file), { cooldownDuration: 1500 });
     await expect(verify(await signedBy(oldKey))).resolves.toMatchObject({ nation: "GBR" });
 
     await writeJwksFile(dir, "rotating.json", [newKey]);
     await expect(verify(await signedBy(newKey))).rejects.toMatchObject({ status: 401 });
-    await sleep(350);
+    await sleep(1600);
     await expect(verify(await signedBy(newKey))).resolves.toMatchObject({ nation: "GBR" });
     await expect(verify(await signedBy(oldKey))).rejects.toMatchObject({ status: 401 });
   });

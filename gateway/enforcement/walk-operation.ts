@@ -1,0 +1,57 @@
+import { TypeInfo, visit, visitInParallel, visitWithTypeInfo, type FieldNode, type GraphQLError, type OperationDefinitionNode } from "graphql";
+import { FOREVER, type Subject } from "@tearline/policy";
+import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
+import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
+import type { PolicyState } from "./plan.js";
+
+export interface WalkOptions {
+  subject: Subject;
+  /** The time decisions are made at, epoch ms. */
+  now: number;
+  rules: readonly QueryRule[];
+  limits: QueryLimits;
+}
+
+/** What one walk of an operation found: errors (limits), denials with their field nodes, the banner plan, and the plan's validity. */
+export interface WalkResult {
+  errors: GraphQLError[];
+  denials: Denial[];
+  denied: ReadonlySet<FieldNode>;
+  banner: Map<string, BannerEntry>;
+  validUntil: number;
+}
+
+/**
+ * Walks an operation (fragments inlined) once with every rule in parallel,
+ * sharing one TypeInfo and one selection scope, as graphql-js's validate
+ * walks a document with every validation rule.
+ */
+export function walkOperation(state: PolicyState, operation: OperationDefinitionNode, options: WalkOptions): WalkResult {
+  const errors: GraphQLError[] = [];
+  const denials: Denial[] = [];
+  const denied = new Set<FieldNode>();
+  const banner = new Map<string, BannerEntry>();
+  let validUntil = FOREVER;
+  const typeInfo = new TypeInfo(state.schema);
+  const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
+  const context: QueryRuleContext = {
+    schema: state.schema,
+    scope,
+    index: state.index,
+    subject: options.subject,
+    decision: { now: options.now },
+    limits: options.limits,
+    banner,
+    reportError: (error) => errors.push(error),
+    reportDenial: (denial) => {
+      denials.push(denial);
+      denied.add(denial.place.node);
+    },
+    isDenied: (node) => denied.has(node),
+    reportValidUntil: (until) => {
+      if (until < validUntil) validUntil = until;
+    },
+  };
+  visit(operation, visitWithTypeInfo(typeInfo, visitWithScope(scope, visitInParallel(options.rules.map((rule) => rule(context))))));
+  return { errors, denials, denied, banner, validUntil };
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage } from "node:http";
+import { describe, expect, it } from "vitest";
+import type { Recorder, RequestRecord } from "../../gateway/audit/record.js";
+import type { ExecutionResult } from "../../gateway/execute/apollo-executor.js";
+import { MAX_QUERY_LENGTH } from "../../gateway/http/request-body.js";
+import type { RequestContext } from "../../gateway/pipeline/context.js";
+import { createGraphQLHandler } from "../../gateway/pipeline/handle-request.js";
+import { ErrorCode } from "../../lib/error-codes.js";
+import { HttpError, type HttpReply } from "../../lib/http-server.js";
+import { coalitions, principal, type PrincipalSpec } from "../support/policy-harness.js";
+import { plannerFor, testState } from "../support/plan-harness.js";
+
+interface Fakes {
+  caller?: PrincipalSpec | "unauthenticated";
+  body?: unknown;
+  noPolicy?: boolean;
+  executed?: ExecutionResult;
+  recorder?: Recorder;
+}
+
+/** Runs one request through the real pipeline with fake identity, execution and record stages; reports what each saw. */
+async function send(fakes: Fakes) {
+  const records: RequestRecord[] = [];
+  const executions: RequestContext[] = [];
+  let bodyRead = false;
+  const handler = createGraphQLHandler({
+    authenticate: async () => {
+      if (fakes.caller === "unauthenticated") throw new HttpError(401, ErrorCode.Unauthenticated, "no");
+      return principal(fakes.caller ?? { nation: "GBR", clearance: "CONFIDENTIAL" });
+    },
+    policy: () => (fakes.noPolicy ? undefined : testState),
+    planner: plannerFor(),
+    execute: async (context) => {
+      executions.push(context);
+      return fakes.executed ?? { status: 200, data: {}, errors: [], extensions: undefined };
+    },
+    coalitions,
+    recorder: fakes.recorder ?? { record: async (record) => void records.push(record) },
+  });
+  const readBody = async () => {
+    bodyRead = true;
+    return fakes.body ?? { query: `{ actor(id: "1") { name } }` };
+  };
+  const outcome = await handler({ headers: {} } as IncomingMessage, readBody).then(
+    (reply: HttpReply) => ({ reply, body: JSON.parse(reply.json) as Record<string, unknown>, error: undefined }),
+    (error: unknown) => ({ reply: undefined, body: undefined, error }),
+  );
+  return { ...outcome, records, executions, bodyRead };
+}
+
+describe("the request pipeline: identity → plan → execute → complete → record", () => {
+  it("refuses an unauthenticated request before reading its body, and records the refusal", async () => {
+    const { error, bodyRead, records, executions } = await send({ caller: "unauthenticated" });
+    expect(error).toMatchObject({ status: 401, code: "UNAUTHENTICATED" });
+    expect(bodyRead).toBe(false);
+    expect(executions).toEqual([]);
+    expect(records).toMatchObject([{ status: 401, refusal: "UNAUTHENTICATED", principal: undefined, plan: undefined }]);
+  });
+
+  it("answers 503 POLICY_UNAVAILABLE while no policy is loaded, and runs nothing", async () => {
+    const { reply, body, executions, records } = await send({ noPolicy: true });
+    expect(reply?.status).toBe(503);
+    expect(body).toEqual({ errors: [{ message: "The access policy is not available", extensions: { code: "POLICY_UNAVAILABLE" } }] });
+    expect(executions).toEqual([]);
+    expect(records).toMatchObject([{ status: 503, refusal: "POLICY_UNAVAILABLE" }]);
+  });
+
+  it("refuses a query longer than the limit with 413 QUERY_TOO_LARGE, and accepts one at the limit", async () => {
+    const padded = (length: number) => `{ actors { name } }`.padEnd(length, " ");
+    const tooLong = await send({ body: { query: padded(MAX_QUERY_LENGTH + 1) } });
+    expect(tooLong.error).toMatchObject({ status: 413, code: "QUERY_TOO_LARGE" });
+    expect(tooLong.records).toMatchObject([{ status: 413, refusal: "QUERY_TOO_LARGE", principal: { nation: "GBR" } }]);
+    expect((await send({ body: { query: padded(MAX_QUERY_LENGTH) } })).reply?.status).toBe(200);
+  });
+
+  it.each([
+    ["not an object", "a string", "Send one GraphQL request as a JSON object"],
+    ["no query", { variables: {} }, "The request has no query string (persisted queries are not supported)"],
+    ["a numeric operationName", { query: "{ actors { name } }", operationName: 3 }, "operationName must be a string"],
+    ["variables as a list", { query: "{ actors { name } }", variables: [] }, "variables must be an object"],
+  ])("refuses a body with %s with 400 BAD_REQUEST", async (_name, body, message) => {
+    expect((await send({ body })).error).toMatchObject({ status: 400, code: "BAD_REQUEST", message });
+  });
+
+  it("answers an invalid operation with 400 and its errors, and runs nothing", async () => {
+    const { reply, body, executions } = await send({ body: { query: `{ actor(id: "1") { nam } }` } });
+    expect(reply?.status).toBe(400);
+    expect(body).toMatchObject({ errors: [{ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
+    expect(executions).toEqual([]);
+  });
+
+  it("refuses an operation with a REJECT denial with 403 and the denied paths by category", async () => {
+    const { reply, body, executions, records } = await send({ body: { query: `{ actor(id: "1") { name hot } }` } });
+    expect(reply?.status).toBe(403);
+    expect(body).toEqual({
+      errors: [
+        { message: "The operation asks for fields this caller may not see", extensions: { code: "FORBIDDEN_OPERATION", deniedPaths: [{ path: ["actor", "hot"], reasons: ["CLEARANCE", "RELEASABILITY"] }] } },
+      ],
+    });
+    expect(executions).toEqual([]);
+    expect(records).toMatchObject([{ status: 403, refusal: "FORBIDDEN_OPERATION", plan: { kind: "reject" } }]);
+  });
+
+  it("executes only the rewritten operation, then puts the withheld field back and marks the answer", async () => {
+    const executed: ExecutionResult = { status: 200, data: { actor: { name: "Fancy Bear" } }, errors: [], extensions: undefined };
+    const { reply, body, executions, records } = await send({ body: { query: `{ actor(id: "1") { name secretName } }` }, executed });
+    expect(executions.map((c) => c.plan.query)).toEqual([`{\n  actor(id: "1") {\n    name\n  }\n}`]);
+    expect(reply?.status).toBe(200);
+    expect(reply?.headers?.["x-request-id"]).toBe(records[0]?.requestId);
+    expect(body).toEqual({
+      errors: [{ message: "This field is withheld: the caller is not authorised to see it", path: ["actor", "secretName"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] } }],
+      data: { actor: { name: "Fancy Bear", secretName: null } },
+      extensions: { classification: { banner: "RESTRICTED//REL TO NATO", level: "RESTRICTED", releasableTo: expect.any(Array), compartments: [] } },
+    });
+    expect(records).toMatchObject([{ status: 200, refusal: undefined, plan: { kind: "execute" }, principal: { nation: "GBR" } }]);
+  });
+
+  it("answers an operation with every field withheld without executing anything", async () => {
+    const { reply, body, executions } = await send({ caller: { clearance: "UNCLASSIFIED" }, body: { query: `{ actors { name } }` } });
+    expect(executions).toEqual([]);
+    expect(reply?.status).toBe(200);
+    expect(body).toMatchObject({ data: null, errors: [{ path: ["actors"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE" } }] });
+    expect(body?.extensions).toMatchObject({ classification: { level: "UNCLASSIFIED" } });
+  });
+
+  it("releases no answer when its record cannot be written (fail closed)", async () => {
+    const { error, executions } = await send({ recorder: { record: async () => Promise.reject(new Error("audit store is full")) } });
+    expect(executions).toHaveLength(1);
+    expect(error).toEqual(new Error("audit store is full"));
+  });
+});
