@@ -14,16 +14,10 @@ import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
 import { LruCache } from "./lru.js";
+import type { PolicyState } from "./policy-state.js";
 import { parseAndValidate } from "./parse-and-validate.js";
 import { redactionTree, responseKeyOrder, type RedactionEntry } from "./redaction-tree.js";
 import { walkOperation } from "./walk-operation.js";
-
-export interface PolicyState {
-  schema: GraphQLSchema;
-  index: LabelIndex;
-  /** Changes with every supergraph, so that no plan outlives the schema it was made for. */
-  version: string;
-}
 
 /** An operation that runs: what is left of it once the denied fields are taken out, and how to complete its answer. */
 export interface ExecutablePlan {

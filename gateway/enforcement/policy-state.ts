@@ -1,10 +1,17 @@
 import { createHash } from "node:crypto";
 import type { GraphQLSchema } from "graphql";
-import { buildSupergraphIndex, type Coalitions } from "@tearline/policy";
+import { buildSupergraphIndex, type Coalitions, type LabelIndex } from "@tearline/policy";
 import { logger } from "../../lib/logger.js";
-import type { PolicyState } from "./plan.js";
 
 const log = logger("policy");
+
+/** The policy of one supergraph: its API schema and its label index. */
+export interface PolicyState {
+  schema: GraphQLSchema;
+  index: LabelIndex;
+  /** Changes with every supergraph, so that no plan outlives the schema it was made for. */
+  version: string;
+}
 
 /**
  * The policy that goes with the supergraph the gateway serves. Replaced as a

@@ -2,7 +2,7 @@ import { TypeInfo, visit, visitInParallel, visitWithTypeInfo, type FieldNode, ty
 import { FOREVER, type Subject } from "@tearline/policy";
 import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
 import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
-import type { PolicyState } from "./plan.js";
+import type { PolicyState } from "./policy-state.js";
 
 export interface WalkOptions {
   subject: Subject;

@@ -1,5 +1,6 @@
 import type { Principal } from "../auth/principal.js";
-import type { ExecutablePlan, PolicyState } from "../enforcement/plan.js";
+import type { ExecutablePlan } from "../enforcement/plan.js";
+import type { PolicyState } from "../enforcement/policy-state.js";
 import type { GraphQLRequestBody } from "../http/request-body.js";
 
 /**

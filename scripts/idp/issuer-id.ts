@@ -1,5 +1,12 @@
-import type { TrustedIssuer } from "../../gateway/auth/issuers.js";
 import { DEV_KEY_ALGORITHM } from "./keys.js";
+
+/** One entry of a gateway's trusted-issuer configuration (ISSUERS), as the dev IdP describes itself. */
+export interface DevIssuerEntry {
+  issuer: string;
+  nation: string;
+  jwks: { url: string };
+  algorithms: Array<typeof DEV_KEY_ALGORITHM>;
+}
 
 /** The `iss` of a nation's development identity provider: an identifier, never fetched. */
 export const devIssuerId = (nation: string): string => `https://idp.${nation.toLowerCase()}.dev.tearline`;
@@ -8,7 +15,7 @@ export const devIssuerId = (nation: string): string => `https://idp.${nation.toL
 export const DEV_AUDIENCE = "tearline-gateway";
 
 /** How a gateway trusts the dev IdP at `idpUrl`: one issuer per nation, its keys at /<NATION>/jwks.json. */
-export function devIssuers(idpUrl: string, nations: readonly string[]): TrustedIssuer[] {
+export function devIssuers(idpUrl: string, nations: readonly string[]): DevIssuerEntry[] {
   return nations.map((nation) => ({
     issuer: devIssuerId(nation),
     nation,

@@ -1,8 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import { close, listen } from "../../lib/http-server.js";
-import type { TrustedIssuer } from "../../gateway/auth/issuers.js";
 import { NATIONS } from "../../subgraphs/nations.js";
-import { devIssuers } from "./issuer-id.js";
+import { devIssuers, type DevIssuerEntry } from "./issuer-id.js";
 import { DEFAULT_KEYS_DIR, loadOrCreateNationKey } from "./keys.js";
 
 export interface DevIdpOptions {
@@ -17,7 +16,7 @@ export interface DevIdp {
   /** Base URL, such as http://127.0.0.1:4100 */
   url: string;
   /** The gateway's trust configuration for this IdP: one issuer per nation, keys by URL. */
-  issuers(): TrustedIssuer[];
+  issuers(): DevIssuerEntry[];
   close(): Promise<void>;
 }
 

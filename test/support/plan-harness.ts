@@ -1,6 +1,7 @@
 import { parse } from "graphql";
 import type { EnforcementMode } from "@tearline/policy";
-import { OperationPlanner, type OperationPlan, type PolicyState } from "../../gateway/enforcement/plan.js";
+import { OperationPlanner, type OperationPlan } from "../../gateway/enforcement/plan.js";
+import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import type { RedactionEntry } from "../../gateway/enforcement/redaction-tree.js";
 import { walkOperation } from "../../gateway/enforcement/walk-operation.js";
 import type { BannerEntry, QueryLimits, QueryRule } from "../../gateway/rules/context.js";

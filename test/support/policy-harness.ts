@@ -5,7 +5,7 @@ import { parse, type GraphQLSchema } from "graphql";
 import type { Principal } from "../../gateway/auth/principal.js";
 import { buildSupergraphIndex, type Classification, type LabelIndex } from "@tearline/policy";
 import { loadCoalitionsFile } from "../../lib/policy-files.js";
-import type { PolicyState } from "../../gateway/enforcement/plan.js";
+import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import { stampLabelOwner } from "../../schema/stamp-owner.js";
 
 const root = (path: string) => new URL(`../../${path}`, import.meta.url);
