@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/support/quiet-logs.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // End-to-end files start whole stacks of processes; a 2-core machine runs two files at a time.

@@ -16,7 +16,7 @@ export function startBenchStack(keysDir: string, gatewayNodeArgs: string[] = [])
     keysDir,
     subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
     dataRoot: join(ROOT, ".data", "bench"),
-    subgraphEnv: { MEMORY_CACHE: "true" },
+    subgraphEntry: (nation) => ({ entry: "bench/subgraph-main.ts", args: [nation] }),
     gatewayNodeArgs,
     cpus: { subgraphs: "1", gateway: "0" },
     log: () => undefined,

@@ -7,7 +7,8 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { deadlineFetcher } from "../../gateway/fetch/undici-fetcher.js";
-import { createGraphQLHttpServer, listen } from "../../lib/http-server.js";
+import { apolloReply } from "../../lib/apollo-reply.js";
+import { createJsonHttpServer, listen } from "../../lib/http-server.js";
 import { announceReady, onShutdown } from "../../lib/lifecycle.js";
 
 const tuned = process.env.TUNED === "true";
@@ -20,7 +21,7 @@ const server = new ApolloServer({ gateway });
 
 if (tuned) {
   await server.start();
-  const http = createGraphQLHttpServer({ apollo: server, prepare: async (_req, readBody) => ({ kind: "execute", body: await readBody(), context: {} }) });
+  const http = createJsonHttpServer({ handle: async (req, readBody) => apolloReply(server, req, await readBody(), {}) });
   announceReady("B", `http://127.0.0.1:${await listen(http, "127.0.0.1", port)}/graphql`);
 } else {
   const { url } = await startStandaloneServer(server, { listen: { host: "127.0.0.1", port } });

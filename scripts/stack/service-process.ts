@@ -16,6 +16,8 @@ export interface SpawnOptions {
   name: string;
   /** Entry file, relative to the repository root. */
   entry: string;
+  /** Arguments after the entry file. */
+  args?: string[];
   env: NodeJS.ProcessEnv;
   readyTimeoutMs: number;
   /** CPU list to pin the process to with taskset, such as "0" (benchmarks). */
@@ -39,7 +41,7 @@ export interface SpawnedService {
 
 /** Starts one TypeScript service under tsx. */
 export function spawnService(options: SpawnOptions): SpawnedService {
-  const node = [process.execPath, ...(options.nodeArgs ?? []), "--import", "tsx", options.entry];
+  const node = [process.execPath, ...(options.nodeArgs ?? []), "--import", "tsx", options.entry, ...(options.args ?? [])];
   const [command, ...args] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
   const child = spawn(command!, args, {
     cwd: ROOT,

@@ -18,8 +18,10 @@ export interface StackOptions {
   idpPort: number;
   /** Where the dev identity provider keeps each nation's signing key; default .keys/. */
   keysDir?: string;
-  /** Extra environment for every subgraph (MEMORY_CACHE for benchmarks). */
+  /** Extra environment for every subgraph. */
   subgraphEnv?: NodeJS.ProcessEnv;
+  /** How to start a nation's subgraph; default its own `subgraphs/<NATION>/main.ts` (the benchmark starts it in memory mode). */
+  subgraphEntry?: (nation: NationCode) => { entry: string; args?: string[] };
   /** CPU lists to pin processes to (benchmarks). */
   cpus?: { subgraphs?: string; gateway?: string };
   /** Extra Node.js options for the gateway (--cpu-prof for profiling). */
@@ -65,7 +67,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         if (databaseUrl) env.DATABASE_URL = databaseUrl;
         else delete env.DATABASE_URL;
         if (options.dataRoot) env.DATA_DIR = `${options.dataRoot}/${nation}`;
-        const service = await start({ name: nation, entry: `subgraphs/${nation}/main.ts`, env, readyTimeoutMs, log, cpus: options.cpus?.subgraphs });
+        const service = await start({ name: nation, ...(options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` }), env, readyTimeoutMs, log, cpus: options.cpus?.subgraphs });
         return [nation, service] as const;
       }),
     );

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseConfig, portSetting } from "../../lib/config.js";
+import { logLevelSetting, parseConfig, portSetting } from "../../lib/config.js";
+import type { LogLevel } from "../../lib/logger.js";
 import { defaultSubgraphPort, type NationCode } from "../nations.js";
 import type { DatabaseLocation } from "./database.js";
 
@@ -10,8 +11,7 @@ export interface NationConfig {
   host: string;
   port: number;
   database: DatabaseLocation;
-  /** Benchmarks only: answer repeated reads from memory. */
-  memoryCache: boolean;
+  logLevel: LogLevel;
 }
 
 /**
@@ -24,13 +24,13 @@ export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = pr
     PORT: portSetting(defaultSubgraphPort(nation)),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
     DATA_DIR: z.string().min(1).default(`${DATA_ROOT}${nation}`),
-    MEMORY_CACHE: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
+    LOG_LEVEL: logLevelSetting(),
   });
   const parsed = parseConfig(schema, env, `${nation} subgraph`);
   return {
     host: parsed.HOST,
     port: parsed.PORT,
     database: parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : { dataDir: parsed.DATA_DIR },
-    memoryCache: parsed.MEMORY_CACHE === "true",
+    logLevel: parsed.LOG_LEVEL,
   };
 }

@@ -2,6 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { logger } from "../../lib/logger.js";
+
+const log = logger("database");
 
 /** The SQL surface a nation's resolvers use; PGlite and PostgreSQL run the same SQL. */
 export interface Database {
@@ -53,7 +56,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
   if ("databaseUrl" in location) {
     const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 10 });
     // An idle client losing its connection must not crash the subgraph.
-    pool.on("error", (error) => console.error("postgres pool error:", error.message));
+    pool.on("error", (error) => log.error({ err: error }, "postgres pool error"));
     await pool.query("SELECT 1");
     return new PostgresDatabase(pool);
   }
@@ -70,29 +73,6 @@ export function observeQueries(db: Database, observe: (sql: string, params: unkn
     query: (sql, params = []) => {
       observe(sql, params);
       return db.query(sql, params);
-    },
-    exec: (sql) => db.exec(sql),
-    close: () => db.close(),
-  };
-}
-
-/**
- * Serves every read from memory after its first run. Only for benchmarks,
- * where the data never changes and the gateway, not the database, must be
- * the bottleneck (MEMORY_CACHE=true).
- */
-export function memoizeQueries(db: Database): Database {
-  const results = new Map<string, Promise<unknown[]>>();
-  return {
-    kind: db.kind,
-    query<Row>(sql: string, params: unknown[] = []) {
-      const key = `${sql}\u0000${JSON.stringify(params)}`;
-      let result = results.get(key);
-      if (!result) {
-        result = db.query<Row>(sql, params);
-        results.set(key, result);
-      }
-      return result as Promise<Row[]>;
     },
     exec: (sql) => db.exec(sql),
     close: () => db.close(),

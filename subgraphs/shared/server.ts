@@ -2,20 +2,32 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
-import { parse, type GraphQLSchema } from "graphql";
-import { exitOnConfigError } from "../../lib/config.js";
+import { buildSubgraphIndex } from "@tearline/policy";
+import { type GraphQLSchema, parse } from "graphql";
 import { apolloReply } from "../../lib/apollo-reply.js";
-import { close, createJsonHttpServer, listen } from "../../lib/http-server.js";
+import { exitOnConfigError } from "../../lib/config.js";
+import { close, createJsonHttpServer, listen, type RequestHandler } from "../../lib/http-server.js";
 import { announceReady, onShutdown } from "../../lib/lifecycle.js";
+import { logger, setLogLevel } from "../../lib/logger.js";
+import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { loadSubgraphSdl, type NationCode } from "../nations.js";
 import { loadNationConfig } from "./config.js";
 import { createNationContext, type NationContext } from "./context.js";
-import { memoizeQueries, openDatabase, type Database } from "./database.js";
-import { ResponseMemo } from "./response-memo.js";
+import { type Database, openDatabase } from "./database.js";
 import { ensureSeeded } from "./seed.js";
 
 // Generated resolver maps are precise per nation; buildSubgraphSchema wants its own looser map.
 type AnyResolvers = object;
+
+/**
+ * What a process may plug into a nation's subgraph without the subgraph
+ * knowing: the benchmark answers repeated reads from memory this way, so that
+ * no benchmark code sits on the production path.
+ */
+export interface NationExtensions {
+  wrapDatabase?(db: Database): Database;
+  wrapHandler?(handler: RequestHandler): RequestHandler;
+}
 
 export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers): GraphQLSchema {
   return buildSubgraphSchema({
@@ -35,30 +47,29 @@ export function createNationApollo(schema: GraphQLSchema, extraPlugins: ApolloSe
   });
 }
 
-/** The entry point of a nation's subgraph process: database, seed, schema, HTTP. */
-export async function runNation(nation: NationCode, resolvers: AnyResolvers): Promise<void> {
-  let config;
+/** The entry point of a nation's subgraph process: its own labels checked, database, seed, schema, HTTP. */
+export async function runNation(nation: NationCode, resolvers: AnyResolvers, extensions: NationExtensions = {}): Promise<void> {
+  let config: ReturnType<typeof loadNationConfig>;
   try {
     config = loadNationConfig(nation);
   } catch (error) {
     exitOnConfigError(error);
   }
-  const stored: Database = await openDatabase(config.database);
-  const seeded = await ensureSeeded(stored, nation);
-  if (seeded === "seeded") console.error("database initialised with seed data");
-  const db = config.memoryCache ? memoizeQueries(stored) : stored;
+  setLogLevel(config.logLevel);
+  const log = logger(nation);
+  // The nation's own labels, read by the nation itself with the shared policy: a field it resolves
+  // without a label of its own stops the subgraph here, whatever composition said (fail closed).
+  const index = buildSubgraphIndex(loadSubgraphSdl(nation), nation, loadCoalitionsFile());
+  log.info({ labelledFields: index.size }, "own labels read");
 
-  const memo = config.memoryCache ? new ResponseMemo() : undefined;
-  const apollo = createNationApollo(buildNationSchema(nation, resolvers), memo ? [memo.plugin()] : []);
+  const stored = await openDatabase(config.database);
+  if ((await ensureSeeded(stored, nation)) === "seeded") log.info("database initialised with seed data");
+  const db = extensions.wrapDatabase ? extensions.wrapDatabase(stored) : stored;
+
+  const apollo = createNationApollo(buildNationSchema(nation, resolvers));
   await apollo.start();
-  const server = createJsonHttpServer({
-    handle: async (req, readBody) => {
-      const body = await readBody();
-      const remembered = memo?.lookup(body);
-      if (remembered !== undefined) return { status: 200, json: remembered };
-      return apolloReply(apollo, req, body, createNationContext(db));
-    },
-  });
+  const handle: RequestHandler = async (req, readBody) => apolloReply(apollo, req, await readBody(), createNationContext(db));
+  const server = createJsonHttpServer({ handle: extensions.wrapHandler ? extensions.wrapHandler(handle) : handle });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);
 

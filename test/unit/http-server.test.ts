@@ -1,0 +1,138 @@
+import type { IncomingMessage, Server } from "node:http";
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { benchMemo } from "../../bench/subgraph-memo.js";
+import { ErrorCode } from "../../lib/error-codes.js";
+import { close, createJsonHttpServer, HttpError, jsonReply, listen, MAX_BODY_BYTES, type RequestHandler } from "../../lib/http-server.js";
+
+let server: Server;
+let base: string;
+let handler: RequestHandler = async () => jsonReply(200, { ok: true });
+
+beforeAll(async () => {
+  server = createJsonHttpServer({ handle: (req, readBody) => handler(req, readBody) });
+  base = `http://127.0.0.1:${await listen(server, "127.0.0.1", 0)}`;
+});
+afterAll(() => close(server));
+
+/** One raw request; `chunks` are written one by one, so the body can grow past any declared length. */
+function send(method: string, path: string, headers: Record<string, string> = {}, chunks: string[] = []) {
+  return new Promise<{ status: number; headers: IncomingMessage["headers"]; body: { errors?: Array<{ message: string; extensions: { code: string } }> } & Record<string, unknown> }>(
+    (resolve, reject) => {
+      // A fresh connection each time: a refused body may leave its connection unusable, as it should.
+      const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      for (const chunk of chunks) req.write(chunk);
+      req.end();
+    },
+  );
+}
+
+const code = (body: { errors?: Array<{ extensions: { code: string } }> }) => body.errors?.[0]?.extensions.code;
+
+describe("the JSON HTTP server", () => {
+  it("answers /health", async () => {
+    expect(await send("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+
+  it("answers 404 NOT_FOUND for any other path", async () => {
+    const { status, body } = await send("POST", "/graphql/extra");
+    expect([status, code(body)]).toEqual([404, "NOT_FOUND"]);
+  });
+
+  it("answers 405 METHOD_NOT_ALLOWED for anything but POST", async () => {
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const { status, body } = await send(method, "/graphql");
+      expect([method, status, code(body)]).toEqual([method, 405, "METHOD_NOT_ALLOWED"]);
+    }
+  });
+
+  it("answers 413 PAYLOAD_TOO_LARGE for a declared length over the limit, without reading the body", async () => {
+    let read = false;
+    handler = async (_req, readBody) => {
+      await readBody();
+      read = true;
+      return jsonReply(200, {});
+    };
+    const { status, body } = await send("POST", "/graphql", { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) }, []);
+    expect([status, code(body), read]).toEqual([413, "PAYLOAD_TOO_LARGE", false]);
+  });
+
+  it("answers 413 PAYLOAD_TOO_LARGE for a chunked body that grows past the limit, and accepts one at the limit", async () => {
+    handler = async (_req, readBody) => jsonReply(200, { length: String(await readBody()).length });
+    const streamed = (chunks: number) =>
+      fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        // A stream has no declared length: the server must count as it reads.
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < chunks; i++) controller.enqueue(new TextEncoder().encode("x".repeat(100_000)));
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+    const over = await streamed(11);
+    expect([over.status, code((await over.json()) as { errors: Array<{ extensions: { code: string } }> })]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+    const at = await streamed(10);
+    expect([at.status, await at.json()]).toEqual([200, { length: MAX_BODY_BYTES }]);
+  });
+
+  it("answers 400 BAD_REQUEST for malformed JSON", async () => {
+    handler = async (_req, readBody) => jsonReply(200, { body: await readBody() });
+    const { status, body } = await send("POST", "/graphql", { "content-type": "application/json" }, ["{"]);
+    expect([status, code(body)]).toEqual([400, "BAD_REQUEST"]);
+  });
+
+  it("answers 500 INTERNAL_SERVER_ERROR for an unexpected error, without its message", async () => {
+    handler = async () => {
+      throw new Error("secret internal detail at /srv/db");
+    };
+    const { status, body } = await send("POST", "/graphql");
+    expect(body).toEqual({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+    expect(status).toBe(500);
+  });
+
+  it("passes an HttpError's status, code and message, and a Bearer challenge with a 401", async () => {
+    handler = async () => {
+      throw new HttpError(401, ErrorCode.Unauthenticated, "Authentication required");
+    };
+    const { status, body, headers } = await send("POST", "/graphql");
+    expect([status, code(body), body.errors?.[0]?.message]).toEqual([401, "UNAUTHENTICATED", "Authentication required"]);
+    expect(headers["www-authenticate"]).toBe('Bearer realm="tearline"');
+  });
+});
+
+describe("the benchmark's subgraph memo (a seam, not production code)", () => {
+  const request = { query: "{ a }", variables: { x: 1 } };
+  const req = {} as IncomingMessage;
+
+  it("answers a repeated request from memory without running the subgraph again", async () => {
+    let calls = 0;
+    const handle = benchMemo().wrapHandler!(async () => {
+      calls += 1;
+      return jsonReply(200, { data: { a: calls } });
+    });
+    expect((await handle(req, async () => request)).json).toBe('{"data":{"a":1}}');
+    expect((await handle(req, async () => ({ ...request }))).json).toBe('{"data":{"a":1}}');
+    expect(calls).toBe(1);
+    await handle(req, async () => ({ ...request, variables: { x: 2 } }));
+    expect(calls).toBe(2);
+  });
+
+  it("never remembers an answer with errors", async () => {
+    let calls = 0;
+    const handle = benchMemo().wrapHandler!(async () => {
+      calls += 1;
+      return jsonReply(200, { errors: [{ message: "no" }], data: null });
+    });
+    await handle(req, async () => request);
+    await handle(req, async () => request);
+    expect(calls).toBe(2);
+  });
+});
