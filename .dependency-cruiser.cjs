@@ -7,7 +7,7 @@
 const APP = "^(gateway|subgraphs|lib|scripts|schema|bench|examples)/";
 
 // Each stage of the gateway's request path, and the stages after it that it must not import.
-const stage = (name, folders) => `^gateway/(${folders.join("|")})/`;
+const stage = (_name, folders) => `^gateway/(${folders.join("|")})/`;
 const IDENTITY = stage("identity", ["auth"]);
 const PLAN = stage("plan", ["enforcement", "rules", "transforms"]);
 const EXECUTE = stage("execute", ["execute", "fetch"]);
@@ -31,7 +31,10 @@ module.exports = {
       severity: "error",
       comment: "@tearline/policy depends on graphql and nothing else: no I/O, no clock, no configuration library.",
       from: { path: "^packages/policy/" },
-      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown", "core"], pathNot: "^node_modules/graphql/" },
+      to: {
+        dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown", "core"],
+        pathNot: "^node_modules/graphql/",
+      },
     },
     {
       name: "gateway-only-from-gateway",

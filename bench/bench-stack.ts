@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startStack, type Stack } from "../scripts/stack/stack.js";
+import { type Stack, startStack } from "../scripts/stack/stack.js";
 import { NATIONS, type NationCode } from "../subgraphs/nations.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

@@ -1,5 +1,5 @@
 import type { Classification } from "@tearline/policy";
-import { signDevToken, type DevTokenRequest } from "../scripts/idp/sign.js";
+import { type DevTokenRequest, signDevToken } from "../scripts/idp/sign.js";
 import { NATIONS } from "../subgraphs/nations.js";
 
 type Attributes = Omit<DevTokenRequest, "keysDir" | "ttlSeconds"> & { purpose: string };
@@ -19,7 +19,16 @@ export const REDACTED: Attributes = { nation: "EST", clearance: "RESTRICTED", pu
 
 // From RESTRICTED up, so that every set gets the operation's root fields and the gateway does real work for each.
 const CLEARANCES: Classification[] = ["RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP_SECRET"];
-const COMPARTMENT_SETS = [[], ["ORCHID"], ["HARBOR"], ["ORCHID", "HARBOR"], ["X1"], ["ORCHID", "X1"], ["HARBOR", "X2"], ["ORCHID", "HARBOR", "X3"]];
+const COMPARTMENT_SETS = [
+  [],
+  ["ORCHID"],
+  ["HARBOR"],
+  ["ORCHID", "HARBOR"],
+  ["X1"],
+  ["ORCHID", "X1"],
+  ["HARBOR", "X2"],
+  ["ORCHID", "HARBOR", "X3"],
+];
 const PURPOSES = ["CT", "CYBER", "CP", "HUMINT", "SIGINT", "POLICY", "TRAINING", "OSINT"];
 
 /** `count` distinct attribute sets: nation × clearance × compartments × purpose. */

@@ -15,7 +15,8 @@ export interface FixedRateResult {
   failures: number;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /**
  * An open-loop load at a fixed rate: requests leave at even intervals whether
@@ -55,5 +56,10 @@ export async function measureFixedRate(options: FixedRateOptions): Promise<Fixed
   await agent.close();
   latencies.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  return { p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), requests: latencies.length + failures, failures };
+  return {
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    requests: latencies.length + failures,
+    failures,
+  };
 }

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { OperationPlanner } from "../gateway/enforcement/plan.js";
 import type { Principal } from "../gateway/auth/principal.js";
+import { OperationPlanner } from "../gateway/enforcement/plan.js";
 import { composeTestSupergraph, policyStateOf } from "../test/support/policy-harness.js";
 
 const caller: Principal = {
@@ -22,7 +22,9 @@ function syntheticSupergraph(types: number, fieldsPerType: number): string {
   const query = `type Query @label(level: RESTRICTED, releasableTo: ["NATO"]) { root: T0 ${typeNames.map((n) => `${n.toLowerCase()}: ${n}`).join(" ")} }`;
   const bodies = typeNames.map((name, t) => {
     const next = typeNames[(t + 1) % types]!;
-    const fields = Array.from({ length: fieldsPerType }, (_, f) => (f % 5 === 4 ? `f${f}: String @label(level: SECRET, releasableTo: ["FVEY"])` : `f${f}: String`));
+    const fields = Array.from({ length: fieldsPerType }, (_, f) =>
+      f % 5 === 4 ? `f${f}: String @label(level: SECRET, releasableTo: ["FVEY"])` : `f${f}: String`,
+    );
     return `type ${name} @label(level: RESTRICTED, releasableTo: ["NATO"]) { next: ${next} ${fields.join(" ")} }`;
   });
   return composeTestSupergraph({ GBR: [query, ...bodies].join("\n") });
@@ -61,7 +63,10 @@ export interface MicroResult {
 
 export function runMicro(iterations = 30): MicroResult {
   const schemaForOperations = syntheticSupergraph(100, 10);
-  const byOperationSize = [10, 100, 1000].map((fields) => ({ fields, us_per_operation: timePlan(schemaForOperations, operationWith(fields), iterations) }));
+  const byOperationSize = [10, 100, 1000].map((fields) => ({
+    fields,
+    us_per_operation: timePlan(schemaForOperations, operationWith(fields), iterations),
+  }));
   const query = operationWith(100);
   const bySchemaSize = [100, 1000, 10000].map((labelled) => ({
     labelled_fields: labelled,

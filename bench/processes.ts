@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 
 /** Resident set size of a process, in MiB. */
 export function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return Math.round((Number(line?.split(/\s+/)[1] ?? 0) / 1024) * 10) / 10;
 }
 

@@ -17,7 +17,12 @@ const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
 const stack = await startBenchStack(keysDir, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
 const headers = await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? 4000 : 1);
-const load = { url: stack.gateway.url, body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }), headers: () => headers.next(), connections: 16 };
+const load = {
+  url: stack.gateway.url,
+  body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }),
+  headers: () => headers.next(),
+  connections: 16,
+};
 await measureLoad({ ...load, durationSeconds: 3 });
 const result = await measureLoad({ ...load, durationSeconds: 10 });
 await stack.stop();

@@ -55,7 +55,8 @@ export function ratios(results: VariantResult[], query: string): Record<string, 
   const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? round2(a / b) : null);
   const tAllow = of("T-allow");
   const b = of("B");
-  const delta = tAllow?.half_load_p99_ms != null && b?.half_load_p99_ms != null ? round2(tAllow.half_load_p99_ms - b.half_load_p99_ms) : null;
+  const delta =
+    tAllow?.half_load_p99_ms != null && b?.half_load_p99_ms != null ? round2(tAllow.half_load_p99_ms - b.half_load_p99_ms) : null;
   return {
     "T-allow/B": ratio(tAllow?.rps, b?.rps),
     "T-redact/B": ratio(of("T-redact")?.rps, b?.rps),
@@ -92,6 +93,6 @@ export function table(results: VariantResult[]): string {
     `${r.rss_mb}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

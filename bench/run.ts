@@ -7,15 +7,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
-import { spawnService, type ServiceProcess } from "../scripts/stack/service-process.js";
+import { type ServiceProcess, spawnService } from "../scripts/stack/service-process.js";
 import { NATIONS } from "../subgraphs/nations.js";
 import { startBenchStack } from "./bench-stack.js";
-import { ALLOWED, REDACTED, attributeSets, headerSource, type HeaderSource } from "./callers.js";
+import { ALLOWED, attributeSets, type HeaderSource, headerSource, REDACTED } from "./callers.js";
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
 import { runMicro } from "./micro.js";
 import { cpuSeconds, rssMb } from "./processes.js";
-import { machine, ratios, summarise, table, type Run, type VariantResult } from "./report.js";
+import { machine, type Run, ratios, summarise, table, type VariantResult } from "./report.js";
 import { measureStartup } from "./startup.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -50,7 +50,8 @@ const stack = await startBenchStack(keysDir);
 
 // B and H read routing URLs from the supergraph itself, so they get a copy with the subgraphs' real URLs.
 let supergraph = readFileSync(join(ROOT, "schema/supergraph.graphql"), "utf8");
-for (const nation of NATIONS) supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, stack.subgraphs[nation].url);
+for (const nation of NATIONS)
+  supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, stack.subgraphs[nation].url);
 const supergraphPath = join(keysDir, "supergraph.graphql");
 writeFileSync(supergraphPath, supergraph);
 
@@ -60,7 +61,14 @@ process.on("exit", () => {
   for (const service of [...others, stack.gateway, stack.idp, ...Object.values(stack.subgraphs)]) service.child.kill("SIGKILL");
 });
 const startGateway = async (name: string, entry: string, env: NodeJS.ProcessEnv) => {
-  const service = await spawnService({ name, entry, env: { ...process.env, ...env, PORT: "0", SUPERGRAPH_PATH: supergraphPath }, readyTimeoutMs: 60_000, log: () => undefined, cpus: "0" }).ready;
+  const service = await spawnService({
+    name,
+    entry,
+    env: { ...process.env, ...env, PORT: "0", SUPERGRAPH_PATH: supergraphPath },
+    readyTimeoutMs: 60_000,
+    log: () => undefined,
+    cpus: "0",
+  }).ready;
   others.push(service);
   return service;
 };
@@ -91,7 +99,11 @@ const headersOf = (variant: Variant) => () => variant.headers?.next() ?? {};
 
 /** One request per variant and query, checked, so that no variant is measured answering errors. */
 async function verify(variant: Variant, query: QueryName): Promise<{ fields: number; withheld: number }> {
-  const response = await fetch(variant.url, { method: "POST", headers: { "content-type": "application/json", ...headersOf(variant)() }, body: bodyOf(query) });
+  const response = await fetch(variant.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headersOf(variant)() },
+    body: bodyOf(query),
+  });
   const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
   const withheld = (body.errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN_FIELD").length;
   const unexpected = (body.errors ?? []).length - withheld;
@@ -113,8 +125,17 @@ for (const query of Object.keys(QUERIES) as QueryName[]) {
   for (const variant of variants) shape[`${variant.name}/${query}`] = await verify(variant, query);
 }
 
-const shuffled = <T>(items: T[]) => items.map((item) => ({ item, key: Math.random() })).sort((a, b) => a.key - b.key).map((x) => x.item);
-const loadOf = (variant: Variant, query: QueryName) => ({ url: variant.url, body: bodyOf(query), headers: headersOf(variant), connections: CONNECTIONS });
+const shuffled = <T>(items: T[]) =>
+  items
+    .map((item) => ({ item, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.item);
+const loadOf = (variant: Variant, query: QueryName) => ({
+  url: variant.url,
+  body: bodyOf(query),
+  headers: headersOf(variant),
+  connections: CONNECTIONS,
+});
 
 // Everything warm before anything counts: JIT, plan caches, and the subgraphs' memory of each query.
 log("warming up every variant on every query");
@@ -135,11 +156,26 @@ for (let round = 0; round < ROUNDS; round++) {
     }
     const halfRate = Math.max(1, Math.round(full.get("B")!.rps / 2));
     for (const variant of shuffled(variants)) {
-      const half = await measureFixedRate({ url: variant.url, body: bodyOf(query), headers: headersOf(variant), rate: halfRate, durationSeconds: SECONDS });
+      const half = await measureFixedRate({
+        url: variant.url,
+        body: bodyOf(query),
+        headers: headersOf(variant),
+        rate: halfRate,
+        durationSeconds: SECONDS,
+      });
       const f = full.get(variant.name)!;
-      const run: Run = { round, rps: f.rps, p50_ms: f.p50_ms, p99_ms: f.p99_ms, failures: f.failures, half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures } };
+      const run: Run = {
+        round,
+        rps: f.rps,
+        p50_ms: f.p50_ms,
+        p99_ms: f.p99_ms,
+        failures: f.failures,
+        half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures },
+      };
       runs.set(`${variant.name}/${query}`, [...(runs.get(`${variant.name}/${query}`) ?? []), run]);
-      log(`round ${round + 1} ${query} ${variant.name}: ${f.rps.toFixed(1)} rps, p99 ${f.p99_ms} ms; half-load (${halfRate}/s) p99 ${half.p99_ms} ms${f.failures + half.failures ? `, ${f.failures + half.failures} failures` : ""}`);
+      log(
+        `round ${round + 1} ${query} ${variant.name}: ${f.rps.toFixed(1)} rps, p99 ${f.p99_ms} ms; half-load (${halfRate}/s) p99 ${half.p99_ms} ms${f.failures + half.failures ? `, ${f.failures + half.failures} failures` : ""}`,
+      );
     }
   }
 }
@@ -148,7 +184,8 @@ const subgraphCpu = NATIONS.map((n, i) => cpuSeconds(stack.subgraphs[n].child.pi
 
 const results: VariantResult[] = [];
 for (const query of Object.keys(QUERIES) as QueryName[]) {
-  for (const variant of variants) results.push(summarise(variant.name, query, runs.get(`${variant.name}/${query}`) ?? [], rssMb(variant.pid)));
+  for (const variant of variants)
+    results.push(summarise(variant.name, query, runs.get(`${variant.name}/${query}`) ?? [], rssMb(variant.pid)));
 }
 
 await Promise.all([...others.map((s) => s.stop()), stack.stop()]);
@@ -160,19 +197,28 @@ const startup = await measureStartup(keysDir);
 const report = {
   generated_at: new Date().toISOString(),
   machine: machine(),
-  settings: { seconds: SECONDS, warmup_seconds: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, pinning: "gateway on cpu 0; load generator and subgraphs on cpu 1" },
+  settings: {
+    seconds: SECONDS,
+    warmup_seconds: WARMUP,
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    pinning: "gateway on cpu 0; load generator and subgraphs on cpu 1",
+  },
   ratios: ratios(results, "typical"),
   ratios_by_query: Object.fromEntries((Object.keys(QUERIES) as QueryName[]).map((q) => [q, ratios(results, q)])),
   variants: results,
   response_shape: shape,
-  subgraphs: { cpu_seconds: Object.fromEntries(NATIONS.map((n, i) => [n, Math.round(subgraphCpu[i]! * 10) / 10])), load_seconds: Math.round(loadSeconds) },
+  subgraphs: {
+    cpu_seconds: Object.fromEntries(NATIONS.map((n, i) => [n, Math.round(subgraphCpu[i]! * 10) / 10])),
+    load_seconds: Math.round(loadSeconds),
+  },
   micro,
   startup,
 };
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
 const file = join(ROOT, "bench/results", `${report.generated_at.replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-writeFileSync(join(ROOT, "bench/results/latest.json"), JSON.stringify(report, null, 2) + "\n");
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
 
 console.log(table(results));
 console.log("\nratios (typical):", JSON.stringify(report.ratios, null, 1));

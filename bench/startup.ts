@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ALLOWED } from "./callers.js";
 import { signDevToken } from "../scripts/idp/sign.js";
+import { ALLOWED } from "./callers.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 

@@ -48,7 +48,8 @@ export function benchMemo(): NationExtensions {
       const remembered = key === undefined ? undefined : answers.get(key);
       if (remembered !== undefined) return { status: 200, json: remembered };
       const reply = await handle(req, async () => body);
-      if (key !== undefined && reply.status === 200 && !reply.json.includes('"errors":') && answers.size < MAX_ANSWERS) answers.set(key, reply.json);
+      if (key !== undefined && reply.status === 200 && !reply.json.includes('"errors":') && answers.size < MAX_ANSWERS)
+        answers.set(key, reply.json);
       return reply;
     },
   };

@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
+import type { Coalitions } from "@tearline/policy";
 import { z } from "zod";
 import { ConfigError, logLevelSetting, parseConfig, portSetting } from "../lib/config.js";
 import type { LogLevel } from "../lib/logger.js";
-import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
-import type { Coalitions } from "@tearline/policy";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
+import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 

@@ -1,5 +1,5 @@
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Reason } from "@tearline/policy";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ApolloErrorCode, ErrorCode } from "../lib/error-codes.js";
 
 /** Codes whose messages are safe to show a client as they are. */

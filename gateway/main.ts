@@ -1,7 +1,7 @@
 import { exitOnConfigError } from "../lib/config.js";
 import { announceReady, onShutdown } from "../lib/lifecycle.js";
 import { setLogLevel } from "../lib/logger.js";
-import { loadGatewayConfig, type GatewayConfig } from "./config.js";
+import { type GatewayConfig, loadGatewayConfig } from "./config.js";
 import { startGateway } from "./server.js";
 
 let config: GatewayConfig;

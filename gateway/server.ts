@@ -26,7 +26,8 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder)
   const gateway = new ApolloGateway({
     // A supergraph whose labels the policy cannot read is refused before it goes live.
     supergraphSdl: supergraphFromFile(config.supergraphPath, { check: (sdl) => policy.check(sdl) }),
-    buildService: ({ name, url }) => new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs }),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => policy.update(apiSchema, coreSupergraphSdl));
   return gateway;
@@ -50,7 +51,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     handle: createGraphQLHandler({
       authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headers["x-purpose"] }),
       policy: () => policy.current,
-      planner: new OperationPlanner({ mode: config.mode, maxDepth: config.maxDepth, maxAliases: config.maxAliases, maxFields: config.maxFields, cacheSize: config.planCacheSize }),
+      planner: new OperationPlanner({
+        mode: config.mode,
+        maxDepth: config.maxDepth,
+        maxAliases: config.maxAliases,
+        maxFields: config.maxFields,
+        cacheSize: config.planCacheSize,
+      }),
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
       recorder: logRecorder(logger("record")),

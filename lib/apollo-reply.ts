@@ -1,9 +1,14 @@
 import type { IncomingMessage } from "node:http";
-import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
 import type { HttpReply } from "./http-server.js";
 
 /** Runs one GraphQL request through Apollo Server's HTTP handling and returns its answer as a reply. */
-export async function apolloReply<TContext extends BaseContext>(apollo: ApolloServer<TContext>, req: IncomingMessage, body: unknown, context: TContext): Promise<HttpReply> {
+export async function apolloReply<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  req: IncomingMessage,
+  body: unknown,
+  context: TContext,
+): Promise<HttpReply> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);

@@ -24,7 +24,11 @@ export interface HttpReply {
   headers?: Record<string, string>;
 }
 
-export const jsonReply = (status: number, value: unknown, headers?: Record<string, string>): HttpReply => ({ status, json: JSON.stringify(value), headers });
+export const jsonReply = (status: number, value: unknown, headers?: Record<string, string>): HttpReply => ({
+  status,
+  json: JSON.stringify(value),
+  headers,
+});
 
 /** The body of an error answer: one error with a message and a code. */
 export const errorBody = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });

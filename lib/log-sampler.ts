@@ -34,7 +34,8 @@ export class SampledLog {
     this.timer = undefined;
     const counts = Object.fromEntries([...this.suppressed].filter(([, n]) => n > 0));
     this.suppressed.clear();
-    if (Object.keys(counts).length > 0) this.log.warn({ suppressed: counts, intervalMs: this.intervalMs }, `${this.message} (repeats in the last interval)`);
+    if (Object.keys(counts).length > 0)
+      this.log.warn({ suppressed: counts, intervalMs: this.intervalMs }, `${this.message} (repeats in the last interval)`);
   }
 
   private schedule(): void {

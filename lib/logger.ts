@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -15,7 +15,16 @@ const root: Logger = pino(
     level: "info",
     base: { pid: process.pid },
     redact: {
-      paths: ["authorization", "token", "envelope", "*.authorization", "*.token", "*.envelope", "headers.authorization", "*.headers.authorization"],
+      paths: [
+        "authorization",
+        "token",
+        "envelope",
+        "*.authorization",
+        "*.token",
+        "*.envelope",
+        "headers.authorization",
+        "*.headers.authorization",
+      ],
       censor: "[redacted]",
     },
   },

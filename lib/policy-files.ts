@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseCoalitions, type Coalitions } from "@tearline/policy";
+import { type Coalitions, parseCoalitions } from "@tearline/policy";
 
 /** The coalitions file every component reads unless told otherwise. */
 export const DEFAULT_COALITIONS_FILE = fileURLToPath(new URL("../config/coalitions.json", import.meta.url));

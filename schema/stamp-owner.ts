@@ -1,4 +1,4 @@
-import { Kind, visit, type DirectiveNode, type DocumentNode } from "graphql";
+import { type DirectiveNode, type DocumentNode, Kind, visit } from "graphql";
 
 export const LABEL_DIRECTIVE = "label";
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { exitOnConfigError, parseConfig, portSetting } from "../lib/config.js";
 import { onShutdown } from "../lib/lifecycle.js";
-import { NATIONS, defaultSubgraphPort, type NationCode } from "../subgraphs/nations.js";
+import { defaultSubgraphPort, NATIONS, type NationCode } from "../subgraphs/nations.js";
 import { startStack } from "./stack/stack.js";
 
 const nationSettings = Object.fromEntries(
@@ -36,9 +36,9 @@ const stack = await startStack({
   idpPort: env.IDP_PORT as number,
   dataRoot: env.DATA_ROOT as string | undefined,
   subgraphPorts: perNation<number>("PORT"),
-  databaseUrls: Object.fromEntries(
-    Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url),
-  ) as Partial<Record<NationCode, string>>,
+  databaseUrls: Object.fromEntries(Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url)) as Partial<
+    Record<NationCode, string>
+  >,
 }).catch((error: unknown) => {
   console.error(`Tearline did not start: ${(error as Error).message}`);
   process.exit(1);

@@ -1,12 +1,13 @@
 // `npm run example`: the example analyst client. It runs the three cross-partner
 // operations in ./operations against a running gateway and prints what came back.
-import { print } from "graphql";
+
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import {
   ActorDossierDocument,
+  type ActorDossierQuery,
   IndicatorLookupDocument,
   RecentReportingDocument,
-  type ActorDossierQuery,
 } from "./__generated__/operations.js";
 
 const GATEWAY_URL = process.env.GATEWAY_URL ?? "http://127.0.0.1:4000/graphql";

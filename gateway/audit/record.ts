@@ -37,7 +37,17 @@ export function logRecorder(log: Logger): Recorder {
     async record(record) {
       if (!log.isLevelEnabled("debug")) return;
       const denials = record.plan && record.plan.kind !== "invalid" ? record.plan.denials.length : 0;
-      log.debug({ requestId: record.requestId, status: record.status, nation: record.principal?.nation, plan: record.plan?.kind, denials, refusal: record.refusal }, "request");
+      log.debug(
+        {
+          requestId: record.requestId,
+          status: record.status,
+          nation: record.principal?.nation,
+          plan: record.plan?.kind,
+          denials,
+          refusal: record.refusal,
+        },
+        "request",
+      );
     },
   };
 }

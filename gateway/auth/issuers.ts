@@ -29,7 +29,8 @@ const trustedIssuers = z
     const seen = new Set<string>();
     issuers.forEach((entry, index) => {
       // Two entries for one iss would make the nation of its tokens ambiguous.
-      if (seen.has(entry.issuer)) context.addIssue({ code: "custom", path: [index, "issuer"], message: `duplicate issuer "${entry.issuer}"` });
+      if (seen.has(entry.issuer))
+        context.addIssue({ code: "custom", path: [index, "issuer"], message: `duplicate issuer "${entry.issuer}"` });
       seen.add(entry.issuer);
     });
   });

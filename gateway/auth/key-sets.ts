@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import {
+  type CompactJWSHeaderParameters,
+  type CryptoKey,
   createLocalJWKSet,
   createRemoteJWKSet,
   errors,
-  type CompactJWSHeaderParameters,
-  type CryptoKey,
   type FlattenedJWSInput,
 } from "jose";
 import type { TrustedIssuer } from "./issuers.js";

@@ -1,6 +1,6 @@
-import { decodeJwt, jwtVerify, type JWTVerifyOptions } from "jose";
-import { z } from "zod";
 import { CLASSIFICATIONS } from "@tearline/policy";
+import { decodeJwt, type JWTVerifyOptions, jwtVerify } from "jose";
+import { z } from "zod";
 import type { TrustedIssuer } from "./issuers.js";
 import { createKeyResolver, type KeyResolver, type KeySetOptions } from "./key-sets.js";
 import type { Principal } from "./principal.js";

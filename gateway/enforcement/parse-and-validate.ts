@@ -1,4 +1,12 @@
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import {
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
 import { ErrorCode } from "../../lib/error-codes.js";
 
 /** Most tokens a query may have; a longer one is refused while it is parsed. */

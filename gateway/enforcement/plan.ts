@@ -1,22 +1,15 @@
 import { createHash } from "node:crypto";
-import {
-  print,
-  type DocumentNode,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type VariableDefinitionNode,
-} from "graphql";
-import { FOREVER, operationOutcome, subjectKey, type EnforcementMode, type LabelIndex, type Subject } from "@tearline/policy";
+import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
+import { type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, print, type VariableDefinitionNode } from "graphql";
 import { ErrorCode } from "../../lib/error-codes.js";
 import type { BannerEntry, Denial, QueryLimits, QueryRule } from "../rules/context.js";
 import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
 import { LruCache } from "./lru.js";
-import type { PolicyState } from "./policy-state.js";
 import { parseAndValidate } from "./parse-and-validate.js";
-import { redactionTree, responseKeyOrder, type RedactionEntry } from "./redaction-tree.js";
+import type { PolicyState } from "./policy-state.js";
+import { type RedactionEntry, redactionTree, responseKeyOrder } from "./redaction-tree.js";
 import { walkOperation } from "./walk-operation.js";
 
 /** An operation that runs: what is left of it once the denied fields are taken out, and how to complete its answer. */
@@ -55,7 +48,12 @@ const CACHE_TEXT_BUDGET = 64 * 1024 * 1024;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 
-const invalid = (code: ErrorCode, message: string): OperationPlan => ({ kind: "invalid", status: 400, errors: [{ message, extensions: { code } }], validUntil: FOREVER });
+const invalid = (code: ErrorCode, message: string): OperationPlan => ({
+  kind: "invalid",
+  status: 400,
+  errors: [{ message, extensions: { code } }],
+  validUntil: FOREVER,
+});
 
 /**
  * From an operation and a caller to the operation the planner may see: parse,
@@ -74,8 +72,16 @@ export class OperationPlanner {
 
   constructor(private readonly options: PlannerOptions) {
     this.rules = options.rules ?? specifiedQueryRules;
-    this.plans = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, (plan) => 1024 + 4 * (plan.kind === "execute" ? (plan.query?.length ?? 0) : 0));
-    this.documents = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, (document) => 1024 + (Array.isArray(document) ? 0 : 4 * (document.loc?.source.body.length ?? 0)));
+    this.plans = new LruCache(
+      options.cacheSize,
+      CACHE_TEXT_BUDGET / 2,
+      (plan) => 1024 + 4 * (plan.kind === "execute" ? (plan.query?.length ?? 0) : 0),
+    );
+    this.documents = new LruCache(
+      options.cacheSize,
+      CACHE_TEXT_BUDGET / 2,
+      (document) => 1024 + (Array.isArray(document) ? 0 : 4 * (document.loc?.source.body.length ?? 0)),
+    );
   }
 
   plan(state: PolicyState, query: string, operationName: string | undefined, subject: Subject, now = Date.now()): OperationPlan {
@@ -103,7 +109,14 @@ export class OperationPlanner {
     return cached;
   }
 
-  private build(state: PolicyState, queryHash: string, query: string, operationName: string | undefined, subject: Subject, now: number): OperationPlan {
+  private build(
+    state: PolicyState,
+    queryHash: string,
+    query: string,
+    operationName: string | undefined,
+    subject: Subject,
+    now: number,
+  ): OperationPlan {
     const document = this.validDocument(state, queryHash, query);
     if (Array.isArray(document)) return { kind: "invalid", status: 400, errors: document, validUntil: FOREVER };
     let operation: OperationDefinitionNode | undefined;
@@ -118,10 +131,12 @@ export class OperationPlanner {
 
     const walk = walkOperation(state, operation, { subject, now, rules: this.rules, limits: this.options });
     if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };
-    if (operationOutcome(walk.denials, this.options.mode) === "reject") return { kind: "reject", denials: walk.denials, validUntil: walk.validUntil };
+    if (operationOutcome(walk.denials, this.options.mode) === "reject")
+      return { kind: "reject", denials: walk.denials, validUntil: walk.validUntil };
 
     const tree = redactionTree(walk.denials);
-    const rewritten = walk.denials.length === 0 ? operation : removeDenied(operation, { denied: walk.denied, needsTypename: tree.needsTypename });
+    const rewritten =
+      walk.denials.length === 0 ? operation : removeDenied(operation, { denied: walk.denied, needsTypename: tree.needsTypename });
     return {
       kind: "execute",
       query: rewritten ? print(rewritten) : null,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { GraphQLSchema } from "graphql";
 import { buildSupergraphIndex, type Coalitions, type LabelIndex } from "@tearline/policy";
+import type { GraphQLSchema } from "graphql";
 import { logger } from "../../lib/logger.js";
 
 const log = logger("policy");

@@ -1,5 +1,5 @@
-import { Kind, type DirectiveNode, type FieldNode, type GraphQLOutputType, type SelectionSetNode } from "graphql";
 import type { Reason } from "@tearline/policy";
+import { type DirectiveNode, type FieldNode, type GraphQLOutputType, Kind, type SelectionSetNode } from "graphql";
 import type { Denial } from "../rules/context.js";
 import type { FieldPlace } from "../rules/selection-scope.js";
 

@@ -1,5 +1,13 @@
-import { TypeInfo, visit, visitInParallel, visitWithTypeInfo, type FieldNode, type GraphQLError, type OperationDefinitionNode } from "graphql";
 import { FOREVER, type Subject } from "@tearline/policy";
+import {
+  type FieldNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
+  TypeInfo,
+  visit,
+  visitInParallel,
+  visitWithTypeInfo,
+} from "graphql";
 import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
 import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
 import type { PolicyState } from "./policy-state.js";

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Coalitions } from "@tearline/policy";
 import { ErrorCode } from "../../lib/error-codes.js";
-import { HttpError, jsonReply, type HttpReply, type RequestHandler } from "../../lib/http-server.js";
+import { HttpError, type HttpReply, jsonReply, type RequestHandler } from "../../lib/http-server.js";
 import type { Recorder, RequestRecord } from "../audit/record.js";
 import type { Principal } from "../auth/principal.js";
 import type { OperationPlanner } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
 import type { Execute } from "../execute/apollo-executor.js";
-import { graphQLRequestBody } from "../http/request-body.js";
+import { type GraphQLRequestBody, graphQLRequestBody } from "../http/request-body.js";
 import { completeResponse } from "../response/complete.js";
 import { renderDeniedPaths } from "../response/denied-paths.js";
 import type { RequestContext } from "./context.js";
@@ -32,7 +32,15 @@ export interface PipelineStages {
  */
 export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
   return async (req, readBody) => {
-    const record: RequestRecord = { requestId: randomUUID(), receivedAt: Date.now(), status: 0, principal: undefined, operationName: undefined, plan: undefined, refusal: undefined };
+    const record: RequestRecord = {
+      requestId: randomUUID(),
+      receivedAt: Date.now(),
+      status: 0,
+      principal: undefined,
+      operationName: undefined,
+      plan: undefined,
+      refusal: undefined,
+    };
     const finish = async (reply: HttpReply, refusal?: ErrorCode): Promise<HttpReply> => {
       await stages.recorder.record({ ...record, status: reply.status, refusal });
       return { ...reply, headers: { ...reply.headers, "x-request-id": record.requestId } };
@@ -40,7 +48,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
     const refuse = (status: number, code: ErrorCode, body: unknown) => finish(jsonReply(status, body), code);
 
     let principal: Principal;
-    let request;
+    let request: GraphQLRequestBody;
     try {
       principal = await stages.authenticate(req.headers);
       record.principal = principal;
@@ -52,13 +60,21 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
     }
 
     const state = stages.policy();
-    if (!state) return refuse(503, ErrorCode.PolicyUnavailable, { errors: [{ message: "The access policy is not available", extensions: { code: ErrorCode.PolicyUnavailable } }] });
+    if (!state)
+      return refuse(503, ErrorCode.PolicyUnavailable, {
+        errors: [{ message: "The access policy is not available", extensions: { code: ErrorCode.PolicyUnavailable } }],
+      });
 
     const plan = stages.planner.plan(state, request.query, request.operationName, principal, record.receivedAt);
     record.plan = plan;
     if (plan.kind === "invalid") return refuse(plan.status, plan.errors[0]?.extensions?.code as ErrorCode, { errors: plan.errors });
     if (plan.kind === "reject") {
-      const errors = [{ message: "The operation asks for fields this caller may not see", extensions: { code: ErrorCode.ForbiddenOperation, deniedPaths: renderDeniedPaths(plan.denials) } }];
+      const errors = [
+        {
+          message: "The operation asks for fields this caller may not see",
+          extensions: { code: ErrorCode.ForbiddenOperation, deniedPaths: renderDeniedPaths(plan.denials) },
+        },
+      ];
       return refuse(403, ErrorCode.ForbiddenOperation, { errors });
     }
 

@@ -1,5 +1,5 @@
+import { combineMarks, type Mark, UNMARKED } from "@tearline/policy";
 import type { BannerEntry } from "../rules/context.js";
-import { combineMarks, UNMARKED, type Mark } from "@tearline/policy";
 
 /**
  * The high-water mark of the fields that were actually returned non-null:
@@ -25,4 +25,3 @@ export function markOfResponse(data: unknown, plan: ReadonlyMap<string, BannerEn
   if (data && typeof data === "object") walkObject(data as Record<string, unknown>, plan);
   return mark;
 }
-

@@ -1,5 +1,5 @@
-import { getVariableValues, type GraphQLFormattedError } from "graphql";
-import { renderBanner, type ClassificationMarking, type Coalitions } from "@tearline/policy";
+import { type ClassificationMarking, type Coalitions, renderBanner } from "@tearline/policy";
+import { type GraphQLFormattedError, getVariableValues } from "graphql";
 import type { ExecutionResult } from "../execute/apollo-executor.js";
 import type { RequestContext } from "../pipeline/context.js";
 import { markOfResponse } from "./banner.js";
@@ -30,7 +30,13 @@ function coercedVariables(context: RequestContext): Record<string, unknown> {
  */
 export function completeResponse(executed: ExecutionResult | null, context: RequestContext, coalitions: Coalitions): CompletedResponse {
   const errors: GraphQLFormattedError[] = [...(executed?.errors ?? [])];
-  const redacted = redactResponse(executed ? executed.data : {}, context.plan.redaction, context.plan.rootOrder, coercedVariables(context), errors);
+  const redacted = redactResponse(
+    executed ? executed.data : {},
+    context.plan.redaction,
+    context.plan.rootOrder,
+    coercedVariables(context),
+    errors,
+  );
   const data = executed ? redacted : null;
   const classification = renderBanner(markOfResponse(data, context.plan.banner), coalitions);
   return {

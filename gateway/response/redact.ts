@@ -1,4 +1,13 @@
-import { GraphQLIncludeDirective, GraphQLSkipDirective, getDirectiveValues, isListType, isNonNullType, type DirectiveNode, type GraphQLFormattedError, type GraphQLOutputType } from "graphql";
+import {
+  type DirectiveNode,
+  type GraphQLFormattedError,
+  GraphQLIncludeDirective,
+  type GraphQLOutputType,
+  GraphQLSkipDirective,
+  getDirectiveValues,
+  isListType,
+  isNonNullType,
+} from "graphql";
 import type { RedactionEntry } from "../enforcement/redaction-tree.js";
 import { forbiddenField } from "../errors.js";
 import { TYPENAME_ALIAS } from "../transforms/remove-denied.js";
@@ -35,7 +44,12 @@ export function redactResponse(
 ): Json | null | undefined {
   if (entries.length === 0 || data === null || data === undefined) return data;
 
-  const walkObject = (object: Json, children: readonly RedactionEntry[], order: readonly string[], path: Path): typeof PROPAGATE | undefined => {
+  const walkObject = (
+    object: Json,
+    children: readonly RedactionEntry[],
+    order: readonly string[],
+    path: Path,
+  ): typeof PROPAGATE | undefined => {
     const typename = (object[TYPENAME_ALIAS] ?? object.__typename) as string | undefined;
     let propagate = false;
     let inserted = false;
@@ -62,7 +76,13 @@ export function redactResponse(
     return propagate ? PROPAGATE : undefined;
   };
 
-  const walkValue = (value: unknown, type: GraphQLOutputType, children: readonly RedactionEntry[], order: readonly string[], path: Path): typeof PROPAGATE | undefined => {
+  const walkValue = (
+    value: unknown,
+    type: GraphQLOutputType,
+    children: readonly RedactionEntry[],
+    order: readonly string[],
+    path: Path,
+  ): typeof PROPAGATE | undefined => {
     const nullable = isNonNullType(type) ? type.ofType : type;
     if (isListType(nullable)) {
       const items = value as unknown[];

@@ -12,7 +12,12 @@ export const aliasLimitRule: QueryRule = (context) => {
     OperationDefinition: {
       leave(node) {
         if (aliases > context.limits.maxAliases) {
-          context.reportError(new GraphQLError(`The operation uses more than ${context.limits.maxAliases} aliases`, { nodes: node, extensions: { code: ErrorCode.OperationTooComplex } }));
+          context.reportError(
+            new GraphQLError(`The operation uses more than ${context.limits.maxAliases} aliases`, {
+              nodes: node,
+              extensions: { code: ErrorCode.OperationTooComplex },
+            }),
+          );
         }
       },
     },

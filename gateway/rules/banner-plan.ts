@@ -1,4 +1,4 @@
-import { combineMarks, coordinate, UNMARKED, type Mark } from "@tearline/policy";
+import { combineMarks, coordinate, type Mark, UNMARKED } from "@tearline/policy";
 import type { BannerEntry, QueryRule } from "./context.js";
 import { isIntrospection, isTypename } from "./selection-scope.js";
 
@@ -25,7 +25,10 @@ export const bannerPlanRule: QueryRule = (context) => {
         const siblings = entries[entries.length - 1]!;
         let entry = siblings.get(place.responseKey);
         if (entry) entry.mark = combineMarks(entry.mark, mark);
-        else siblings.set(place.responseKey, (entry = { mark, children: new Map() }));
+        else {
+          entry = { mark, children: new Map() };
+          siblings.set(place.responseKey, entry);
+        }
         entries.push(entry.children);
         return undefined;
       },

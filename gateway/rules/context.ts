@@ -1,5 +1,5 @@
-import type { ASTVisitor, FieldNode, GraphQLError, GraphQLSchema } from "graphql";
 import type { DecisionContext, DenyMode, LabelIndex, Mark, Reason, Subject } from "@tearline/policy";
+import type { ASTVisitor, FieldNode, GraphQLError, GraphQLSchema } from "graphql";
 import type { FieldPlace, SelectionScope } from "./selection-scope.js";
 
 /** A field the caller may not see: where it is and why, by category only. */

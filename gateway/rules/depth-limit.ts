@@ -13,7 +13,12 @@ export const depthLimitRule: QueryRule = (context) => {
     Field(node) {
       if (reported || context.scope.field.depth <= context.limits.maxDepth) return;
       reported = true;
-      context.reportError(new GraphQLError(`The operation is nested deeper than ${context.limits.maxDepth} fields`, { nodes: node, extensions: { code: ErrorCode.OperationTooComplex } }));
+      context.reportError(
+        new GraphQLError(`The operation is nested deeper than ${context.limits.maxDepth} fields`, {
+          nodes: node,
+          extensions: { code: ErrorCode.OperationTooComplex },
+        }),
+      );
     },
   };
 };

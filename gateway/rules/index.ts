@@ -10,4 +10,10 @@ import { reservedAliasesRule } from "./reserved-aliases.js";
  * only where a rule reads what an earlier one reported: the banner plan skips
  * the fields the label check denied.
  */
-export const specifiedQueryRules: readonly QueryRule[] = [reservedAliasesRule, depthLimitRule, aliasLimitRule, labelCheckRule, bannerPlanRule];
+export const specifiedQueryRules: readonly QueryRule[] = [
+  reservedAliasesRule,
+  depthLimitRule,
+  aliasLimitRule,
+  labelCheckRule,
+  bannerPlanRule,
+];

@@ -9,7 +9,12 @@ export const RESERVED_ALIAS_PREFIX = "_tearline";
 export const reservedAliasesRule: QueryRule = (context) => ({
   Field(node) {
     if (node.alias?.value.startsWith(RESERVED_ALIAS_PREFIX)) {
-      context.reportError(new GraphQLError(`Aliases starting with ${RESERVED_ALIAS_PREFIX} are reserved`, { nodes: node, extensions: { code: ErrorCode.BadUserInput } }));
+      context.reportError(
+        new GraphQLError(`Aliases starting with ${RESERVED_ALIAS_PREFIX} are reserved`, {
+          nodes: node,
+          extensions: { code: ErrorCode.BadUserInput },
+        }),
+      );
     }
   },
 });

@@ -1,15 +1,15 @@
 import {
-  getEnterLeaveForKind,
-  getNamedType,
-  isAbstractType,
-  isObjectType,
-  Kind,
   type ASTVisitor,
   type DirectiveNode,
   type FieldNode,
   type GraphQLOutputType,
   type GraphQLSchema,
+  getEnterLeaveForKind,
+  getNamedType,
   type InlineFragmentNode,
+  isAbstractType,
+  isObjectType,
+  Kind,
   type TypeInfo,
 } from "graphql";
 
@@ -143,8 +143,16 @@ export function visitWithScope(scope: SelectionScope, visitor: ASTVisitor): ASTV
   };
   return {
     ...visitor,
-    Field: wrap(Kind.FIELD, (node: FieldNode) => scope.enterField(node), () => scope.leaveField()),
-    InlineFragment: wrap(Kind.INLINE_FRAGMENT, (node: InlineFragmentNode) => scope.enterInlineFragment(node), () => scope.leaveInlineFragment()),
+    Field: wrap(
+      Kind.FIELD,
+      (node: FieldNode) => scope.enterField(node),
+      () => scope.leaveField(),
+    ),
+    InlineFragment: wrap(
+      Kind.INLINE_FRAGMENT,
+      (node: InlineFragmentNode) => scope.enterInlineFragment(node),
+      () => scope.leaveInlineFragment(),
+    ),
   } as ASTVisitor;
 }
 

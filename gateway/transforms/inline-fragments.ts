@@ -1,4 +1,4 @@
-import { Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { type DocumentNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, type SelectionSetNode, visit } from "graphql";
 
 export class OperationTooLargeError extends Error {}
 
@@ -8,14 +8,22 @@ export class OperationTooLargeError extends Error {}
  * and denied in the other; inlined, each place is decided and rewritten on its
  * own. Expects a validated document (no cycles, no unknown fragments).
  */
-export function inlineFragments(document: DocumentNode, operationName: string | null | undefined, maxFields: number): OperationDefinitionNode | undefined {
+export function inlineFragments(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  maxFields: number,
+): OperationDefinitionNode | undefined {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
-  const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((op) => op.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return undefined;
   // Fragments spread inside fragments multiply: count the expanded size before expanding anything.
   if (expandedFieldCount(operation.selectionSet, fragments, new Map()) > maxFields) {
@@ -40,10 +48,15 @@ export function inlineFragments(document: DocumentNode, operationName: string | 
   return expand(operation);
 }
 
-function expandedFieldCount(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, memo: Map<string, number>): number {
+function expandedFieldCount(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  memo: Map<string, number>,
+): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) count += 1 + (selection.selectionSet ? expandedFieldCount(selection.selectionSet, fragments, memo) : 0);
+    if (selection.kind === Kind.FIELD)
+      count += 1 + (selection.selectionSet ? expandedFieldCount(selection.selectionSet, fragments, memo) : 0);
     else if (selection.kind === Kind.INLINE_FRAGMENT) count += expandedFieldCount(selection.selectionSet, fragments, memo);
     else {
       const name = selection.name.value;

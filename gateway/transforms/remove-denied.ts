@@ -1,4 +1,4 @@
-import { Kind, visit, type ASTNode, type ASTVisitor, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { type ASTNode, type ASTVisitor, type FieldNode, Kind, type OperationDefinitionNode, type SelectionSetNode, visit } from "graphql";
 
 import { RESERVED_ALIAS_PREFIX } from "../rules/reserved-aliases.js";
 
@@ -28,7 +28,10 @@ export interface RemoveDeniedOptions {
  */
 export function removeDenied(operation: OperationDefinitionNode, options: RemoveDeniedOptions): OperationDefinitionNode | null {
   let empty = false;
-  const rewritten = visit(operation, removeDeniedVisitor({ ...options, onEmptyOperation: () => (empty = true) })) as OperationDefinitionNode;
+  const rewritten = visit(
+    operation,
+    removeDeniedVisitor({ ...options, onEmptyOperation: () => (empty = true) }),
+  ) as OperationDefinitionNode;
   return empty ? null : rewritten;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 
 /** Where development signing keys live unless KEYS_DIR says otherwise; git ignores it. */
 export const DEFAULT_KEYS_DIR = fileURLToPath(new URL("../../.keys", import.meta.url));
@@ -63,7 +63,9 @@ export async function loadOrCreateNationKey(keysDir: string, nation: string): Pr
   if (privateJwk === undefined) {
     await mkdir(folder, { recursive: true, mode: 0o700 });
     const created = await generateNationJwk();
-    privateJwk = (await createExclusively(privatePath, `${JSON.stringify(created, null, 2)}\n`, 0o600)) ? created : await readJwk(privatePath);
+    privateJwk = (await createExclusively(privatePath, `${JSON.stringify(created, null, 2)}\n`, 0o600))
+      ? created
+      : await readJwk(privatePath);
     if (privateJwk === undefined) throw new Error(`${privatePath} vanished while it was being created`);
   }
   const publicJwk = publicPart(privateJwk);

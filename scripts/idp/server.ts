@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import { close, listen } from "../../lib/http-server.js";
 import { NATIONS } from "../../subgraphs/nations.js";
-import { devIssuers, type DevIssuerEntry } from "./issuer-id.js";
+import { type DevIssuerEntry, devIssuers } from "./issuer-id.js";
 import { DEFAULT_KEYS_DIR, loadOrCreateNationKey } from "./keys.js";
 
 export interface DevIdpOptions {

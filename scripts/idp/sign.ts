@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
 import type { Classification } from "@tearline/policy";
+import { SignJWT } from "jose";
 import { DEV_AUDIENCE, devIssuerId } from "./issuer-id.js";
 import { DEFAULT_KEYS_DIR, DEV_KEY_ALGORITHM, loadOrCreateNationKey } from "./keys.js";
 

@@ -34,25 +34,32 @@ export function parseTtl(value: string): number {
 
 /** The token the command line asks for; throws a UsageError for anything wrong with it. */
 export function parseTokenArgs(args: readonly string[]): DevTokenRequest {
-  let values;
+  let values: ReturnType<typeof parseOptions>["values"];
   try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        nation: { type: "string" },
-        clearance: { type: "string" },
-        purposes: { type: "string" },
-        compartments: { type: "string" },
-        scope: { type: "string", default: "" },
-        ttl: { type: "string", default: "15m" },
-        subject: { type: "string" },
-      },
-    }));
+    ({ values } = parseOptions(args));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  return requestOf(values);
+}
+
+const parseOptions = (args: readonly string[]) =>
+  parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      nation: { type: "string" },
+      clearance: { type: "string" },
+      purposes: { type: "string" },
+      compartments: { type: "string" },
+      scope: { type: "string", default: "" },
+      ttl: { type: "string", default: "15m" },
+      subject: { type: "string" },
+    },
+  });
+
+function requestOf(values: ReturnType<typeof parseOptions>["values"]): DevTokenRequest {
   const nation = values.nation?.toUpperCase() ?? "";
   if (!isNationCode(nation)) throw new UsageError(`--nation must be one of ${NATIONS.join(", ")}`);
   const clearance = values.clearance?.toUpperCase();

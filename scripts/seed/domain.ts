@@ -3,13 +3,44 @@ import { SeededRandom } from "./random.js";
 
 // Synthetic vocabulary. Attributed states use ISO 3166's user-assigned X-codes,
 // so that no real country is named as a sponsor.
-const ADJECTIVES = ["Amber", "Cobalt", "Crimson", "Dusky", "Ember", "Frost", "Granite", "Hollow", "Indigo", "Jade", "Lunar", "Mire", "Night", "Onyx", "Pale", "Quiet", "Rust", "Silent", "Tidal", "Umber"];
+const ADJECTIVES = [
+  "Amber",
+  "Cobalt",
+  "Crimson",
+  "Dusky",
+  "Ember",
+  "Frost",
+  "Granite",
+  "Hollow",
+  "Indigo",
+  "Jade",
+  "Lunar",
+  "Mire",
+  "Night",
+  "Onyx",
+  "Pale",
+  "Quiet",
+  "Rust",
+  "Silent",
+  "Tidal",
+  "Umber",
+];
 const ANIMALS = ["Heron", "Lynx", "Marten", "Owl", "Pike", "Raven", "Stoat", "Viper", "Wolf", "Badger", "Crane", "Falcon"];
 const MOTIVATIONS = ["ESPIONAGE", "FINANCIAL", "SABOTAGE", "HACKTIVISM", "INFLUENCE"] as const;
 const STATES = ["XVA", "XKR", "XOR", "XTE", null, null] as const;
 export const SECTORS = ["ENERGY", "FINANCE", "GOVERNMENT", "DEFENCE", "TELECOM", "TRANSPORT", "HEALTH"] as const;
 const COUNTRIES = ["GBR", "FRA", "DEU", "EST", "LVA", "LTU", "POL", "NLD", "BEL", "NOR", "FIN", "SWE"];
-const TECHNIQUES = ["spear-phishing", "password spraying", "exploitation of edge VPN appliances", "supply-chain compromise", "watering-hole attacks", "abuse of cloud tenants", "DDoS against public portals", "wiper deployment", "credential theft from webmail"];
+const TECHNIQUES = [
+  "spear-phishing",
+  "password spraying",
+  "exploitation of edge VPN appliances",
+  "supply-chain compromise",
+  "watering-hole attacks",
+  "abuse of cloud tenants",
+  "DDoS against public portals",
+  "wiper deployment",
+  "credential theft from webmail",
+];
 const TLDS = ["com", "net", "org", "info", "site", "online"];
 const DOMAIN_WORDS = ["update", "secure", "cdn", "mail", "portal", "login", "cloud", "sync", "gov-docs", "invoice"];
 

@@ -1,6 +1,6 @@
 import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
 import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
-import { spawnService, type ServiceProcess, type SpawnOptions, type SpawnedService } from "./service-process.js";
+import { type ServiceProcess, type SpawnedService, type SpawnOptions, spawnService } from "./service-process.js";
 
 export interface StackOptions {
   host?: string;
@@ -67,7 +67,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         if (databaseUrl) env.DATABASE_URL = databaseUrl;
         else delete env.DATABASE_URL;
         if (options.dataRoot) env.DATA_DIR = `${options.dataRoot}/${nation}`;
-        const service = await start({ name: nation, ...(options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` }), env, readyTimeoutMs, log, cpus: options.cpus?.subgraphs });
+        const service = await start({
+          name: nation,
+          ...(options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` }),
+          env,
+          readyTimeoutMs,
+          log,
+          cpus: options.cpus?.subgraphs,
+        });
         return [nation, service] as const;
       }),
     );

@@ -19,11 +19,20 @@ const reports = nationReports("DEU");
 const SIGHTING_COLUMNS = `id, actor_id AS "actorId", observed_at AS "observedAt", country, sector, description, source_ref AS "sourceRef"`;
 
 const sightingsByActor = (ctx: NationContext, first: number | null | undefined) =>
-  rowsByKey<SightingRow>(ctx, "sightingsByActor", newestPerActor("sightings", SIGHTING_COLUMNS, "observed_at"), pageSize(first, 10), (s) => s.actorId);
+  rowsByKey<SightingRow>(
+    ctx,
+    "sightingsByActor",
+    newestPerActor("sightings", SIGHTING_COLUMNS, "observed_at"),
+    pageSize(first, 10),
+    (s) => s.actorId,
+  );
 
 /** DEU's watchlist key: the registry name normalised, so that partners' spellings match. */
 export function watchlistKey(name: string): string {
-  return `DEU-WL:${name.normalize("NFKD").replace(/[^A-Za-z0-9]+/g, "-").toUpperCase()}`;
+  return `DEU-WL:${name
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .toUpperCase()}`;
 }
 
 export const resolvers: Resolvers = {

@@ -6,12 +6,14 @@ import type { NationContext } from "./context.js";
  * the array of keys as $1 (`WHERE id = ANY($1)`). Missing keys load as null.
  */
 export function rowByKey<Row>(ctx: NationContext, name: string, sql: string, keyOf: (row: Row) => string) {
-  return ctx.loaders.get(name, () =>
-    new DataLoader<string, Row | null>(async (keys) => {
-      const rows = await ctx.db.query<Row>(sql, [keys]);
-      const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    }),
+  return ctx.loaders.get(
+    name,
+    () =>
+      new DataLoader<string, Row | null>(async (keys) => {
+        const rows = await ctx.db.query<Row>(sql, [keys]);
+        const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+        return keys.map((key) => byKey.get(key) ?? null);
+      }),
   );
 }
 
@@ -20,17 +22,19 @@ export function rowByKey<Row>(ctx: NationContext, name: string, sql: string, key
  * the keys as $1 and the limit as $2, and must rank rows per key itself.
  */
 export function rowsByKey<Row>(ctx: NationContext, name: string, sql: string, limit: number, keyOf: (row: Row) => string) {
-  return ctx.loaders.get(`${name}:${limit}`, () =>
-    new DataLoader<string, Row[]>(async (keys) => {
-      const rows = await ctx.db.query<Row>(sql, [keys, limit]);
-      const byKey = new Map<string, Row[]>();
-      for (const row of rows) {
-        const list = byKey.get(keyOf(row));
-        if (list) list.push(row);
-        else byKey.set(keyOf(row), [row]);
-      }
-      return keys.map((key) => byKey.get(key) ?? []);
-    }),
+  return ctx.loaders.get(
+    `${name}:${limit}`,
+    () =>
+      new DataLoader<string, Row[]>(async (keys) => {
+        const rows = await ctx.db.query<Row>(sql, [keys, limit]);
+        const byKey = new Map<string, Row[]>();
+        for (const row of rows) {
+          const list = byKey.get(keyOf(row));
+          if (list) list.push(row);
+          else byKey.set(keyOf(row), [row]);
+        }
+        return keys.map((key) => byKey.get(key) ?? []);
+      }),
   );
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { nationFile, type NationCode } from "../nations.js";
+import { type NationCode, nationFile } from "../nations.js";
 import type { Database } from "./database.js";
 
 const SHARED_TABLES = fileURLToPath(new URL("./reports.sql", import.meta.url));
@@ -10,9 +10,7 @@ const SHARED_TABLES = fileURLToPath(new URL("./reports.sql", import.meta.url));
  * written in the same transaction, tells a seeded database from a fresh one.
  */
 export async function ensureSeeded(db: Database, nation: NationCode): Promise<"seeded" | "existing"> {
-  const [marker] = await db.query<{ present: boolean }>(
-    "SELECT to_regclass('public.tearline_seed') IS NOT NULL AS present",
-  );
+  const [marker] = await db.query<{ present: boolean }>("SELECT to_regclass('public.tearline_seed') IS NOT NULL AS present");
   if (marker?.present) return "existing";
   const script = [
     readFileSync(SHARED_TABLES, "utf8"),

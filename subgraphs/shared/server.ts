@@ -36,7 +36,10 @@ export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers): 
   });
 }
 
-export function createNationApollo(schema: GraphQLSchema, extraPlugins: ApolloServerPlugin<NationContext>[] = []): ApolloServer<NationContext> {
+export function createNationApollo(
+  schema: GraphQLSchema,
+  extraPlugins: ApolloServerPlugin<NationContext>[] = [],
+): ApolloServer<NationContext> {
   return new ApolloServer<NationContext>({
     schema,
     introspection: false,

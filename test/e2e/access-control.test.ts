@@ -1,12 +1,12 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorDossierDocument, RecentReportingDocument } from "../../examples/analyst/__generated__/operations.js";
-import { devIssuerId, DEV_AUDIENCE } from "../../scripts/idp/issuer-id.js";
+import { DEV_AUDIENCE, devIssuerId } from "../../scripts/idp/issuer-id.js";
 import { loadOrCreateNationKey } from "../../scripts/idp/keys.js";
 import type { ServiceProcess } from "../../scripts/stack/service-process.js";
 import { post } from "../support/graphql-client.js";
-import { startRecordingProxy, type RecordingProxy } from "../support/recording-proxy.js";
-import { FULLY_CLEARED, startExtraGateway, startTestStack, type Caller, type TestStack } from "../support/test-stack.js";
+import { type RecordingProxy, startRecordingProxy } from "../support/recording-proxy.js";
+import { type Caller, FULLY_CLEARED, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
 
 const EST_RESTRICTED: Caller = { nation: "EST", clearance: "RESTRICTED", purposes: ["CYBER"] };
 const GBR_SECRET: Caller = { nation: "GBR", clearance: "SECRET", purposes: ["CT"], compartments: ["ORCHID"] };
@@ -14,7 +14,9 @@ const ACTOR = { id: "TA-0003" };
 
 type Errors = Array<{ path?: unknown[]; extensions?: Record<string, unknown> }>;
 const forbidden = (errors: Errors | undefined) =>
-  (errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN_FIELD").map((e) => `${(e.path ?? []).join(".")}:${String(e.extensions?.reason)}`);
+  (errors ?? [])
+    .filter((e) => e.extensions?.code === "FORBIDDEN_FIELD")
+    .map((e) => `${(e.path ?? []).join(".")}:${String(e.extensions?.reason)}`);
 
 describe("field-level access control, end to end with real tokens from two nations", () => {
   let stack: TestStack;
@@ -34,7 +36,11 @@ describe("field-level access control, end to end with real tokens from two natio
       const { status, body } = await post(stack.gateway.url, "{ this is not graphql");
       expect(status).toBe(401);
       expect(body.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
-      const unreadable = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{ not json" });
+      const unreadable = await fetch(stack.gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{ not json",
+      });
       expect(unreadable.status).toBe(401);
       expect(unreadable.headers.get("www-authenticate")).toMatch(/^Bearer/);
     });
@@ -51,7 +57,10 @@ describe("field-level access control, end to end with real tokens from two natio
         .setExpirationTime(now + 300)
         .setJti("forged-1")
         .sign(british.privateKey);
-      const { status, text } = await post(stack.gateway.url, ActorDossierDocument, ACTOR, { authorization: `Bearer ${forged}`, "x-purpose": "CT" });
+      const { status, text } = await post(stack.gateway.url, ActorDossierDocument, ACTOR, {
+        authorization: `Bearer ${forged}`,
+        "x-purpose": "CT",
+      });
       expect(status).toBe(401);
       expect(text).not.toMatch(/signature|kid|issuer/i);
     });
@@ -73,7 +82,10 @@ describe("field-level access control, end to end with real tokens from two natio
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
       expect((body.data!.threatActor as Record<string, unknown>).assessment).not.toBeNull();
-      expect(body.extensions!.classification).toMatchObject({ level: "CONFIDENTIAL", banner: expect.stringMatching(/^CONFIDENTIAL\/\/REL TO /) });
+      expect(body.extensions!.classification).toMatchObject({
+        level: "CONFIDENTIAL",
+        banner: expect.stringMatching(/^CONFIDENTIAL\/\/REL TO /),
+      });
     });
 
     it("redacts what a low-cleared partner may not see: null and FORBIDDEN_FIELD with the reason, the rest intact", async () => {
@@ -132,9 +144,19 @@ describe("field-level access control, end to end with real tokens from two natio
 
     it("applies the implementation's rule to a field selected on the interface", async () => {
       const query = `{ estReports(first: 1) { ... on Report { title body } } }`;
-      const cyber = await post(stack.gateway.url, query, {}, await stack.headers({ nation: "GBR", clearance: "CONFIDENTIAL", purposes: ["CYBER"] }));
+      const cyber = await post(
+        stack.gateway.url,
+        query,
+        {},
+        await stack.headers({ nation: "GBR", clearance: "CONFIDENTIAL", purposes: ["CYBER"] }),
+      );
       expect(cyber.body.errors).toBeUndefined();
-      const ct = await post(stack.gateway.url, query, {}, await stack.headers({ nation: "GBR", clearance: "CONFIDENTIAL", purposes: ["CT"] }));
+      const ct = await post(
+        stack.gateway.url,
+        query,
+        {},
+        await stack.headers({ nation: "GBR", clearance: "CONFIDENTIAL", purposes: ["CT"] }),
+      );
       expect(forbidden(ct.body.errors as Errors)).toEqual(["estReports.0.body:PURPOSE"]);
     });
 
@@ -176,8 +198,17 @@ describe("field-level access control, end to end with real tokens from two natio
 
       gbr.requests.length = 0;
       fra.requests.length = 0;
-      const { body } = await post(gateway.url, query, ACTOR, await stack.headers({ nation: "EST", clearance: "CONFIDENTIAL", purposes: ["CYBER"] }));
-      expect(body.data!.threatActor).toMatchObject({ name: expect.any(String), assessment: { threatLevel: expect.any(String), judgement: null }, gbrReports: null });
+      const { body } = await post(
+        gateway.url,
+        query,
+        ACTOR,
+        await stack.headers({ nation: "EST", clearance: "CONFIDENTIAL", purposes: ["CYBER"] }),
+      );
+      expect(body.data!.threatActor).toMatchObject({
+        name: expect.any(String),
+        assessment: { threatLevel: expect.any(String), judgement: null },
+        gbrReports: null,
+      });
       const sent = [...gbr.requests, ...fra.requests].map((r) => r.query).join("\n");
       expect(sent).not.toMatch(/judgement/);
       expect(sent).not.toMatch(/gbrReports|body/);

@@ -1,6 +1,6 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +25,10 @@ describe("the federated stack, end to end on loopback", () => {
   });
   afterAll(async () => {
     await Promise.all(extras.map((gateway) => gateway.stop()));
-    for (const server of servers) server.closeAllConnections(), server.close();
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
     await stack?.stop();
   });
 
@@ -66,7 +69,7 @@ describe("the federated stack, end to end on loopback", () => {
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe("BAD_REQUEST");
 
-    const typo = await post(stack.gateway.url, "{ threatActor(id: \"TA-0001\") { nam } }", {}, auth);
+    const typo = await post(stack.gateway.url, '{ threatActor(id: "TA-0001") { nam } }', {}, auth);
     expect(typo.status).toBe(400);
     expect(typo.body.errors![0]!.extensions!.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(typo.text).not.toContain("Did you mean");
@@ -131,7 +134,8 @@ describe("the federated stack, end to end on loopback", () => {
 
     // A broken file is refused and the running supergraph stays: wait until the gateway has read it.
     writeFileSync(path, "this is not a supergraph");
-    for (let i = 0; i < 100 && !serviceLog().includes("supergraph refused, keeping the running one"); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100 && !serviceLog().includes("supergraph refused, keeping the running one"); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const still = await post(gateway.url, inBoth, {}, auth);
     expect(still.status).toBe(200);
     expect(still.body.data!.threatActor).toMatchObject({ name: expect.any(String), assessment: { threatLevel: expect.any(String) } });

@@ -1,8 +1,12 @@
-import { print, type DocumentNode } from "graphql";
+import { type DocumentNode, print } from "graphql";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
-  body: { data?: T | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> };
+  body: {
+    data?: T | null;
+    errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+    extensions?: Record<string, unknown>;
+  };
   text: string;
 }
 

@@ -1,7 +1,7 @@
-import { graphql, type ExecutionResult } from "graphql";
+import { type ExecutionResult, graphql } from "graphql";
 import type { NationCode } from "../../subgraphs/nations.js";
 import { createNationContext } from "../../subgraphs/shared/context.js";
-import { observeQueries, openDatabase, type Database } from "../../subgraphs/shared/database.js";
+import { type Database, observeQueries, openDatabase } from "../../subgraphs/shared/database.js";
 import { ensureSeeded } from "../../subgraphs/shared/seed.js";
 import { buildNationSchema } from "../../subgraphs/shared/server.js";
 import { freshPglite } from "./data-root.js";
@@ -36,4 +36,3 @@ export async function nationHarness(nation: NationCode): Promise<NationHarness> 
     close: () => raw.close(),
   };
 }
-

@@ -1,13 +1,13 @@
-import { parse } from "graphql";
 import type { EnforcementMode } from "@tearline/policy";
-import { OperationPlanner, type OperationPlan } from "../../gateway/enforcement/plan.js";
+import { parse } from "graphql";
+import { type OperationPlan, OperationPlanner } from "../../gateway/enforcement/plan.js";
 import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import type { RedactionEntry } from "../../gateway/enforcement/redaction-tree.js";
 import { walkOperation } from "../../gateway/enforcement/walk-operation.js";
-import type { BannerEntry, QueryLimits, QueryRule } from "../../gateway/rules/context.js";
 import { renderDeniedPaths } from "../../gateway/response/denied-paths.js";
+import type { BannerEntry, QueryLimits, QueryRule } from "../../gateway/rules/context.js";
 import { inlineFragments } from "../../gateway/transforms/inline-fragments.js";
-import { policyStateOf, principal, type PrincipalSpec } from "./policy-harness.js";
+import { type PrincipalSpec, policyStateOf, principal } from "./policy-harness.js";
 import { TEST_SUPERGRAPH } from "./test-schema.js";
 
 export const testState: PolicyState = policyStateOf(TEST_SUPERGRAPH);
@@ -32,7 +32,14 @@ export interface PlanSummary {
 }
 
 export function plannerFor(options: PlanOptions = {}): OperationPlanner {
-  return new OperationPlanner({ mode: options.mode ?? "redact", maxDepth: 6, maxAliases: 3, maxFields: 5000, cacheSize: 100, ...options.limits });
+  return new OperationPlanner({
+    mode: options.mode ?? "redact",
+    maxDepth: 6,
+    maxAliases: 3,
+    maxFields: 5000,
+    cacheSize: 100,
+    ...options.limits,
+  });
 }
 
 /** The harness: an operation and a caller in (on TEST_SUPERGRAPH unless told), the whole plan out as a summary. */
@@ -51,7 +58,10 @@ export function summarise(plan: OperationPlan): PlanSummary {
 }
 
 export function deniedPaths(plan: OperationPlan): string[] {
-  if (plan.kind === "reject") return renderDeniedPaths(plan.denials).map((d) => `${d.path.join(".")}:${d.reasons.join("+")}`).sort();
+  if (plan.kind === "reject")
+    return renderDeniedPaths(plan.denials)
+      .map((d) => `${d.path.join(".")}:${d.reasons.join("+")}`)
+      .sort();
   if (plan.kind !== "execute") return [];
   const out: string[] = [];
   const walk = (entries: readonly RedactionEntry[], prefix: string) => {
@@ -84,10 +94,17 @@ export function bannerLevels(banner: ReadonlyMap<string, BannerEntry>, prefix = 
 export function runRules(rules: readonly QueryRule[], operation: string, caller: PrincipalSpec = {}, limits: Partial<QueryLimits> = {}) {
   const inlined = inlineFragments(parse(operation), undefined, 100_000);
   if (!inlined) throw new Error("the harness needs one operation");
-  const result = walkOperation(testState, inlined, { subject: principal(caller), now: 0, rules, limits: { maxDepth: 6, maxAliases: 3, ...limits } });
+  const result = walkOperation(testState, inlined, {
+    subject: principal(caller),
+    now: 0,
+    rules,
+    limits: { maxDepth: 6, maxAliases: 3, ...limits },
+  });
   return {
     errors: result.errors.map((e) => `${String(e.extensions.code)}: ${e.message}`),
-    denied: renderDeniedPaths(result.denials).map((d) => `${d.path.join(".")}:${d.reasons.join("+")}`).sort(),
+    denied: renderDeniedPaths(result.denials)
+      .map((d) => `${d.path.join(".")}:${d.reasons.join("+")}`)
+      .sort(),
     banner: bannerLevels(result.banner),
     validUntil: result.validUntil,
   };

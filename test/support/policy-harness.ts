@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
-import { parse, type GraphQLSchema } from "graphql";
-import type { Principal } from "../../gateway/auth/principal.js";
 import { buildSupergraphIndex, type Classification, type LabelIndex } from "@tearline/policy";
-import { loadCoalitionsFile } from "../../lib/policy-files.js";
+import { type GraphQLSchema, parse } from "graphql";
+import type { Principal } from "../../gateway/auth/principal.js";
 import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
+import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { stampLabelOwner } from "../../schema/stamp-owner.js";
 
 const root = (path: string) => new URL(`../../${path}`, import.meta.url);

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Classification } from "@tearline/policy";
 import { signDevToken } from "../../scripts/idp/sign.js";
-import { startStack, type Stack } from "../../scripts/stack/stack.js";
-import { spawnService, type ServiceProcess } from "../../scripts/stack/service-process.js";
+import { type ServiceProcess, spawnService } from "../../scripts/stack/service-process.js";
+import { type Stack, startStack } from "../../scripts/stack/stack.js";
 import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
 import { freshDataRoot } from "./data-root.js";
 

@@ -1,18 +1,18 @@
 // Keys, issuers and tokens for tests: everything a real identity provider would supply, made on the spot.
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
 import { writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import {
   base64url,
+  type CryptoKey,
   calculateJwkThumbprint,
   exportJWK,
   generateKeyPair,
-  SignJWT,
-  type CryptoKey,
   type JWK,
   type JWTHeaderParameters,
   type JWTPayload,
+  SignJWT,
 } from "jose";
 import type { IssuerAlgorithm, TrustedIssuer } from "../../gateway/auth/issuers.js";
 import { close, listen } from "../../lib/http-server.js";

@@ -6,10 +6,10 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuthenticator, type Authenticate } from "../../gateway/auth/authenticate.js";
+import { type Authenticate, createAuthenticator } from "../../gateway/auth/authenticate.js";
 import { DEV_AUDIENCE, devIssuerId } from "../../scripts/idp/issuer-id.js";
 import { loadOrCreateNationKey } from "../../scripts/idp/keys.js";
-import { startDevIdp, type DevIdp } from "../../scripts/idp/server.js";
+import { type DevIdp, startDevIdp } from "../../scripts/idp/server.js";
 import { signDevToken } from "../../scripts/idp/sign.js";
 import { parseTtl } from "../../scripts/idp/token-args.js";
 
@@ -75,7 +75,15 @@ describe("the dev IdP", () => {
   });
 
   it("issues tokens its issuers() configuration verifies", async () => {
-    const token = await signDevToken({ keysDir, nation: "FRA", clearance: "CONFIDENTIAL", purposes: ["CT"], compartments: ["ORCHID"], scope: "reports:read", ttlSeconds: 300 });
+    const token = await signDevToken({
+      keysDir,
+      nation: "FRA",
+      clearance: "CONFIDENTIAL",
+      purposes: ["CT"],
+      compartments: ["ORCHID"],
+      scope: "reports:read",
+      ttlSeconds: 300,
+    });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: "ES256", kid: (await loadOrCreateNationKey(keysDir, "FRA")).publicJwk.kid });
     const principal = await authenticate({ authorization: `Bearer ${token}`, "x-purpose": "CT" });
     expect(principal).toMatchObject({ nation: "FRA", issuer: devIssuerId("FRA"), sub: "analyst@fra", clearance: "CONFIDENTIAL" });
@@ -98,11 +106,29 @@ describe("npm run token", () => {
   const token = (...args: string[]) => run("scripts/token.ts", args, { KEYS_DIR: keysDir }).exit;
 
   it("prints only a token that the gateway accepts", async () => {
-    const result = await token("--nation", "GBR", "--clearance", "SECRET", "--purposes", "CT,CYBER", "--compartments", "ORCHID", "--scope", "reports:read actors:read", "--ttl", "15m");
+    const result = await token(
+      "--nation",
+      "GBR",
+      "--clearance",
+      "SECRET",
+      "--purposes",
+      "CT,CYBER",
+      "--compartments",
+      "ORCHID",
+      "--scope",
+      "reports:read actors:read",
+      "--ttl",
+      "15m",
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const principal = await authenticate({ authorization: `Bearer ${result.stdout.trim()}`, "x-purpose": "CYBER" });
-    expect(principal).toMatchObject({ nation: "GBR", clearance: "SECRET", compartments: new Set(["ORCHID"]), scopes: new Set(["reports:read", "actors:read"]) });
+    expect(principal).toMatchObject({
+      nation: "GBR",
+      clearance: "SECRET",
+      compartments: new Set(["ORCHID"]),
+      scopes: new Set(["reports:read", "actors:read"]),
+    });
     expect(principal.expiresAt - decodeJwt(result.stdout).iat!).toBe(900);
   });
 

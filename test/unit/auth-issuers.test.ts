@@ -6,7 +6,12 @@ import { loadIssuers, parseIssuers } from "../../gateway/auth/issuers.js";
 import { ConfigError } from "../../lib/config.js";
 
 const gbr = { issuer: "https://idp.gbr.example", nation: "GBR", jwks: { url: "https://idp.gbr.example/jwks.json" }, algorithms: ["ES256"] };
-const fra = { issuer: "https://idp.fra.example", nation: "FRA", jwks: { file: "/etc/tearline/fra.jwks.json" }, algorithms: ["EdDSA", "RS256"] };
+const fra = {
+  issuer: "https://idp.fra.example",
+  nation: "FRA",
+  jwks: { file: "/etc/tearline/fra.jwks.json" },
+  algorithms: ["EdDSA", "RS256"],
+};
 
 describe("trusted issuers", () => {
   it("accepts issuers with keys by URL or by file", () => {
@@ -18,7 +23,11 @@ describe("trusted issuers", () => {
     ["a nation that is not alpha-3", [{ ...gbr, nation: "GB" }], /0\.nation: must be an ISO 3166 alpha-3/],
     ["a lower-case nation", [{ ...gbr, nation: "gbr" }], /0\.nation/],
     ["an empty issuer", [{ ...gbr, issuer: "" }], /0\.issuer/],
-    ["a JWKS URL that is not http(s)", [{ ...gbr, jwks: { url: "ftp://idp.gbr.example/jwks.json" } }], /0\.jwks\.url: must be an http:\/\/ or https:\/\/ URL/],
+    [
+      "a JWKS URL that is not http(s)",
+      [{ ...gbr, jwks: { url: "ftp://idp.gbr.example/jwks.json" } }],
+      /0\.jwks\.url: must be an http:\/\/ or https:\/\/ URL/,
+    ],
     ["a JWKS with both url and file", [{ ...gbr, jwks: { url: gbr.jwks.url, file: "/x.json" } }], /0\.jwks: must be \{ "url"/],
     ["a JWKS with neither", [{ ...gbr, jwks: {} }], /0\.jwks: must be \{ "url"/],
     ["no algorithms", [{ ...gbr, algorithms: [] }], /0\.algorithms: must name at least one/],

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../../gateway/auth/authenticate.js";
 import type { TrustedIssuer } from "../../gateway/auth/issuers.js";
 import type { KeySetOptions } from "../../gateway/auth/key-sets.js";
@@ -11,14 +11,14 @@ import {
   bearer,
   createTestKey,
   fileIssuer,
+  type JwksServer,
   signToken,
   startJwksServer,
   TEST_AUDIENCE,
+  type TestKey,
   tokenClaims,
   urlIssuer,
   writeJwksFile,
-  type JwksServer,
-  type TestKey,
 } from "../support/tokens.js";
 
 let oldKey: TestKey;
@@ -29,7 +29,12 @@ let servers: JwksServer[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const signedBy = (key: TestKey) => signToken(key, tokenClaims("GBR"));
 const authenticatorFor = (issuer: TrustedIssuer, keySetOptions: KeySetOptions) => {
-  const authenticate = createAuthenticator({ issuers: [issuer], audience: TEST_AUDIENCE, keySetOptions, refusals: { note: () => undefined } });
+  const authenticate = createAuthenticator({
+    issuers: [issuer],
+    audience: TEST_AUDIENCE,
+    keySetOptions,
+    refusals: { note: () => undefined },
+  });
   return async (token: string) => authenticate({ ...bearer(token), "x-purpose": "CT" });
 };
 const jwksServer = async (keys: TestKey[]) => {
@@ -64,11 +69,14 @@ describe("keys served over HTTP", () => {
     await verify(await signedBy(oldKey));
     expect(server.requests()).toBe(1);
 
-    for (let attempt = 0; attempt < 3; attempt++) await expect(verify(await signedBy(unpublishedKey))).rejects.toMatchObject({ status: 401 });
+    for (let attempt = 0; attempt < 3; attempt++)
+      await expect(verify(await signedBy(unpublishedKey))).rejects.toMatchObject({ status: 401 });
     expect(server.requests()).toBe(1);
 
     await sleep(1600);
-    const attempts = await Promise.all(Array.from({ length: 5 }, async () => verify(await signedBy(unpublishedKey)).catch((error: unknown) => error)));
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, async () => verify(await signedBy(unpublishedKey)).catch((error: unknown) => error)),
+    );
     for (const refusal of attempts) expect(refusal).toMatchObject({ status: 401 });
     expect(server.requests()).toBe(2);
   });

@@ -1,10 +1,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../../gateway/auth/authenticate.js";
 import { VerifiedTokenCache } from "../../gateway/auth/token-cache.js";
-import { bearer, createTestKey, fileIssuer, signToken, TEST_AUDIENCE, tokenClaims, writeJwksFile, type TestKey } from "../support/tokens.js";
+import {
+  bearer,
+  createTestKey,
+  fileIssuer,
+  signToken,
+  TEST_AUDIENCE,
+  type TestKey,
+  tokenClaims,
+  writeJwksFile,
+} from "../support/tokens.js";
 
 describe("verified-token cache", () => {
   it("forgets a token at its expiry", () => {
@@ -50,7 +59,12 @@ describe("authentication with the cache", () => {
   it("refuses a cached token once it has expired", async () => {
     let clock = Date.now();
     const logged: string[] = [];
-    const authenticate = createAuthenticator({ issuers: [fileIssuer("GBR", file)], audience: TEST_AUDIENCE, now: () => clock, refusals: { note: (r) => logged.push(r) } });
+    const authenticate = createAuthenticator({
+      issuers: [fileIssuer("GBR", file)],
+      audience: TEST_AUDIENCE,
+      now: () => clock,
+      refusals: { note: (r) => logged.push(r) },
+    });
     const issuedAt = Math.floor(clock / 1000);
     const headers = { ...bearer(await signToken(key, tokenClaims("GBR", { iat: issuedAt, exp: issuedAt + 60 }))), "x-purpose": "CT" };
     await expect(authenticate(headers)).resolves.toMatchObject({ expiresAt: issuedAt + 60 });

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JWTPayload } from "jose";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { createAuthenticator, UNAUTHENTICATED_MESSAGE, type AuthHeaders, type Authenticate } from "../../gateway/auth/authenticate.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Authenticate, type AuthHeaders, createAuthenticator, UNAUTHENTICATED_MESSAGE } from "../../gateway/auth/authenticate.js";
 import { HttpError } from "../../lib/http-server.js";
 import {
   bearer,
@@ -12,12 +12,12 @@ import {
   fileIssuer,
   signToken,
   TEST_AUDIENCE,
+  type TestKey,
   testIssuerId,
   tokenClaims,
   unsecuredToken,
   withForgedClaims,
   writeJwksFile,
-  type TestKey,
 } from "../support/tokens.js";
 
 let dir: string;
@@ -59,7 +59,10 @@ describe("authentication refusals", () => {
     ["a token without the Bearer scheme", async () => ({ authorization: await gbrToken(), "x-purpose": "CT" })],
     ["garbage", async () => request("not-a-jwt")],
     ["three garbage segments", async () => request("a.b.c")],
-    ["claims changed after signing", async () => request(withForgedClaims(await gbrToken(), tokenClaims("GBR", { clearance: "TOP_SECRET" })))],
+    [
+      "claims changed after signing",
+      async () => request(withForgedClaims(await gbrToken(), tokenClaims("GBR", { clearance: "TOP_SECRET" }))),
+    ],
     ["an expired token", async () => request(await gbrToken({ iat: now() - 1200, exp: now() - 600 }))],
     ["a token not yet valid (nbf)", async () => request(await gbrToken({ nbf: now() + 600 }))],
     ["a token issued in the future (iat)", async () => request(await gbrToken({ iat: now() + 600, exp: now() + 1200 }))],
@@ -142,7 +145,9 @@ describe("the principal", () => {
   });
 
   it("accepts the Bearer scheme in any case", async () => {
-    await expect(authenticate({ authorization: `bearer ${await gbrToken()}`, "x-purpose": "CT" })).resolves.toMatchObject({ nation: "GBR" });
+    await expect(authenticate({ authorization: `bearer ${await gbrToken()}`, "x-purpose": "CT" })).resolves.toMatchObject({
+      nation: "GBR",
+    });
   });
 });
 

@@ -5,7 +5,9 @@ import { loadSubgraphSdl, type NationCode } from "../../subgraphs/nations.js";
 describe("composition", () => {
   it("names the subgraph and the problem when two nations disagree on a field's type", () => {
     const broken = (nation: NationCode) =>
-      nation === "FRA" ? loadSubgraphSdl(nation).replace("id: ID!\n  \"FRA's current", "id: Int!\n  \"FRA's current") : loadSubgraphSdl(nation);
+      nation === "FRA"
+        ? loadSubgraphSdl(nation).replace("id: ID!\n  \"FRA's current", "id: Int!\n  \"FRA's current")
+        : loadSubgraphSdl(nation);
     const outcome = composeNations(["GBR", "FRA"], broken);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
@@ -25,7 +27,12 @@ describe("composition", () => {
 
   it("fails on a field that no label covers", () => {
     const unlabelled = (nation: NationCode) =>
-      nation === "EST" ? loadSubgraphSdl(nation).replace("enum IndicatorKind {", "type Loose { naked: String }\nextend type Query { loose: Loose }\nenum IndicatorKind {") : loadSubgraphSdl(nation);
+      nation === "EST"
+        ? loadSubgraphSdl(nation).replace(
+            "enum IndicatorKind {",
+            "type Loose { naked: String }\nextend type Query { loose: Loose }\nenum IndicatorKind {",
+          )
+        : loadSubgraphSdl(nation);
     const outcome = composeNations(["GBR", "EST"], unlabelled);
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.errors[0]!.message).toMatch(/Loose\.naked has no @label from EST/);

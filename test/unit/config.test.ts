@@ -1,16 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../lib/config.js";
 import { loadGatewayConfig } from "../../gateway/config.js";
+import { ConfigError } from "../../lib/config.js";
 import { loadNationConfig } from "../../subgraphs/shared/config.js";
 
 // Every gateway needs at least one trusted issuer; these tests are about the other settings.
-const TRUST = { ISSUERS: JSON.stringify([{ issuer: "https://idp.test", nation: "GBR", jwks: { url: "http://127.0.0.1:1/jwks.json" }, algorithms: ["ES256"] }]) };
+const TRUST = {
+  ISSUERS: JSON.stringify([
+    { issuer: "https://idp.test", nation: "GBR", jwks: { url: "http://127.0.0.1:1/jwks.json" }, algorithms: ["ES256"] },
+  ]),
+};
 const gatewayConfig = (env: NodeJS.ProcessEnv) => loadGatewayConfig({ ...TRUST, ...env });
 
 describe("gateway configuration", () => {
   it("has safe defaults: loopback, port 4000, 10 s subgraph timeout, no introspection", () => {
     const config = gatewayConfig({});
-    expect(config).toMatchObject({ host: "127.0.0.1", port: 4000, subgraphTimeoutMs: 10_000, introspection: false, subgraphUrls: {}, mode: "redact" });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 4000,
+      subgraphTimeoutMs: 10_000,
+      introspection: false,
+      subgraphUrls: {},
+      mode: "redact",
+    });
     expect(config.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
 

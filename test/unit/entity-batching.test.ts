@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nationHarness, type NationHarness } from "../support/nation-harness.js";
+import { type NationHarness, nationHarness } from "../support/nation-harness.js";
 
 const actorIds = Array.from({ length: 25 }, (_, i) => `TA-${String(i + 1).padStart(4, "0")}`);
 const representations = (typename: string, ids: string[], extra: Record<string, unknown> = {}) =>
@@ -36,7 +36,7 @@ describe("entity resolution is batched: one SQL query per batch, not one per key
       representations: representations("GbrReport", ids),
     });
     expect(result.errors).toBeUndefined();
-    expect((result.data?._entities as unknown[]).length).toBe(12);
+    expect(result.data?._entities).toHaveLength(12);
     expect(harness.GBR!.queries).toHaveLength(2);
   });
 

@@ -21,7 +21,10 @@ describe("errors that leave the gateway", () => {
   });
 
   it("never trust a message that comes with INTERNAL_SERVER_ERROR, the code Apollo gives any error", () => {
-    const out = sanitiseError({ message: "request to http://10.1.2.3:4001/graphql failed; compartment ORCHID", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    const out = sanitiseError({
+      message: "request to http://10.1.2.3:4001/graphql failed; compartment ORCHID",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
     expect(out).toEqual({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
   });
 

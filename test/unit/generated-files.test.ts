@@ -24,6 +24,8 @@ describe("committed generated files are fresh", () => {
     const run = promisify(execFile);
     const bin = new URL("../../node_modules/.bin/graphql-codegen", import.meta.url).pathname;
     // --check exits non-zero, without writing, when any output would change.
-    await expect(run(bin, ["--config", "codegen.yml", "--check"], { cwd: new URL("../../", import.meta.url).pathname })).resolves.toBeDefined();
+    await expect(
+      run(bin, ["--config", "codegen.yml", "--check"], { cwd: new URL("../../", import.meta.url).pathname }),
+    ).resolves.toBeDefined();
   });
 });

@@ -17,19 +17,21 @@ afterAll(() => close(server));
 
 /** One raw request; `chunks` are written one by one, so the body can grow past any declared length. */
 function send(method: string, path: string, headers: Record<string, string> = {}, chunks: string[] = []) {
-  return new Promise<{ status: number; headers: IncomingMessage["headers"]; body: { errors?: Array<{ message: string; extensions: { code: string } }> } & Record<string, unknown> }>(
-    (resolve, reject) => {
-      // A fresh connection each time: a refused body may leave its connection unusable, as it should.
-      const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }));
-      });
-      req.on("error", reject);
-      for (const chunk of chunks) req.write(chunk);
-      req.end();
-    },
-  );
+  return new Promise<{
+    status: number;
+    headers: IncomingMessage["headers"];
+    body: { errors?: Array<{ message: string; extensions: { code: string } }> } & Record<string, unknown>;
+  }>((resolve, reject) => {
+    // A fresh connection each time: a refused body may leave its connection unusable, as it should.
+    const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
 }
 
 const code = (body: { errors?: Array<{ extensions: { code: string } }> }) => body.errors?.[0]?.extensions.code;
@@ -58,7 +60,12 @@ describe("the JSON HTTP server", () => {
       read = true;
       return jsonReply(200, {});
     };
-    const { status, body } = await send("POST", "/graphql", { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) }, []);
+    const { status, body } = await send(
+      "POST",
+      "/graphql",
+      { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) },
+      [],
+    );
     expect([status, code(body), read]).toEqual([413, "PAYLOAD_TOO_LARGE", false]);
   });
 
@@ -78,7 +85,10 @@ describe("the JSON HTTP server", () => {
         duplex: "half",
       } as RequestInit);
     const over = await streamed(11);
-    expect([over.status, code((await over.json()) as { errors: Array<{ extensions: { code: string } }> })]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+    expect([over.status, code((await over.json()) as { errors: Array<{ extensions: { code: string } }> })]).toEqual([
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ]);
     const at = await streamed(10);
     expect([at.status, await at.json()]).toEqual([200, { length: MAX_BODY_BYTES }]);
   });

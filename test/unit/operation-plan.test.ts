@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { bannerLevels, deniedPaths, plannerFor, planOf, testState } from "../support/plan-harness.js";
 import { type PrincipalSpec, principal } from "../support/policy-harness.js";
-import { bannerLevels, deniedPaths, planOf, plannerFor, testState } from "../support/plan-harness.js";
 
 const SECRET_GBR: PrincipalSpec = { nation: "GBR", clearance: "SECRET" };
 const CONFIDENTIAL_GBR: PrincipalSpec = { nation: "GBR", clearance: "CONFIDENTIAL" };
@@ -58,12 +58,15 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
 
   it("needs every implementation's requirement for a field selected on an interface", () => {
     // Memo.title is RESTRICTED for NATO, Cable.title TOP_SECRET for FVEY: a SECRET analyst may see only Memo's.
-    expect(planOf(`{ items { id title } }`, SECRET_GBR).summary).toMatchObject({ query: q(`
+    expect(planOf(`{ items { id title } }`, SECRET_GBR).summary).toMatchObject({
+      query: q(`
       {
         items {
           id
         }
-      }`), denied: ["items.title:CLEARANCE"] });
+      }`),
+      denied: ["items.title:CLEARANCE"],
+    });
   });
 
   it("needs the label of every type an interface or union field can return", () => {
@@ -154,35 +157,59 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
     // initials is FRA's (CONFIDENTIAL), computed from GBR's realName (TOP_SECRET): a SECRET French analyst
     // may see FRA's label but would learn GBR's field through it.
     const denied = planOf(`{ actor(id: "1") { initials } }`, { nation: "FRA", clearance: "SECRET" }).summary;
-    expect(denied).toMatchObject({ query: q(`
+    expect(denied).toMatchObject({
+      query: q(`
       {
         actor(id: "1") {
           _tearline_typename: __typename
         }
-      }`), denied: ["actor.initials:CLEARANCE"] });
+      }`),
+      denied: ["actor.initials:CLEARANCE"],
+    });
     expect(planOf(`{ actor(id: "1") { initials } }`, { nation: "FRA", clearance: "TOP_SECRET" }).summary.denied).toEqual([]);
   });
 
   it("reports each reason category: releasability, compartment, purpose and scope", () => {
-    const { summary } = planOf(`{ actor(id: "1") { euOnly codeword purposeBound scoped } }`, { nation: "GBR", clearance: "SECRET", purpose: "CYBER" });
-    expect(summary.denied).toEqual(["actor.codeword:COMPARTMENT", "actor.euOnly:RELEASABILITY", "actor.purposeBound:PURPOSE", "actor.scoped:SCOPE"]);
+    const { summary } = planOf(`{ actor(id: "1") { euOnly codeword purposeBound scoped } }`, {
+      nation: "GBR",
+      clearance: "SECRET",
+      purpose: "CYBER",
+    });
+    expect(summary.denied).toEqual([
+      "actor.codeword:COMPARTMENT",
+      "actor.euOnly:RELEASABILITY",
+      "actor.purposeBound:PURPOSE",
+      "actor.scoped:SCOPE",
+    ]);
   });
 
   it("keeps a field whose children are all denied alive with an aliased __typename", () => {
-    expect(planOf(`{ actor(id: "1") { secretName } }`, CONFIDENTIAL_GBR).summary.query).toEqual(q(`
+    expect(planOf(`{ actor(id: "1") { secretName } }`, CONFIDENTIAL_GBR).summary.query).toEqual(
+      q(`
       {
         actor(id: "1") {
           _tearline_typename: __typename
         }
-      }`));
+      }`),
+    );
   });
 
   it("leaves nothing to execute when every root field is denied", () => {
-    expect(planOf(`{ actors { name } }`, { nation: "GBR", clearance: "UNCLASSIFIED" }).summary).toEqual({ kind: "execute", query: null, denied: ["actors:CLEARANCE"], errors: [] });
+    expect(planOf(`{ actors { name } }`, { nation: "GBR", clearance: "UNCLASSIFIED" }).summary).toEqual({
+      kind: "execute",
+      query: null,
+      denied: ["actors:CLEARANCE"],
+      errors: [],
+    });
   });
 
   it("refuses the whole operation when a denied field's label says REJECT", () => {
-    expect(planOf(`{ actor(id: "1") { name hot } }`, CONFIDENTIAL_GBR).summary).toEqual({ kind: "reject", query: null, denied: ["actor.hot:CLEARANCE+RELEASABILITY"], errors: [] });
+    expect(planOf(`{ actor(id: "1") { name hot } }`, CONFIDENTIAL_GBR).summary).toEqual({
+      kind: "reject",
+      query: null,
+      denied: ["actor.hot:CLEARANCE+RELEASABILITY"],
+      errors: [],
+    });
   });
 
   it("refuses the whole operation for any denial in reject mode, and runs it when nothing is denied", () => {
@@ -197,18 +224,31 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
 
   it("runs only the named operation, and asks for a name when there are several", () => {
     const op = `query A { actor(id: "1") { secretName } } query B { actor(id: "1") { name } }`;
-    expect(planOf(op, CONFIDENTIAL_GBR, { operationName: "B" }).summary).toMatchObject({ denied: [], query: q(`
+    expect(planOf(op, CONFIDENTIAL_GBR, { operationName: "B" }).summary).toMatchObject({
+      denied: [],
+      query: q(`
       query B {
         actor(id: "1") {
           name
         }
-      }`) });
+      }`),
+    });
     expect(planOf(op, CONFIDENTIAL_GBR, { operationName: "A" }).summary.denied).toEqual(["actor.secretName:CLEARANCE"]);
-    expect(planOf(op, CONFIDENTIAL_GBR).summary).toEqual({ kind: "invalid", query: null, denied: [], errors: ["OPERATION_RESOLUTION_FAILURE"] });
+    expect(planOf(op, CONFIDENTIAL_GBR).summary).toEqual({
+      kind: "invalid",
+      query: null,
+      denied: [],
+      errors: ["OPERATION_RESOLUTION_FAILURE"],
+    });
   });
 
   it("refuses mutations and subscriptions: only queries run", () => {
-    expect(planOf(`mutation { flagActor(id: "1") }`, SECRET_GBR).summary).toEqual({ kind: "invalid", query: null, denied: [], errors: ["OPERATION_NOT_SUPPORTED"] });
+    expect(planOf(`mutation { flagActor(id: "1") }`, SECRET_GBR).summary).toEqual({
+      kind: "invalid",
+      query: null,
+      denied: [],
+      errors: ["OPERATION_NOT_SUPPORTED"],
+    });
   });
 
   it("refuses invalid operations without suggesting field names", () => {
@@ -249,10 +289,18 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
   });
 
   it("plans the banner: each response key takes the marks of every type condition it is reached under", () => {
-    const { plan } = planOf(`{ search { ... on Memo { title } ... on Cable { title } } actor(id: "1") { name } }`, { nation: "GBR", clearance: "TOP_SECRET" });
+    const { plan } = planOf(`{ search { ... on Memo { title } ... on Cable { title } } actor(id: "1") { name } }`, {
+      nation: "GBR",
+      clearance: "TOP_SECRET",
+    });
     if (plan.kind !== "execute") throw new Error(`expected an executable plan, got ${plan.kind}`);
     // Memo.title is RESTRICTED and Cable.title TOP_SECRET: one key, both marks, the higher level.
-    expect(bannerLevels(plan.banner)).toEqual({ search: "SECRET", "search.title": "TOP_SECRET", actor: "RESTRICTED", "actor.name": "RESTRICTED" });
+    expect(bannerLevels(plan.banner)).toEqual({
+      search: "SECRET",
+      "search.title": "TOP_SECRET",
+      actor: "RESTRICTED",
+      "actor.name": "RESTRICTED",
+    });
   });
 
   it("leaves withheld fields out of the banner plan", () => {

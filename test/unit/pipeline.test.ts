@@ -7,8 +7,8 @@ import type { RequestContext } from "../../gateway/pipeline/context.js";
 import { createGraphQLHandler } from "../../gateway/pipeline/handle-request.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError, type HttpReply } from "../../lib/http-server.js";
-import { coalitions, principal, type PrincipalSpec } from "../support/policy-harness.js";
 import { plannerFor, testState } from "../support/plan-harness.js";
+import { coalitions, type PrincipalSpec, principal } from "../support/policy-harness.js";
 
 interface Fakes {
   caller?: PrincipalSpec | "unauthenticated";
@@ -94,7 +94,10 @@ describe("the request pipeline: identity → plan → execute → complete → r
     expect(reply?.status).toBe(403);
     expect(body).toEqual({
       errors: [
-        { message: "The operation asks for fields this caller may not see", extensions: { code: "FORBIDDEN_OPERATION", deniedPaths: [{ path: ["actor", "hot"], reasons: ["CLEARANCE", "RELEASABILITY"] }] } },
+        {
+          message: "The operation asks for fields this caller may not see",
+          extensions: { code: "FORBIDDEN_OPERATION", deniedPaths: [{ path: ["actor", "hot"], reasons: ["CLEARANCE", "RELEASABILITY"] }] },
+        },
       ],
     });
     expect(executions).toEqual([]);
@@ -108,9 +111,17 @@ describe("the request pipeline: identity → plan → execute → complete → r
     expect(reply?.status).toBe(200);
     expect(reply?.headers?.["x-request-id"]).toBe(records[0]?.requestId);
     expect(body).toEqual({
-      errors: [{ message: "This field is withheld: the caller is not authorised to see it", path: ["actor", "secretName"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] } }],
+      errors: [
+        {
+          message: "This field is withheld: the caller is not authorised to see it",
+          path: ["actor", "secretName"],
+          extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] },
+        },
+      ],
       data: { actor: { name: "Fancy Bear", secretName: null } },
-      extensions: { classification: { banner: "RESTRICTED//REL TO NATO", level: "RESTRICTED", releasableTo: expect.any(Array), compartments: [] } },
+      extensions: {
+        classification: { banner: "RESTRICTED//REL TO NATO", level: "RESTRICTED", releasableTo: expect.any(Array), compartments: [] },
+      },
     });
     expect(records).toMatchObject([{ status: 200, refusal: undefined, plan: { kind: "execute" }, principal: { nation: "GBR" } }]);
   });
@@ -119,7 +130,10 @@ describe("the request pipeline: identity → plan → execute → complete → r
     const { reply, body, executions } = await send({ caller: { clearance: "UNCLASSIFIED" }, body: { query: `{ actors { name } }` } });
     expect(executions).toEqual([]);
     expect(reply?.status).toBe(200);
-    expect(body).toMatchObject({ data: null, errors: [{ path: ["actors"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE" } }] });
+    expect(body).toMatchObject({
+      data: null,
+      errors: [{ path: ["actors"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE" } }],
+    });
     expect(body?.extensions).toMatchObject({ classification: { level: "UNCLASSIFIED" } });
   });
 

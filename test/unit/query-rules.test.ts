@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { OperationPlanner } from "../../gateway/enforcement/plan.js";
-import type { QueryRule } from "../../gateway/rules/context.js";
 import { aliasLimitRule } from "../../gateway/rules/alias-limit.js";
 import { bannerPlanRule } from "../../gateway/rules/banner-plan.js";
+import type { QueryRule } from "../../gateway/rules/context.js";
 import { depthLimitRule } from "../../gateway/rules/depth-limit.js";
 import { labelCheckRule } from "../../gateway/rules/label-check.js";
 import { reservedAliasesRule } from "../../gateway/rules/reserved-aliases.js";
-import { principal } from "../support/policy-harness.js";
 import { runRules, testState } from "../support/plan-harness.js";
+import { principal } from "../support/policy-harness.js";
 
 describe("each query rule on its own", () => {
   describe("depthLimitRule", () => {
@@ -36,16 +36,22 @@ describe("each query rule on its own", () => {
       expect(runRules([aliasLimitRule], aliases(3), {}, { maxAliases: 3 }).errors).toEqual([]);
     });
     it("refuses one alias more", () => {
-      expect(runRules([aliasLimitRule], aliases(4), {}, { maxAliases: 3 }).errors).toEqual(["OPERATION_TOO_COMPLEX: The operation uses more than 3 aliases"]);
+      expect(runRules([aliasLimitRule], aliases(4), {}, { maxAliases: 3 }).errors).toEqual([
+        "OPERATION_TOO_COMPLEX: The operation uses more than 3 aliases",
+      ]);
     });
     it("counts nested aliases too", () => {
-      expect(runRules([aliasLimitRule], `{ a: actors { b: name c: id } d: actors { name } }`, {}, { maxAliases: 3 }).errors).toHaveLength(1);
+      expect(runRules([aliasLimitRule], `{ a: actors { b: name c: id } d: actors { name } }`, {}, { maxAliases: 3 }).errors).toHaveLength(
+        1,
+      );
     });
   });
 
   describe("reservedAliasesRule", () => {
     it("refuses an alias starting with the rewrite's prefix, at any depth", () => {
-      expect(runRules([reservedAliasesRule], `{ actors { _tearline_x: name } }`).errors).toEqual(["BAD_USER_INPUT: Aliases starting with _tearline are reserved"]);
+      expect(runRules([reservedAliasesRule], `{ actors { _tearline_x: name } }`).errors).toEqual([
+        "BAD_USER_INPUT: Aliases starting with _tearline are reserved",
+      ]);
     });
     it("allows aliases that merely contain the word", () => {
       expect(runRules([reservedAliasesRule], `{ actors { tearline: name x_tearline: id } }`).errors).toEqual([]);
@@ -58,7 +64,9 @@ describe("each query rule on its own", () => {
       expect(result).toEqual({ errors: [], denied: ["actor.secretName:CLEARANCE"], banner: {}, validUntil: Number.POSITIVE_INFINITY });
     });
     it("does not decide below a denied field: one denial, not one per child", () => {
-      expect(runRules([labelCheckRule], `{ actors { name secretName } }`, { clearance: "UNCLASSIFIED" }).denied).toEqual(["actors:CLEARANCE"]);
+      expect(runRules([labelCheckRule], `{ actors { name secretName } }`, { clearance: "UNCLASSIFIED" }).denied).toEqual([
+        "actors:CLEARANCE",
+      ]);
     });
     it("never decides __typename or introspection fields", () => {
       expect(runRules([labelCheckRule], `{ __typename actors { __typename } }`, { clearance: "RESTRICTED" }).denied).toEqual([]);
@@ -67,17 +75,28 @@ describe("each query rule on its own", () => {
 
   describe("bannerPlanRule", () => {
     it("marks every field when no rule denied any", () => {
-      expect(runRules([bannerPlanRule], `{ actor(id: "1") { name secretName } }`).banner).toEqual({ actor: "RESTRICTED", "actor.name": "RESTRICTED", "actor.secretName": "SECRET" });
+      expect(runRules([bannerPlanRule], `{ actor(id: "1") { name secretName } }`).banner).toEqual({
+        actor: "RESTRICTED",
+        "actor.name": "RESTRICTED",
+        "actor.secretName": "SECRET",
+      });
     });
     it("skips the fields an earlier rule denied", () => {
-      expect(runRules([labelCheckRule, bannerPlanRule], `{ actor(id: "1") { name secretName } }`, { clearance: "CONFIDENTIAL" }).banner).toEqual({
+      expect(
+        runRules([labelCheckRule, bannerPlanRule], `{ actor(id: "1") { name secretName } }`, { clearance: "CONFIDENTIAL" }).banner,
+      ).toEqual({
         actor: "RESTRICTED",
         "actor.name": "RESTRICTED",
       });
     });
     it("merges the marks of one response key reached twice", () => {
-      expect(runRules([bannerPlanRule], `{ actor(id: "1") { x: name x: name } a: actor(id: "2") { secretName } }`).banner).toMatchObject({ "actor.x": "RESTRICTED", "a.secretName": "SECRET" });
-      expect(runRules([bannerPlanRule], `{ search { ... on Memo { title } ... on Cable { title } } }`).banner).toMatchObject({ "search.title": "TOP_SECRET" });
+      expect(runRules([bannerPlanRule], `{ actor(id: "1") { x: name x: name } a: actor(id: "2") { secretName } }`).banner).toMatchObject({
+        "actor.x": "RESTRICTED",
+        "a.secretName": "SECRET",
+      });
+      expect(runRules([bannerPlanRule], `{ search { ... on Memo { title } ... on Cable { title } } }`).banner).toMatchObject({
+        "search.title": "TOP_SECRET",
+      });
     });
   });
 });
@@ -87,7 +106,14 @@ describe("a plan's validity", () => {
   const expiresAt5000: QueryRule = (context) => ({ Field: () => context.reportValidUntil(5000) });
 
   it("is the earliest validity any decision reported, and the plan is rebuilt once it passes", () => {
-    const timed = new OperationPlanner({ mode: "redact", maxDepth: 6, maxAliases: 3, maxFields: 100, cacheSize: 10, rules: [labelCheckRule, expiresAt5000] });
+    const timed = new OperationPlanner({
+      mode: "redact",
+      maxDepth: 6,
+      maxAliases: 3,
+      maxFields: 100,
+      cacheSize: 10,
+      rules: [labelCheckRule, expiresAt5000],
+    });
     const op = `{ actor(id: "1") { name } }`;
     const first = timed.plan(testState, op, undefined, principal(), 1000);
     expect(first.validUntil).toBe(5000);

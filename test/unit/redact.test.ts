@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
-import type { GraphQLFormattedError } from "graphql";
-import { OperationPlanner } from "../../gateway/enforcement/plan.js";
-import { redactResponse } from "../../gateway/response/redact.js";
-import { markOfResponse } from "../../gateway/response/banner.js";
 import { renderBanner } from "@tearline/policy";
-import { coalitions, policyStateOf, principal, type PrincipalSpec } from "../support/policy-harness.js";
+import type { GraphQLFormattedError } from "graphql";
+import { describe, expect, it } from "vitest";
+import { OperationPlanner } from "../../gateway/enforcement/plan.js";
+import { markOfResponse } from "../../gateway/response/banner.js";
+import { redactResponse } from "../../gateway/response/redact.js";
+import { coalitions, type PrincipalSpec, policyStateOf, principal } from "../support/policy-harness.js";
 import { TEST_SUPERGRAPH } from "../support/test-schema.js";
 
 const state = policyStateOf(TEST_SUPERGRAPH);
@@ -24,7 +24,13 @@ describe("putting back what was withheld", () => {
   it("puts null and a FORBIDDEN_FIELD error with the reason at a denied nullable field, under its alias", () => {
     const { data, errors } = respond(`{ actor(id: "1") { name alias: secretName } }`, CONFIDENTIAL_GBR, { actor: { name: "Amber Owl" } });
     expect(data).toEqual({ actor: { name: "Amber Owl", alias: null } });
-    expect(errors).toEqual([{ message: expect.any(String), path: ["actor", "alias"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] } }]);
+    expect(errors).toEqual([
+      {
+        message: expect.any(String),
+        path: ["actor", "alias"],
+        extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE", reasons: ["CLEARANCE"] },
+      },
+    ]);
   });
 
   it("puts withheld keys back where the operation asked for them", () => {
@@ -34,8 +40,16 @@ describe("putting back what was withheld", () => {
 
   it("puts an error at each list item's path", () => {
     const { data, errors } = respond(`{ actors { name secretName } }`, CONFIDENTIAL_GBR, { actors: [{ name: "a" }, { name: "b" }] });
-    expect(data).toEqual({ actors: [{ name: "a", secretName: null }, { name: "b", secretName: null }] });
-    expect(errors.map((e) => e.path)).toEqual([["actors", 0, "secretName"], ["actors", 1, "secretName"]]);
+    expect(data).toEqual({
+      actors: [
+        { name: "a", secretName: null },
+        { name: "b", secretName: null },
+      ],
+    });
+    expect(errors.map((e) => e.path)).toEqual([
+      ["actors", 0, "secretName"],
+      ["actors", 1, "secretName"],
+    ]);
   });
 
   it("propagates null from a denied non-null field to the nearest nullable parent", () => {
@@ -58,21 +72,31 @@ describe("putting back what was withheld", () => {
 
   it("reports nothing for a denied field that @skip/@include leaves out", () => {
     const query = `query ($hide: Boolean!) { actor(id: "1") { name secretName @skip(if: $hide) } }`;
-    expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { hide: true })).toMatchObject({ data: { actor: { name: "a" } }, errors: [] });
+    expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { hide: true })).toMatchObject({
+      data: { actor: { name: "a" } },
+      errors: [],
+    });
     expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { hide: false }).errors).toHaveLength(1);
   });
 
   it("reports a denial under a type condition only on objects of that type", () => {
     const query = `{ search { ... on Memo { title } ... on Cable { title } } }`;
-    const { data, errors } = respond(query, { nation: "GBR", clearance: "SECRET" }, {
-      search: [{ _tearline_typename: "Memo", title: "memo" }, { _tearline_typename: "Cable" }],
-    });
+    const { data, errors } = respond(
+      query,
+      { nation: "GBR", clearance: "SECRET" },
+      {
+        search: [{ _tearline_typename: "Memo", title: "memo" }, { _tearline_typename: "Cable" }],
+      },
+    );
     expect(data).toEqual({ search: [{ title: "memo" }, { title: null }] });
     expect(errors.map((e) => e.path)).toEqual([["search", 1, "title"]]);
   });
 
   it("leaves a null parent alone: nothing there to withhold", () => {
-    expect(respond(`{ actor(id: "1") { name secretName } }`, CONFIDENTIAL_GBR, { actor: null })).toMatchObject({ data: { actor: null }, errors: [] });
+    expect(respond(`{ actor(id: "1") { name secretName } }`, CONFIDENTIAL_GBR, { actor: null })).toMatchObject({
+      data: { actor: null },
+      errors: [],
+    });
   });
 });
 
@@ -85,13 +109,24 @@ describe("the classification banner of what was actually returned", () => {
   });
 
   it("intersects releasability, unions compartments, and writes a coalition by its name", () => {
-    const { banner } = respond(`{ actor(id: "1") { name codeword } }`, { nation: "GBR", clearance: "SECRET", compartments: ["ORCHID"] }, { actor: { name: "a", codeword: "x" } });
-    expect(banner).toEqual({ banner: "RESTRICTED//ORCHID//REL TO GBR", level: "RESTRICTED", releasableTo: ["GBR"], compartments: ["ORCHID"] });
+    const { banner } = respond(
+      `{ actor(id: "1") { name codeword } }`,
+      { nation: "GBR", clearance: "SECRET", compartments: ["ORCHID"] },
+      { actor: { name: "a", codeword: "x" } },
+    );
+    expect(banner).toEqual({
+      banner: "RESTRICTED//ORCHID//REL TO GBR",
+      level: "RESTRICTED",
+      releasableTo: ["GBR"],
+      compartments: ["ORCHID"],
+    });
     const nato = respond(`{ actor(id: "1") { name } }`, { nation: "GBR", clearance: "SECRET" }, { actor: { name: "a" } }).banner;
     expect(nato.banner).toBe("RESTRICTED//REL TO NATO");
   });
 
   it("is UNCLASSIFIED when nothing came back", () => {
-    expect(respond(`{ actor(id: "1") { name } }`, { nation: "GBR", clearance: "SECRET" }, { actor: null }).banner.banner).toBe("UNCLASSIFIED");
+    expect(respond(`{ actor(id: "1") { name } }`, { nation: "GBR", clearance: "SECRET" }, { actor: null }).banner.banner).toBe(
+      "UNCLASSIFIED",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { CLASSIFICATIONS, higher, type Classification } from "./classification.js";
+import { CLASSIFICATIONS, type Classification, higher } from "./classification.js";
 import type { Coalitions } from "./coalitions.js";
 import type { Requirement } from "./requirement.js";
 
@@ -25,7 +25,10 @@ export function combineMarks(a: Mark, b: Mark): Mark {
   const known = withA?.get(b);
   if (known) return known;
   const combined = computeCombination(a, b);
-  if (!withA) combinations.set(a, (withA = new WeakMap()));
+  if (!withA) {
+    withA = new WeakMap();
+    combinations.set(a, withA);
+  }
   withA.set(b, combined);
   return combined;
 }
@@ -33,15 +36,26 @@ export function combineMarks(a: Mark, b: Mark): Mark {
 function computeCombination(a: Mark, b: Mark): Mark {
   return {
     level: higher(a.level, b.level),
-    releasableTo: a.releasableTo === null ? b.releasableTo : b.releasableTo === null ? a.releasableTo : new Set([...a.releasableTo].filter((n) => b.releasableTo!.has(n))),
-    compartments: b.compartments.size === 0 ? a.compartments : a.compartments.size === 0 ? b.compartments : new Set([...a.compartments, ...b.compartments]),
+    releasableTo:
+      a.releasableTo === null
+        ? b.releasableTo
+        : b.releasableTo === null
+          ? a.releasableTo
+          : new Set([...a.releasableTo].filter((n) => b.releasableTo!.has(n))),
+    compartments:
+      b.compartments.size === 0
+        ? a.compartments
+        : a.compartments.size === 0
+          ? b.compartments
+          : new Set([...a.compartments, ...b.compartments]),
   };
 }
 
 /** The marking of one field's value: all of its requirements at once. */
 export function markOfRequirements(requirements: readonly Requirement[]): Mark {
   return requirements.reduce<Mark>(
-    (mark, requirement) => combineMarks(mark, { level: requirement.level, releasableTo: requirement.releasableTo, compartments: requirement.compartments }),
+    (mark, requirement) =>
+      combineMarks(mark, { level: requirement.level, releasableTo: requirement.releasableTo, compartments: requirement.compartments }),
     UNMARKED,
   );
 }
@@ -62,9 +76,15 @@ const rendered = new WeakMap<Coalitions, WeakMap<Mark, ClassificationMarking>>()
 
 export function renderBanner(mark: Mark, coalitions: Coalitions): ClassificationMarking {
   let forCoalitions = rendered.get(coalitions);
-  if (!forCoalitions) rendered.set(coalitions, (forCoalitions = new WeakMap()));
+  if (!forCoalitions) {
+    forCoalitions = new WeakMap();
+    rendered.set(coalitions, forCoalitions);
+  }
   let banner = forCoalitions.get(mark);
-  if (!banner) forCoalitions.set(mark, (banner = render(mark, coalitions)));
+  if (!banner) {
+    banner = render(mark, coalitions);
+    forCoalitions.set(mark, banner);
+  }
   return banner;
 }
 

@@ -1,6 +1,6 @@
-import { specifiedChecks, type Check } from "./checks/index.js";
+import { type Check, specifiedChecks } from "./checks/index.js";
 import { coordinate } from "./coordinate.js";
-import { ALLOW_FOREVER, FOREVER, type Decision, type DecisionContext, type Reason } from "./decision.js";
+import { ALLOW_FOREVER, type Decision, type DecisionContext, FOREVER, type Reason } from "./decision.js";
 import type { LabelIndex } from "./label-index/types.js";
 import type { DenyMode, Requirement } from "./requirement.js";
 import type { Subject } from "./subject.js";

@@ -1,15 +1,16 @@
 // @tearline/policy: the access policy, pure and shared. The gateway and every
 // nation's subgraph decide with exactly this code; it does no I/O and reads no clock.
-export { CLASSIFICATIONS, dominates, higher, isClassification, rank, type Classification } from "./classification.js";
-export { expandReleasability, isNationCode, parseCoalitions, PolicyDocumentError, type Coalitions } from "./coalitions.js";
+
+export { type ClassificationMarking, combineMarks, type Mark, markOfRequirements, renderBanner, UNMARKED } from "./banner.js";
+export { type Check, specifiedChecks } from "./checks/index.js";
+export { CLASSIFICATIONS, type Classification, dominates, higher, isClassification, rank } from "./classification.js";
+export { type Coalitions, expandReleasability, isNationCode, PolicyDocumentError, parseCoalitions } from "./coalitions.js";
 export { coordinate } from "./coordinate.js";
-export { combineRequirements, requirementFromLabel, type DenyMode, type Requirement } from "./requirement.js";
-export { subjectKey, type Subject } from "./subject.js";
-export { ALLOW_FOREVER, FOREVER, REASONS, type Decision, type DecisionContext, type Reason } from "./decision.js";
-export { specifiedChecks, type Check } from "./checks/index.js";
 export { decide, decideField } from "./decide.js";
-export { operationOutcome, type EnforcementMode } from "./outcome.js";
-export { combineMarks, markOfRequirements, renderBanner, UNMARKED, type ClassificationMarking, type Mark } from "./banner.js";
-export { LabelIndexError, type FieldPolicy, type LabelIndex } from "./label-index/types.js";
-export { buildSupergraphIndex } from "./label-index/from-supergraph.js";
+export { ALLOW_FOREVER, type Decision, type DecisionContext, FOREVER, REASONS, type Reason } from "./decision.js";
 export { buildSubgraphIndex } from "./label-index/from-subgraph.js";
+export { buildSupergraphIndex } from "./label-index/from-supergraph.js";
+export { type FieldPolicy, type LabelIndex, LabelIndexError } from "./label-index/types.js";
+export { type EnforcementMode, operationOutcome } from "./outcome.js";
+export { combineRequirements, type DenyMode, type Requirement, requirementFromLabel } from "./requirement.js";
+export { type Subject, subjectKey } from "./subject.js";

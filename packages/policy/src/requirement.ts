@@ -1,5 +1,5 @@
-import { higher, isClassification, type Classification } from "./classification.js";
-import { expandReleasability, PolicyDocumentError, type Coalitions } from "./coalitions.js";
+import { type Classification, higher, isClassification } from "./classification.js";
+import { type Coalitions, expandReleasability, PolicyDocumentError } from "./coalitions.js";
 
 /** What a denied field does to its operation: withhold the field, or refuse the whole operation. */
 export type DenyMode = "REDACT" | "REJECT";
@@ -24,7 +24,8 @@ export interface Requirement {
 
 const stringList = (value: unknown, name: string): string[] | null => {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw new PolicyDocumentError(`@label ${name} must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
+    throw new PolicyDocumentError(`@label ${name} must be a list of strings`);
   return value as string[];
 };
 

@@ -1,6 +1,13 @@
+import {
+  combineRequirements,
+  decide as decideAt,
+  type Reason,
+  type Requirement,
+  requirementFromLabel,
+  type Subject,
+} from "@tearline/policy";
 import { describe, expect, it } from "vitest";
-import { combineRequirements, decide as decideAt, requirementFromLabel, type Reason, type Requirement, type Subject } from "@tearline/policy";
-import { coalitions, principal, type PrincipalSpec } from "../../support/policy-harness.js";
+import { coalitions, type PrincipalSpec, principal } from "../../support/policy-harness.js";
 
 const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0 });
 
@@ -15,24 +22,104 @@ interface Row {
 
 // One row for each rule and each edge of the decision.
 const rows: Row[] = [
-  { name: "clearance equal to the level", label: { level: "SECRET", releasableTo: ["NATO"] }, caller: { nation: "GBR", clearance: "SECRET" }, expected: "allow" },
-  { name: "clearance above the level", label: { level: "SECRET", releasableTo: ["NATO"] }, caller: { nation: "GBR", clearance: "TOP_SECRET" }, expected: "allow" },
-  { name: "clearance one below the level", label: { level: "SECRET", releasableTo: ["NATO"] }, caller: { nation: "GBR", clearance: "CONFIDENTIAL" }, expected: ["CLEARANCE"] },
-  { name: "UNCLASSIFIED caller, UNCLASSIFIED field", label: { level: "UNCLASSIFIED", releasableTo: ["NATO"] }, caller: { nation: "GBR", clearance: "UNCLASSIFIED" }, expected: "allow" },
+  {
+    name: "clearance equal to the level",
+    label: { level: "SECRET", releasableTo: ["NATO"] },
+    caller: { nation: "GBR", clearance: "SECRET" },
+    expected: "allow",
+  },
+  {
+    name: "clearance above the level",
+    label: { level: "SECRET", releasableTo: ["NATO"] },
+    caller: { nation: "GBR", clearance: "TOP_SECRET" },
+    expected: "allow",
+  },
+  {
+    name: "clearance one below the level",
+    label: { level: "SECRET", releasableTo: ["NATO"] },
+    caller: { nation: "GBR", clearance: "CONFIDENTIAL" },
+    expected: ["CLEARANCE"],
+  },
+  {
+    name: "UNCLASSIFIED caller, UNCLASSIFIED field",
+    label: { level: "UNCLASSIFIED", releasableTo: ["NATO"] },
+    caller: { nation: "GBR", clearance: "UNCLASSIFIED" },
+    expected: "allow",
+  },
   { name: "the owner's own analyst, no releasableTo", label: { level: "RESTRICTED" }, caller: { nation: "FRA" }, expected: "allow" },
-  { name: "a partner, no releasableTo: owner only", label: { level: "RESTRICTED" }, caller: { nation: "GBR" }, expected: ["RELEASABILITY"] },
-  { name: "the owner is not limited by releasableTo", label: { level: "RESTRICTED", releasableTo: ["DEU"] }, caller: { nation: "FRA" }, expected: "allow" },
+  {
+    name: "a partner, no releasableTo: owner only",
+    label: { level: "RESTRICTED" },
+    caller: { nation: "GBR" },
+    expected: ["RELEASABILITY"],
+  },
+  {
+    name: "the owner is not limited by releasableTo",
+    label: { level: "RESTRICTED", releasableTo: ["DEU"] },
+    caller: { nation: "FRA" },
+    expected: "allow",
+  },
   { name: "nation listed by code", label: { level: "RESTRICTED", releasableTo: ["EST"] }, caller: { nation: "EST" }, expected: "allow" },
-  { name: "nation in a coalition (FVEY)", label: { level: "RESTRICTED", releasableTo: ["FVEY"] }, caller: { nation: "CAN" }, expected: "allow" },
-  { name: "nation outside the coalition", label: { level: "RESTRICTED", releasableTo: ["FVEY"] }, caller: { nation: "EST" }, expected: ["RELEASABILITY"] },
-  { name: "every compartment held", label: { level: "RESTRICTED", releasableTo: ["NATO"], compartments: ["ORCHID", "HARBOR"] }, caller: { nation: "GBR", compartments: ["HARBOR", "ORCHID", "OTHER"] }, expected: "allow" },
-  { name: "one compartment missing", label: { level: "RESTRICTED", releasableTo: ["NATO"], compartments: ["ORCHID", "HARBOR"] }, caller: { nation: "GBR", compartments: ["ORCHID"] }, expected: ["COMPARTMENT"] },
-  { name: "no compartments held", label: { level: "RESTRICTED", releasableTo: ["NATO"], compartments: ["ORCHID"] }, caller: { nation: "GBR" }, expected: ["COMPARTMENT"] },
-  { name: "declared purpose among the label's", label: { level: "RESTRICTED", releasableTo: ["NATO"], purposes: ["CT", "CYBER"] }, caller: { nation: "GBR", purposes: ["CT", "POLICY"], purpose: "CT" }, expected: "allow" },
-  { name: "declared purpose not among the label's, even if authorised for one of them", label: { level: "RESTRICTED", releasableTo: ["NATO"], purposes: ["CYBER"] }, caller: { nation: "GBR", purposes: ["CT", "CYBER"], purpose: "CT" }, expected: ["PURPOSE"] },
-  { name: "no purposes on the label: any purpose", label: { level: "RESTRICTED", releasableTo: ["NATO"] }, caller: { nation: "GBR", purpose: "POLICY" }, expected: "allow" },
-  { name: "one of the scopes held", label: { level: "RESTRICTED", releasableTo: ["NATO"], scopes: ["a:read", "b:read"] }, caller: { nation: "GBR", scopes: ["b:read"] }, expected: "allow" },
-  { name: "none of the scopes held", label: { level: "RESTRICTED", releasableTo: ["NATO"], scopes: ["a:read"] }, caller: { nation: "GBR", scopes: ["b:read"] }, expected: ["SCOPE"] },
+  {
+    name: "nation in a coalition (FVEY)",
+    label: { level: "RESTRICTED", releasableTo: ["FVEY"] },
+    caller: { nation: "CAN" },
+    expected: "allow",
+  },
+  {
+    name: "nation outside the coalition",
+    label: { level: "RESTRICTED", releasableTo: ["FVEY"] },
+    caller: { nation: "EST" },
+    expected: ["RELEASABILITY"],
+  },
+  {
+    name: "every compartment held",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], compartments: ["ORCHID", "HARBOR"] },
+    caller: { nation: "GBR", compartments: ["HARBOR", "ORCHID", "OTHER"] },
+    expected: "allow",
+  },
+  {
+    name: "one compartment missing",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], compartments: ["ORCHID", "HARBOR"] },
+    caller: { nation: "GBR", compartments: ["ORCHID"] },
+    expected: ["COMPARTMENT"],
+  },
+  {
+    name: "no compartments held",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], compartments: ["ORCHID"] },
+    caller: { nation: "GBR" },
+    expected: ["COMPARTMENT"],
+  },
+  {
+    name: "declared purpose among the label's",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], purposes: ["CT", "CYBER"] },
+    caller: { nation: "GBR", purposes: ["CT", "POLICY"], purpose: "CT" },
+    expected: "allow",
+  },
+  {
+    name: "declared purpose not among the label's, even if authorised for one of them",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], purposes: ["CYBER"] },
+    caller: { nation: "GBR", purposes: ["CT", "CYBER"], purpose: "CT" },
+    expected: ["PURPOSE"],
+  },
+  {
+    name: "no purposes on the label: any purpose",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"] },
+    caller: { nation: "GBR", purpose: "POLICY" },
+    expected: "allow",
+  },
+  {
+    name: "one of the scopes held",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], scopes: ["a:read", "b:read"] },
+    caller: { nation: "GBR", scopes: ["b:read"] },
+    expected: "allow",
+  },
+  {
+    name: "none of the scopes held",
+    label: { level: "RESTRICTED", releasableTo: ["NATO"], scopes: ["a:read"] },
+    caller: { nation: "GBR", scopes: ["b:read"] },
+    expected: ["SCOPE"],
+  },
   {
     name: "every failing rule is reported",
     label: { level: "TOP_SECRET", releasableTo: ["FVEY"], compartments: ["X"], purposes: ["CYBER"], scopes: ["s"] },
@@ -84,7 +171,9 @@ describe("combining labels: the most restrictive wins", () => {
     expect([...combined.compartments]).toEqual(["ORCHID"]);
     expect([...combined.purposes!]).toEqual(["CYBER"]);
     expect(combined.scopeGroups.map((g) => [...g])).toEqual([["a"], ["b"]]);
-    expect(decide([combined], principal({ nation: "GBR", clearance: "SECRET", compartments: ["ORCHID"], purpose: "CYBER", scopes: ["a"] }))).toMatchObject({ reasons: ["SCOPE"] });
+    expect(
+      decide([combined], principal({ nation: "GBR", clearance: "SECRET", compartments: ["ORCHID"], purpose: "CYBER", scopes: ["a"] })),
+    ).toMatchObject({ reasons: ["SCOPE"] });
   });
 
   it("refuses a malformed label instead of guessing", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import { decide as decideAt, LabelIndexError, type Requirement, type Subject } from "@tearline/policy";
+import { describe, expect, it } from "vitest";
 import { composeNations } from "../../../schema/composition.js";
 import { loadSubgraphSdl } from "../../../subgraphs/nations.js";
 import { composeTestSupergraph, indexOf, principal } from "../../support/policy-harness.js";
@@ -9,7 +9,10 @@ import { TEST_SUPERGRAPH } from "../../support/test-schema.js";
 const index = indexOf(TEST_SUPERGRAPH);
 const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0 });
 const rulesOf = (coordinate: string) => index.get(coordinate)!.requirements;
-const owners = (coordinate: string) => rulesOf(coordinate).map((r) => r.owner).sort();
+const owners = (coordinate: string) =>
+  rulesOf(coordinate)
+    .map((r) => r.owner)
+    .sort();
 
 describe("the label index, built from the supergraph", () => {
   it("applies each nation's type label to the fields its own subgraph resolves: both labels on a shared type take effect", () => {
@@ -46,7 +49,12 @@ describe("the label index, built from the supergraph", () => {
     if (!outcome.ok) throw new Error("composition failed");
     const real = indexOf(outcome.supergraphSdl);
     expect(real.get("ThreatActor.attributedState")!.requirements.map((r) => r.owner)).toEqual(["GBR"]);
-    expect(real.get("ThreatActor.watchlistEntry")!.requirements.map((r) => r.owner).sort()).toEqual(["DEU", "GBR"]);
+    expect(
+      real
+        .get("ThreatActor.watchlistEntry")!
+        .requirements.map((r) => r.owner)
+        .sort(),
+    ).toEqual(["DEU", "GBR"]);
     expect(real.get("ThreatActor.indicators")!.requirements.map((r) => r.owner)).toEqual(["EST"]);
   });
 
@@ -69,7 +77,10 @@ describe("the label index, built from the supergraph", () => {
     });
     const chained = indexOf(sdl);
     for (const field of ["Actor.derived", "Actor.chained"]) {
-      expect(chained.get(field)!.requirements.some((r) => r.level === "TOP_SECRET"), field).toBe(true);
+      expect(
+        chained.get(field)!.requirements.some((r) => r.level === "TOP_SECRET"),
+        field,
+      ).toBe(true);
       expect(decide(chained.get(field)!.requirements, principal({ nation: "GBR", clearance: "SECRET" }))).toMatchObject({ allowed: false });
     }
   });
@@ -97,7 +108,10 @@ describe("the label index, built from the supergraph", () => {
   });
 
   it("refuses a nation that stamps another nation as a label's owner", () => {
-    const spoof = loadSubgraphSdl("FRA").replace('@label(level: CONFIDENTIAL, releasableTo: ["NATO"])', '@label(level: CONFIDENTIAL, releasableTo: ["NATO"], owner: "GBR")');
+    const spoof = loadSubgraphSdl("FRA").replace(
+      '@label(level: CONFIDENTIAL, releasableTo: ["NATO"])',
+      '@label(level: CONFIDENTIAL, releasableTo: ["NATO"], owner: "GBR")',
+    );
     const outcome = composeNations(["GBR", "FRA"], (nation) => (nation === "FRA" ? spoof : loadSubgraphSdl(nation)));
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.errors[0]!.message).toMatch(/may not set owner/);

@@ -1,4 +1,4 @@
-import { parse, type DocumentNode } from "graphql";
+import { type DocumentNode, parse } from "graphql";
 import { markOfRequirements } from "../banner.js";
 import type { Coalitions } from "../coalitions.js";
 import { coordinate } from "../coordinate.js";

@@ -1,9 +1,17 @@
-import { Kind, parse, type DocumentNode, type FieldDefinitionNode, type SelectionNode } from "graphql";
+import { type DocumentNode, type FieldDefinitionNode, Kind, parse, type SelectionNode } from "graphql";
 import { markOfRequirements } from "../banner.js";
 import type { Coalitions } from "../coalitions.js";
 import { coordinate } from "../coordinate.js";
 import { combineRequirements, type Requirement } from "../requirement.js";
-import { argsOf, directivesNamed, namedType, readSchemaLabels, refuseProblems, returnTypeLabels, type ObjectTypeEntry } from "./schema-reader.js";
+import {
+  argsOf,
+  directivesNamed,
+  namedType,
+  type ObjectTypeEntry,
+  readSchemaLabels,
+  refuseProblems,
+  returnTypeLabels,
+} from "./schema-reader.js";
 import type { FieldPolicy, LabelIndex } from "./types.js";
 
 /**
@@ -23,7 +31,9 @@ export function buildSupergraphIndex(supergraphSdl: string | DocumentNode, coali
   const index = new Map<string, FieldPolicy>();
   const requiresOf = new Map<string, string[]>();
   for (const [typeName, type] of schema.types) {
-    const typeGraphs = type.nodes.flatMap((node) => directivesNamed(node, "join__type").map((d) => graphNames.get(String(argsOf(d).graph)) ?? "?"));
+    const typeGraphs = type.nodes.flatMap((node) =>
+      directivesNamed(node, "join__type").map((d) => graphNames.get(String(argsOf(d).graph)) ?? "?"),
+    );
     for (const field of type.fields) {
       const at = coordinate(typeName, field.name.value);
       const { graphs, requires } = resolvingGraphs(field, typeGraphs, graphNames);
@@ -38,7 +48,11 @@ export function buildSupergraphIndex(supergraphSdl: string | DocumentNode, coali
         requirements.push([...own, ...returnTypeLabels(schema, field, graph)].reduce(combineRequirements));
       }
       index.set(at, { requirements, mark: markOfRequirements(requirements) });
-      if (requires.length > 0) requiresOf.set(at, requires.flatMap((fieldSet) => requiredCoordinates(fieldSet, typeName, schema.types)));
+      if (requires.length > 0)
+        requiresOf.set(
+          at,
+          requires.flatMap((fieldSet) => requiredCoordinates(fieldSet, typeName, schema.types)),
+        );
     }
   }
   // A field computed from other fields (@requires) reveals them, and what they require in turn: it needs all their requirements.

@@ -1,14 +1,14 @@
 import {
-  Kind,
-  valueFromASTUntyped,
   type DirectiveNode,
   type DocumentNode,
   type FieldDefinitionNode,
+  Kind,
   type ObjectTypeDefinitionNode,
   type ObjectTypeExtensionNode,
+  valueFromASTUntyped,
 } from "graphql";
 import type { Coalitions } from "../coalitions.js";
-import { requirementFromLabel, type Requirement } from "../requirement.js";
+import { type Requirement, requirementFromLabel } from "../requirement.js";
 import { LabelIndexError } from "./types.js";
 
 export const LABEL = "label";
@@ -51,7 +51,11 @@ export interface SchemaLabels {
  * `stamp` fills in label arguments the document does not carry itself (a
  * subgraph's owner). Problems are collected, never thrown one at a time.
  */
-export function readSchemaLabels(document: DocumentNode, coalitions: Coalitions, stamp: (args: Record<string, unknown>) => Record<string, unknown> = (a) => a): SchemaLabels {
+export function readSchemaLabels(
+  document: DocumentNode,
+  coalitions: Coalitions,
+  stamp: (args: Record<string, unknown>) => Record<string, unknown> = (a) => a,
+): SchemaLabels {
   const problems: string[] = [];
   const labelsOf = (node: { readonly directives?: readonly DirectiveNode[] }, where: string) =>
     directivesNamed(node, LABEL).flatMap((d) => {
@@ -73,15 +77,20 @@ export function readSchemaLabels(document: DocumentNode, coalitions: Coalitions,
     if (definition.kind === Kind.INTERFACE_TYPE_DEFINITION) {
       // Decisions are on the object types an interface field can return; a label here would be ignored.
       for (const field of definition.fields ?? []) {
-        if (directivesNamed(field, LABEL).length > 0) problems.push(`${definition.name.value}.${field.name.value}: put @label on the implementing object types, not on an interface`);
+        if (directivesNamed(field, LABEL).length > 0)
+          problems.push(`${definition.name.value}.${field.name.value}: put @label on the implementing object types, not on an interface`);
       }
     }
-    if (definition.kind === Kind.UNION_TYPE_DEFINITION) for (const member of definition.types ?? []) addPossible(definition.name.value, member.name.value);
+    if (definition.kind === Kind.UNION_TYPE_DEFINITION)
+      for (const member of definition.types ?? []) addPossible(definition.name.value, member.name.value);
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
     const name = definition.name.value;
     if (isInternal(name)) continue;
     let entry = types.get(name);
-    if (!entry) types.set(name, (entry = { name, nodes: [], fields: [], labels: [] }));
+    if (!entry) {
+      entry = { name, nodes: [], fields: [], labels: [] };
+      types.set(name, entry);
+    }
     entry.nodes.push(definition);
     entry.fields.push(...(definition.fields ?? []));
     entry.labels.push(...labelsOf(definition, name));
@@ -93,9 +102,12 @@ export function readSchemaLabels(document: DocumentNode, coalitions: Coalitions,
 
 /** The labels `owner` put on every type a field can return (all implementations of an interface, all members of a union). */
 export function returnTypeLabels(schema: SchemaLabels, field: FieldDefinitionNode, owner: string): Requirement[] {
-  return (schema.possible.get(namedType(field)) ?? []).flatMap((name) => schema.types.get(name)?.labels ?? []).filter((r) => r.owner === owner);
+  return (schema.possible.get(namedType(field)) ?? [])
+    .flatMap((name) => schema.types.get(name)?.labels ?? [])
+    .filter((r) => r.owner === owner);
 }
 
 export function refuseProblems(problems: readonly string[], what: string): void {
-  if (problems.length > 0) throw new LabelIndexError(`Refusing ${what} with unlabelled or malformed fields:\n  - ${problems.join("\n  - ")}`);
+  if (problems.length > 0)
+    throw new LabelIndexError(`Refusing ${what} with unlabelled or malformed fields:\n  - ${problems.join("\n  - ")}`);
 }

@@ -1,0 +1,23 @@
+// Mutation testing of the pure code: `npm run test:mutation`. A surviving mutant in a
+// security check is a missing test. Not part of `npm test` (it takes minutes).
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts" },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  mutate: [
+    "packages/policy/src/**/*.ts",
+    // The query rules and transforms the gateway decides and rewrites with.
+    "gateway/rules/**/*.ts",
+    "gateway/transforms/**/*.ts",
+    "gateway/enforcement/plan.ts",
+    "gateway/enforcement/walk-operation.ts",
+  ],
+  coverageAnalysis: "perTest",
+  reporters: ["clear-text", "progress", "html"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  thresholds: { high: 90, low: 85, break: 85 },
+  concurrency: 2,
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
