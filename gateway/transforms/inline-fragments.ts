@@ -17,10 +17,12 @@ export function inlineFragments(
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    // Stryker disable next-line ConditionalExpression: a validated executable document holds only operations and fragments.
     else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
   const operation = operationName
-    ? operations.find((op) => op.name?.value === operationName)
+    ? // Stryker disable next-line OptionalChaining: validation refuses an anonymous operation beside others, so each has a name here.
+      operations.find((op) => op.name?.value === operationName)
     : operations.length === 1
       ? operations[0]
       : undefined;

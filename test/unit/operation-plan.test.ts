@@ -242,6 +242,30 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
     });
   });
 
+  it("counts fields through fragments against the expanded-field cap, at the boundary", () => {
+    // actor, name, id: three fields once expanded.
+    const op = `{ actor(id: "1") { ...F } } fragment F on Actor { name id }`;
+    expect(planOf(op, SECRET_GBR, { limits: { maxFields: 3 } }).summary.kind).toBe("execute");
+    expect(planOf(op, SECRET_GBR, { limits: { maxFields: 2 } }).plan).toMatchObject({
+      kind: "invalid",
+      errors: [
+        {
+          message: "The operation selects more than 2 fields once its fragments are expanded",
+          extensions: { code: "OPERATION_TOO_COMPLEX" },
+        },
+      ],
+    });
+  });
+
+  it("says plainly why an operation cannot run", () => {
+    expect(planOf(`query A { actors { name } } query B { actors { id } }`, SECRET_GBR).plan).toMatchObject({
+      errors: [{ message: "Name the operation to run with operationName" }],
+    });
+    expect(planOf(`mutation { flagActor(id: "1") }`, SECRET_GBR).plan).toMatchObject({
+      errors: [{ message: "Only query operations are supported" }],
+    });
+  });
+
   it("refuses mutations and subscriptions: only queries run", () => {
     expect(planOf(`mutation { flagActor(id: "1") }`, SECRET_GBR).summary).toEqual({
       kind: "invalid",
@@ -320,6 +344,14 @@ describe("the plan cache", () => {
     expect(deniedPaths(low)).toEqual(["actor.secretName:CLEARANCE"]);
     expect(planner.plan(testState, op, undefined, principal(SECRET_GBR))).toBe(high);
     expect(planner.cachedPlans).toBe(2);
+  });
+
+  it("caches each named operation of one document on its own", () => {
+    const planner = plannerFor();
+    const op = `query A { actor(id: "1") { secretName } } query B { actor(id: "1") { name } }`;
+    const a = planner.plan(testState, op, "A", principal(CONFIDENTIAL_GBR));
+    const b = planner.plan(testState, op, "B", principal(CONFIDENTIAL_GBR));
+    expect([deniedPaths(a), deniedPaths(b)]).toEqual([["actor.secretName:CLEARANCE"], []]);
   });
 
   it("never lets compartment names that contain separators collide in the cache key", () => {

@@ -1,3 +1,4 @@
+import { parse, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { describe, expect, it } from "vitest";
 import { OperationPlanner } from "../../gateway/enforcement/plan.js";
 import { aliasLimitRule } from "../../gateway/rules/alias-limit.js";
@@ -6,6 +7,7 @@ import type { QueryRule } from "../../gateway/rules/context.js";
 import { depthLimitRule } from "../../gateway/rules/depth-limit.js";
 import { labelCheckRule } from "../../gateway/rules/label-check.js";
 import { reservedAliasesRule } from "../../gateway/rules/reserved-aliases.js";
+import { SelectionScope, visitWithScope } from "../../gateway/rules/selection-scope.js";
 import { runRules, testState } from "../support/plan-harness.js";
 import { principal } from "../support/policy-harness.js";
 
@@ -121,5 +123,48 @@ describe("a plan's validity", () => {
     const rebuilt = timed.plan(testState, op, undefined, principal(), 5000);
     expect(rebuilt).not.toBe(first);
     expect(rebuilt).toEqual(first);
+  });
+});
+
+describe("the walk itself", () => {
+  const reporting =
+    (until: (now: number) => number): QueryRule =>
+    (context) => ({ Field: () => context.reportValidUntil(until(context.decision.now)) });
+  const planner = (rules: QueryRule[]) =>
+    new OperationPlanner({ mode: "redact", maxDepth: 6, maxAliases: 3, maxFields: 100, cacheSize: 10, rules });
+
+  it("gives the rules the time the plan is made at", () => {
+    expect(planner([reporting((now) => now + 500)]).plan(testState, `{ actors { name } }`, undefined, principal(), 1000).validUntil).toBe(
+      1500,
+    );
+  });
+
+  it("keeps the earliest validity, whatever order the rules report in", () => {
+    const plan = planner([reporting(() => 5000), reporting(() => 9000)]).plan(testState, `{ actors { name } }`, undefined, principal(), 0);
+    expect(plan.validUntil).toBe(5000);
+  });
+
+  it("never marks __typename or introspection fields in the banner plan", () => {
+    expect(runRules([bannerPlanRule], `{ __typename actor(id: "1") { __typename name } }`).banner).toEqual({
+      actor: "RESTRICTED",
+      "actor.name": "RESTRICTED",
+    });
+  });
+});
+
+describe("visitWithScope", () => {
+  it("leaves a field's scope at once when the visitor skips the field", () => {
+    const typeInfo = new TypeInfo(testState.schema);
+    const scope = new SelectionScope(testState.schema, typeInfo, "Query");
+    const parents: string[][] = [];
+    const visitor = visitWithScope(scope, {
+      Field(node) {
+        parents.push([...scope.field.parentTypes]);
+        return node.name.value === "actor" ? false : undefined;
+      },
+    });
+    visit(parse(`{ actor(id: "1") { name } actors { name } }`), visitWithTypeInfo(typeInfo, visitor));
+    // Had the skipped field's scope stayed open, \`actors\` would be seen inside Actor.
+    expect(parents).toEqual([["Query"], ["Query"], ["Actor"]]);
   });
 });
