@@ -1,7 +1,7 @@
 // A nation's subgraph in the benchmark's memory mode: `tsx bench/subgraph-main.ts <NATION>`.
 import { isNationCode } from "../subgraphs/nations.js";
 import { runNation } from "../subgraphs/shared/server.js";
-import { benchMemo } from "./subgraph-memo.js";
+import { benchMemoExtensions } from "./subgraph-memo.js";
 
 const nation = process.argv[2] ?? "";
 if (!isNationCode(nation)) {
@@ -9,4 +9,4 @@ if (!isNationCode(nation)) {
   process.exit(2);
 }
 const { resolvers } = (await import(`../subgraphs/${nation}/resolvers.js`)) as { resolvers: object };
-await runNation(nation, resolvers, benchMemo());
+await runNation(nation, resolvers, benchMemoExtensions());

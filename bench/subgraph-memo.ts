@@ -1,8 +1,9 @@
+import type { HttpReply } from "../lib/http-server.js";
 import type { Database } from "../subgraphs/shared/database.js";
 import type { NationExtensions } from "../subgraphs/shared/server.js";
 
-/** Most remembered answers; past it, new ones are served but not kept. */
-const MAX_ANSWERS = 100_000;
+/** Most remembered answers; past it, new ones are served but not kept, so memory stays bounded. */
+export const MAX_ANSWERS = 100_000;
 
 /**
  * Serves every read from memory after its first run. The data never changes
@@ -27,6 +28,7 @@ export function memoizeQueries(db: Database): Database {
   };
 }
 
+/** The memo key: the three fields that decide a GraphQL answer; anything else in the body cannot change it. */
 const keyOf = (body: unknown): string | undefined => {
   if (typeof body !== "object" || body === null) return undefined;
   const { query, variables, operationName } = body as Record<string, unknown>;
@@ -34,22 +36,38 @@ const keyOf = (body: unknown): string | undefined => {
 };
 
 /**
+ * Whether a reply may be replayed: a 200 whose body is one JSON object with
+ * no top-level "errors". A streamed (incremental) answer is not one JSON
+ * object, so it fails to parse and is never remembered.
+ */
+function isSuccessfulSingleResult(reply: HttpReply): boolean {
+  if (reply.status !== 200) return false;
+  try {
+    const parsed: unknown = JSON.parse(reply.json);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && !("errors" in parsed);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The subgraph's memory mode for benchmarks: SQL results and whole answers
  * are remembered, so a repeated request costs a map lookup. Only successful
- * answers (200, no "errors") are remembered.
+ * single results are remembered, at most `maxAnswers` of them (a smaller cap
+ * is for tests).
  */
-export function benchMemo(): NationExtensions {
-  const answers = new Map<string, string>();
+export function benchMemoExtensions(maxAnswers = MAX_ANSWERS): NationExtensions {
+  const answers = new Map<string, HttpReply>();
   return {
     wrapDatabase: memoizeQueries,
     wrapHandler: (handle) => async (req, readBody) => {
+      // Read here because the key needs the body; the inner handler gets the same parsed body.
       const body = await readBody();
       const key = keyOf(body);
       const remembered = key === undefined ? undefined : answers.get(key);
-      if (remembered !== undefined) return { status: 200, json: remembered };
+      if (remembered !== undefined) return remembered;
       const reply = await handle(req, async () => body);
-      if (key !== undefined && reply.status === 200 && !reply.json.includes('"errors":') && answers.size < MAX_ANSWERS)
-        answers.set(key, reply.json);
+      if (key !== undefined && answers.size < maxAnswers && isSuccessfulSingleResult(reply)) answers.set(key, reply);
       return reply;
     },
   };

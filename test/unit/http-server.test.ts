@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchMemo } from "../../bench/subgraph-memo.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { close, createJsonHttpServer, HttpError, jsonReply, listen, MAX_BODY_BYTES, type RequestHandler } from "../../lib/http-server.js";
 
@@ -115,34 +114,5 @@ describe("the JSON HTTP server", () => {
     const { status, body, headers } = await send("POST", "/graphql");
     expect([status, code(body), body.errors?.[0]?.message]).toEqual([401, "UNAUTHENTICATED", "Authentication required"]);
     expect(headers["www-authenticate"]).toBe('Bearer realm="tearline"');
-  });
-});
-
-describe("the benchmark's subgraph memo (a seam, not production code)", () => {
-  const request = { query: "{ a }", variables: { x: 1 } };
-  const req = {} as IncomingMessage;
-
-  it("answers a repeated request from memory without running the subgraph again", async () => {
-    let calls = 0;
-    const handle = benchMemo().wrapHandler!(async () => {
-      calls += 1;
-      return jsonReply(200, { data: { a: calls } });
-    });
-    expect((await handle(req, async () => request)).json).toBe('{"data":{"a":1}}');
-    expect((await handle(req, async () => ({ ...request }))).json).toBe('{"data":{"a":1}}');
-    expect(calls).toBe(1);
-    await handle(req, async () => ({ ...request, variables: { x: 2 } }));
-    expect(calls).toBe(2);
-  });
-
-  it("never remembers an answer with errors", async () => {
-    let calls = 0;
-    const handle = benchMemo().wrapHandler!(async () => {
-      calls += 1;
-      return jsonReply(200, { errors: [{ message: "no" }], data: null });
-    });
-    await handle(req, async () => request);
-    await handle(req, async () => request);
-    expect(calls).toBe(2);
   });
 });

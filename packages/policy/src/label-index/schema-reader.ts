@@ -8,6 +8,7 @@ import {
   valueFromASTUntyped,
 } from "graphql";
 import type { Coalitions } from "../coalitions.js";
+import { coordinate } from "../coordinate.js";
 import { type Requirement, requirementFromLabel } from "../requirement.js";
 import { LabelIndexError } from "./types.js";
 
@@ -78,7 +79,7 @@ export function readSchemaLabels(
       // Decisions are on the object types an interface field can return; a label here would be ignored.
       for (const field of definition.fields ?? []) {
         if (directivesNamed(field, LABEL).length > 0)
-          problems.push(`${definition.name.value}.${field.name.value}: put @label on the implementing object types, not on an interface`);
+          problems.push(`${coordinate(definition.name.value, field.name.value)}: put @label on the implementing object types, not on an interface`);
       }
     }
     if (definition.kind === Kind.UNION_TYPE_DEFINITION)
