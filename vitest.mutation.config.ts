@@ -7,6 +7,12 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ["test/unit/policy/**/*.test.ts", "test/unit/query-rules.test.ts", "test/unit/operation-plan.test.ts", "test/unit/redact.test.ts", "test/unit/lru.test.ts"],
+    include: [
+      "test/unit/policy/**/*.test.ts",
+      "test/unit/query-rules.test.ts",
+      "test/unit/operation-plan.test.ts",
+      "test/unit/redact.test.ts",
+      "test/unit/lru.test.ts",
+    ],
   },
 });

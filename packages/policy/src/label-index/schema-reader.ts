@@ -79,7 +79,9 @@ export function readSchemaLabels(
       // Decisions are on the object types an interface field can return; a label here would be ignored.
       for (const field of definition.fields ?? []) {
         if (directivesNamed(field, LABEL).length > 0)
-          problems.push(`${coordinate(definition.name.value, field.name.value)}: put @label on the implementing object types, not on an interface`);
+          problems.push(
+            `${coordinate(definition.name.value, field.name.value)}: put @label on the implementing object types, not on an interface`,
+          );
       }
     }
     if (definition.kind === Kind.UNION_TYPE_DEFINITION)
