@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
-import { buildSupergraphIndex, type Classification, type LabelIndex } from "@tearline/policy";
+import { buildSupergraphIndex, type LabelIndex } from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import type { Principal } from "../../gateway/auth/principal.js";
 import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { stampLabelOwner } from "../../schema/stamp-owner.js";
+import { type SubjectSpec, subjectOf } from "./subject-fixture.js";
 
 const root = (path: string) => new URL(`../../${path}`, import.meta.url);
 export const coalitions = loadCoalitionsFile();
@@ -43,28 +44,17 @@ export function indexOf(supergraphSdl: string): LabelIndex {
   return buildSupergraphIndex(supergraphSdl, coalitions);
 }
 
-export interface PrincipalSpec {
-  nation?: string;
-  clearance?: Classification;
-  compartments?: string[];
-  purposes?: string[];
-  purpose?: string;
-  scopes?: string[];
-}
+export type PrincipalSpec = SubjectSpec;
 
 /** A verified caller for policy tests; every attribute can be overridden. */
 export function principal(spec: PrincipalSpec = {}): Principal {
-  const purposes = spec.purposes ?? [spec.purpose ?? "CT"];
+  const subject = subjectOf(spec);
   return {
     sub: "analyst@test",
-    nation: spec.nation ?? "GBR",
     issuer: "https://idp.test",
     tokenId: "jti-1",
-    clearance: spec.clearance ?? "TOP_SECRET",
-    compartments: new Set(spec.compartments ?? []),
-    purposes: new Set(purposes),
-    purpose: spec.purpose ?? purposes[0]!,
-    scopes: new Set(spec.scopes ?? []),
+    ...subject,
+    purposes: new Set(spec.purposes ?? [subject.purpose]),
     expiresAt: Math.floor(Date.now() / 1000) + 600,
   };
 }

@@ -42,12 +42,8 @@ function computeCombination(a: Mark, b: Mark): Mark {
         : b.releasableTo === null
           ? a.releasableTo
           : new Set([...a.releasableTo].filter((n) => b.releasableTo!.has(n))),
-    compartments:
-      b.compartments.size === 0
-        ? a.compartments
-        : a.compartments.size === 0
-          ? b.compartments
-          : new Set([...a.compartments, ...b.compartments]),
+    // The union of both sides; combineMarks remembers the result for each pair of marks.
+    compartments: new Set([...a.compartments, ...b.compartments]),
   };
 }
 
@@ -90,11 +86,11 @@ export function renderBanner(mark: Mark, coalitions: Coalitions): Classification
 
 function render(mark: Mark, coalitions: Coalitions): ClassificationMarking {
   const compartments = [...mark.compartments].sort();
-  const nations = mark.releasableTo ? [...mark.releasableTo].sort() : [];
+  const nations = mark.releasableTo && [...mark.releasableTo].sort();
   const parts: string[] = [mark.level];
   if (compartments.length > 0) parts.push(compartments.join("/"));
-  if (mark.releasableTo) parts.push(`REL TO ${nations.length > 0 ? collapse(nations, coalitions).join(", ") : "NONE"}`);
-  return { banner: parts.join("//"), level: mark.level, releasableTo: mark.releasableTo ? nations : null, compartments };
+  if (nations) parts.push(`REL TO ${nations.length > 0 ? collapse(nations, coalitions).join(", ") : "NONE"}`);
+  return { banner: parts.join("//"), level: mark.level, releasableTo: nations, compartments };
 }
 
 function collapse(nations: string[], coalitions: Coalitions): string[] {

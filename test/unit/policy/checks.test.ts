@@ -1,29 +1,20 @@
-import {
-  ALLOW_FOREVER,
-  type Check,
-  decide,
-  FOREVER,
-  operationOutcome,
-  REASONS,
-  type Requirement,
-  requirementFromLabel,
-  type Subject,
-  specifiedChecks,
-} from "@tearline/policy";
+import { REASONS, type Requirement, requirementFromLabel, specifiedChecks } from "@tearline/policy";
 import { describe, expect, it } from "vitest";
-import { coalitions, type PrincipalSpec, principal } from "../../support/policy-harness.js";
+import { coalitions, principal, requirementOf, type SubjectSpec } from "./fixtures.js";
 
 const requirement = (args: Record<string, unknown>): Requirement =>
-  requirementFromLabel({ owner: "FRA", level: "RESTRICTED", ...args }, coalitions);
+  requirementFromLabel({ owner: "FRA", level: "RESTRICTED", ...args }, coalitions());
 const checkNamed = (reason: string) => specifiedChecks.find((check) => check.reason === reason)!;
 const at = { now: 0 };
 
 interface Row {
   name: string;
-  label: Record<string, unknown>;
-  caller: PrincipalSpec;
+  /** A label's arguments (owner FRA, level RESTRICTED unless given), or a requirement written out by hand. */
+  label: Record<string, unknown> | Requirement;
+  caller: SubjectSpec;
   allows: boolean;
 }
+const isRequirement = (label: Row["label"]): label is Requirement => label.releasableTo instanceof Set;
 
 // One table per check, each row one edge of that check alone.
 const tables: Record<string, Row[]> = {
@@ -40,6 +31,10 @@ const tables: Record<string, Row[]> = {
     { name: "member of a listed coalition", label: { releasableTo: ["FVEY"] }, caller: { nation: "NZL" }, allows: true },
     { name: "not listed", label: { releasableTo: ["DEU"] }, caller: { nation: "GBR" }, allows: false },
     { name: "nothing listed: owner only", label: {}, caller: { nation: "GBR" }, allows: false },
+    // A requirement need not list its owner: the owner reads its own data all the same.
+    { name: "the owner, listed nowhere", label: requirementOf({ owner: "FRA" }), caller: { nation: "FRA" }, allows: true },
+    { name: "no owner, listed", label: requirementOf({ releasableTo: ["DEU"] }), caller: { nation: "DEU" }, allows: true },
+    { name: "no owner, not listed", label: requirementOf({ releasableTo: ["DEU"] }), caller: { nation: "FRA" }, allows: false },
   ],
   COMPARTMENT: [
     { name: "no compartments", label: {}, caller: {}, allows: true },
@@ -64,6 +59,7 @@ const tables: Record<string, Row[]> = {
   ],
   SCOPE: [
     { name: "no scopes asked", label: {}, caller: {}, allows: true },
+    { name: "no scopes asked, some held", label: {}, caller: { scopes: ["a"] }, allows: true },
     { name: "one of the group held", label: { scopes: ["a", "b"] }, caller: { scopes: ["b"] }, allows: true },
     { name: "none of the group held", label: { scopes: ["a", "b"] }, caller: { scopes: ["c"] }, allows: false },
   ],
@@ -72,12 +68,13 @@ const tables: Record<string, Row[]> = {
 describe("each check on its own", () => {
   for (const [reason, rows] of Object.entries(tables)) {
     it.each(rows)(`${reason}: $name`, ({ label, caller, allows }) => {
-      expect(checkNamed(reason).allows(requirement(label), principal({ nation: "FRA", ...caller }), at)).toBe(allows);
+      const subject = principal({ nation: "FRA", ...caller });
+      expect(checkNamed(reason).allows(isRequirement(label) ? label : requirement(label), subject, at)).toBe(allows);
     });
   }
 
   it("scopes: every label's group needs a scope of its own", () => {
-    const both: Requirement = { ...requirement({}), scopeGroups: [new Set(["a"]), new Set(["b"])] };
+    const both = requirementOf({ scopeGroups: [["a"], ["b"]] });
     expect(checkNamed("SCOPE").allows(both, principal({ scopes: ["a"] }), at)).toBe(false);
     expect(checkNamed("SCOPE").allows(both, principal({ scopes: ["a", "b"] }), at)).toBe(true);
   });
@@ -86,61 +83,8 @@ describe("each check on its own", () => {
     expect(specifiedChecks.map((check) => check.reason)).toEqual(["CLEARANCE", "RELEASABILITY", "COMPARTMENT", "PURPOSE", "SCOPE"]);
     expect(REASONS).toEqual(["CLEARANCE", "RELEASABILITY", "COMPARTMENT", "PURPOSE", "SCOPE", "UNLABELLED"]);
   });
-});
 
-describe("decide's validity (time-bound checks)", () => {
-  const subject: Subject = principal();
-  const expiring = (until: number, allows = true): Check => ({ reason: "SCOPE", allows: () => allows, validUntil: () => until });
-
-  it("a decision no check bounds in time is valid forever, and is the shared allow", () => {
-    expect(decide([requirement({})], principal({ nation: "FRA" }), at)).toBe(ALLOW_FOREVER);
-    expect(ALLOW_FOREVER).toEqual({ allowed: true, validUntil: FOREVER });
-  });
-
-  it("an allow is valid until the earliest time any check's answer may change", () => {
-    expect(decide([requirement({})], subject, at, [expiring(9000), expiring(5000), expiring(7000)])).toEqual({
-      allowed: true,
-      validUntil: 5000,
-    });
-  });
-
-  it("the earliest over every requirement counts", () => {
-    let calls = 0;
-    const perRequirement: Check = { reason: "SCOPE", allows: () => true, validUntil: () => (calls++ === 0 ? 8000 : 3000) };
-    expect(decide([requirement({}), requirement({})], subject, at, [perRequirement])).toEqual({ allowed: true, validUntil: 3000 });
-  });
-
-  it("a denial carries its validity too, so a denial that will lapse is not cached past it", () => {
-    expect(decide([requirement({})], subject, at, [expiring(4000, false)])).toEqual({
-      allowed: false,
-      reasons: ["SCOPE"],
-      onDeny: "REDACT",
-      validUntil: 4000,
-    });
-  });
-
-  it("the checks read the time they are given", () => {
-    const seen: number[] = [];
-    const clock: Check = {
-      reason: "SCOPE",
-      allows: (_r, _s, context) => {
-        seen.push(context.now);
-        return true;
-      },
-    };
-    decide([requirement({})], subject, { now: 1234 }, [clock]);
-    expect(seen).toEqual([1234]);
-  });
-});
-
-describe("operationOutcome: what denials do to an operation, decided in one place", () => {
-  it.each([
-    ["no denial, redact mode", [], "redact", "execute"],
-    ["no denial, reject mode", [], "reject", "execute"],
-    ["REDACT denials, redact mode", [{ onDeny: "REDACT" }, { onDeny: "REDACT" }], "redact", "execute"],
-    ["one REJECT denial among REDACT ones", [{ onDeny: "REDACT" }, { onDeny: "REJECT" }], "redact", "reject"],
-    ["any denial, reject mode", [{ onDeny: "REDACT" }], "reject", "reject"],
-  ] as const)("%s → %s", (_name, denials, mode, outcome) => {
-    expect(operationOutcome(denials, mode)).toBe(outcome);
+  it("are timeless: none of them bounds a decision's validity", () => {
+    expect(specifiedChecks.map((check) => check.validUntil)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });

@@ -1,4 +1,4 @@
-import { type DocumentNode, type FieldDefinitionNode, Kind, parse, type SelectionNode } from "graphql";
+import { type DocumentNode, type FieldDefinitionNode, Kind, type OperationDefinitionNode, parse, type SelectionNode } from "graphql";
 import { markOfRequirements } from "../banner.js";
 import type { Coalitions } from "../coalitions.js";
 import { coordinate } from "../coordinate.js";
@@ -48,14 +48,14 @@ export function buildSupergraphIndex(supergraphSdl: string | DocumentNode, coali
         requirements.push([...own, ...returnTypeLabels(schema, field, graph)].reduce(combineRequirements));
       }
       index.set(at, { requirements, mark: markOfRequirements(requirements) });
-      if (requires.length > 0)
-        requiresOf.set(
-          at,
-          requires.flatMap((fieldSet) => requiredCoordinates(fieldSet, typeName, schema.types)),
-        );
+      requiresOf.set(
+        at,
+        requires.flatMap((fieldSet) => requiredCoordinates(fieldSet, typeName, schema.types)),
+      );
     }
   }
   // A field computed from other fields (@requires) reveals them, and what they require in turn: it needs all their requirements.
+  // Every field is closed over; one without @requires is its own closure.
   const closed = new Map<string, readonly Requirement[]>();
   const withRequired = (at: string, visiting: Set<string>): readonly Requirement[] => {
     const done = closed.get(at);
@@ -98,8 +98,8 @@ function resolvingGraphs(field: FieldDefinitionNode, typeGraphs: string[], graph
 
 /** Every `Type.field` a @requires field set reaches, nested selections included. */
 function requiredCoordinates(fieldSet: string, typeName: string, types: ReadonlyMap<string, ObjectTypeEntry>): string[] {
-  const operation = parse(`{ ${fieldSet} }`).definitions[0];
-  if (operation?.kind !== Kind.OPERATION_DEFINITION) return [];
+  // A document that opens with `{` is one anonymous query first, whatever follows, or parse throws.
+  const operation = parse(`{ ${fieldSet} }`).definitions[0] as OperationDefinitionNode;
   const out: string[] = [];
   const walk = (selections: readonly SelectionNode[], parent: string) => {
     for (const selection of selections) {
