@@ -18,6 +18,8 @@ export function startBenchStack(keysDir: string, gatewayNodeArgs: string[] = [])
     dataRoot: join(ROOT, ".data", "bench"),
     subgraphEntry: (nation) => ({ entry: "bench/subgraph-main.ts", args: [nation] }),
     gatewayNodeArgs,
+    // Cache counts for the benchmark's report (token and plan cache hits).
+    gatewayEnv: { METRICS: "true" },
     cpus: { subgraphs: "1", gateway: "0" },
     log: () => undefined,
   });

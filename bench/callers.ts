@@ -1,8 +1,6 @@
-import type { Classification } from "@tearline/policy";
 import { type DevTokenRequest, signDevToken } from "../scripts/idp/sign.js";
-import { NATIONS } from "../subgraphs/nations.js";
 
-type Attributes = Omit<DevTokenRequest, "keysDir" | "ttlSeconds"> & { purpose: string };
+export type Attributes = Omit<DevTokenRequest, "keysDir" | "ttlSeconds"> & { purpose: string };
 
 /** Cleared for every field the bench operations touch. */
 export const ALLOWED: Attributes = {
@@ -17,31 +15,20 @@ export const ALLOWED: Attributes = {
 /** Denied about a third of the typical operation's fields (FRA's assessment and reports, DEU's watchlist). */
 export const REDACTED: Attributes = { nation: "EST", clearance: "RESTRICTED", purposes: ["CYBER"], purpose: "CYBER" };
 
-// From RESTRICTED up, so that every set gets the operation's root fields and the gateway does real work for each.
-const CLEARANCES: Classification[] = ["RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP_SECRET"];
-const COMPARTMENT_SETS = [
-  [],
-  ["ORCHID"],
-  ["HARBOR"],
-  ["ORCHID", "HARBOR"],
-  ["X1"],
-  ["ORCHID", "X1"],
-  ["HARBOR", "X2"],
-  ["ORCHID", "HARBOR", "X3"],
-];
-const PURPOSES = ["CT", "CYBER", "CP", "HUMINT", "SIGINT", "POLICY", "TRAINING", "OSINT"];
+// Compartments no label asks for: holding any of them changes the caller's attribute set, not what they may see.
+const SPARE_COMPARTMENTS = Array.from({ length: 10 }, (_, i) => `X${i + 1}`);
 
-/** `count` distinct attribute sets: nation × clearance × compartments × purpose. */
+/**
+ * `count` (at most 1,024) distinct attribute sets that all decide alike on the bench operations: ALLOWED plus a
+ * different subset of spare compartments each. Every set is a plan of its own to the gateway, yet every caller gets
+ * the whole answer, so T-attrs does the same work as B (the same subgraph fetches) and differs only in planning.
+ */
 export function attributeSets(count: number): Attributes[] {
-  const out: Attributes[] = [];
-  for (const purpose of PURPOSES)
-    for (const compartments of COMPARTMENT_SETS)
-      for (const clearance of CLEARANCES)
-        for (const nation of NATIONS) {
-          if (out.length === count) return out;
-          out.push({ nation, clearance, compartments, purposes: [purpose], purpose, scope: "watchlist:read" });
-        }
-  return out;
+  if (count > 2 ** SPARE_COMPARTMENTS.length) throw new Error(`at most ${2 ** SPARE_COMPARTMENTS.length} attribute sets`);
+  return Array.from({ length: count }, (_, i) => ({
+    ...ALLOWED,
+    compartments: [...(ALLOWED.compartments ?? []), ...SPARE_COMPARTMENTS.filter((_, bit) => i & (1 << bit))],
+  }));
 }
 
 export interface HeaderSource {

@@ -1,73 +1,151 @@
 import os from "node:os";
+import type { MicroResult } from "./micro.js";
+import { type Estimate, estimate, median } from "./stats.js";
+import type { BenchVariant } from "./variants.js";
+import type { WindowResult } from "./window.js";
 
-export interface Run {
-  round: number;
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-  failures: number;
-  half_load?: { rate: number; p50_ms: number; p99_ms: number; failures: number };
+export interface ReportInput {
+  settings: object;
+  queries: string[];
+  variants: BenchVariant[];
+  windows: WindowResult[];
+  /** Paired CPU-per-request ratios by query, from the fixed-rate rounds. */
+  cpuRatios: Record<string, Record<string, Estimate | null>>;
+  /** Each Tearline variant's cache counters before and after the measured windows (null for other gateways). */
+  cacheCounts: { before: Record<string, Record<string, number> | null>; after: Record<string, Record<string, number> | null> };
+  /** VmHWM of each variant's process at the end (MiB); B and B-rewritten share one. */
+  peaks: Record<string, number>;
+  shape: Record<string, { fields: number; withheld: number }>;
+  micro: MicroResult | null;
+  startup: { cold_s: number; warm_s: number } | null;
 }
-
-export interface VariantResult {
-  variant: string;
-  query: string;
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-  half_load_p50_ms: number | null;
-  half_load_p99_ms: number | null;
-  rss_mb: number;
-  /** Slowest and fastest run, so that noise is visible. */
-  rps_spread: [number, number];
-  runs: Run[];
-}
-
-const median = (values: number[]): number => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
+const accepted = (w: WindowResult) => w.rejected.length === 0;
 
-/** Medians over the repeated runs of one variant × query. */
-export function summarise(variant: string, query: string, runs: Run[], rss_mb: number): VariantResult {
-  const half = runs.flatMap((r) => (r.half_load ? [r.half_load] : []));
+/** Per-round paired values: `value(t) op value(b)` for every round in which both windows were accepted. */
+function paired(
+  windows: WindowResult[],
+  kind: WindowResult["kind"],
+  query: string,
+  [t, b]: [string, string],
+  combine: (t: WindowResult, b: WindowResult) => number,
+): number[] {
+  const of = (name: string) => windows.filter((w) => w.kind === kind && w.query === query && w.variant === name && accepted(w));
+  const bs = new Map(of(b).map((w) => [w.round, w]));
+  return of(t).flatMap((tw) => {
+    const bw = bs.get(tw.round);
+    return bw ? [combine(tw, bw)] : [];
+  });
+}
+
+function variantSummary(input: ReportInput, variant: string, query: string) {
+  const mine = input.windows.filter((w) => w.variant === variant && w.query === query && accepted(w));
+  const full = mine.filter((w) => w.kind === "full");
+  const fixed = mine.filter((w) => w.kind === "fixed");
+  const med = (ws: WindowResult[], pick: (w: WindowResult) => number | undefined) => {
+    const values = ws.map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    return values.length ? round2(median(values)) : null;
+  };
   return {
     variant,
     query,
-    rps: round2(median(runs.map((r) => r.rps))),
-    p50_ms: round2(median(runs.map((r) => r.p50_ms))),
-    p99_ms: round2(median(runs.map((r) => r.p99_ms))),
-    half_load_p50_ms: half.length ? round2(median(half.map((h) => h.p50_ms))) : null,
-    half_load_p99_ms: half.length ? round2(median(half.map((h) => h.p99_ms))) : null,
-    rss_mb,
-    rps_spread: [round2(Math.min(...runs.map((r) => r.rps))), round2(Math.max(...runs.map((r) => r.rps)))],
-    runs,
+    rps: med(full, (w) => w.rps),
+    rps_spread: full.length ? [Math.min(...full.map((w) => w.rps)), Math.max(...full.map((w) => w.rps))] : null,
+    gateway_cores_full_load: med(full, (w) => w.gateway_cores),
+    cpu_us_per_request: med(fixed, (w) => w.cpu_us_per_request),
+    fixed_rate_p50_ms: med(fixed, (w) => w.p50_ms),
+    fixed_rate_p90_ms: med(fixed, (w) => w.p90_ms),
+    fixed_rate_p99_ms: med(fixed, (w) => w.p99_ms),
+    schedule_slip_p99_ms: med(fixed, (w) => w.slip_p99_ms),
+    rss_mb: med(fixed.length ? fixed : full, (w) => w.rss_mb),
+    peak_rss_mb: input.peaks[variant] ?? null,
+    fetches_per_request: med(mine, (w) => w.fetches_per_request),
+    windows: {
+      accepted: mine.length,
+      rejected: input.windows.filter((w) => w.variant === variant && w.query === query && !accepted(w)).length,
+    },
   };
 }
 
-/** The ratios the issue asks for, over one query's results. */
-export function ratios(results: VariantResult[], query: string): Record<string, number | null> {
-  const of = (variant: string) => results.find((r) => r.variant === variant && r.query === query);
-  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? round2(a / b) : null);
-  const tAllow = of("T-allow");
-  const b = of("B");
-  const delta =
-    tAllow?.half_load_p99_ms != null && b?.half_load_p99_ms != null ? round2(tAllow.half_load_p99_ms - b.half_load_p99_ms) : null;
+function cacheDelta(input: ReportInput, variant: string) {
+  const before = input.cacheCounts.before[variant];
+  const after = input.cacheCounts.after[variant];
+  if (!before || !after) return null;
+  return Object.fromEntries(Object.keys(after).map((key) => [key, (after[key] ?? 0) - (before[key] ?? 0)]));
+}
+
+/** The committed result: the issue's output contract, plus every window so that any figure can be recomputed. */
+export function buildReport(input: ReportInput) {
+  const names = input.variants.map((v) => v.name);
+  const summaries = input.queries.flatMap((q) => names.map((v) => variantSummary(input, v, q)));
+  const summary = (variant: string, query: string) => summaries.find((s) => s.variant === variant && s.query === query);
+  const throughput = (query: string, pair: [string, string]) =>
+    estimate(paired(input.windows, "full", query, pair, (t, b) => t.rps / b.rps));
+  const latency = (query: string, key: "p50_ms" | "p90_ms" | "p99_ms") =>
+    estimate(
+      paired(input.windows, "fixed", query, ["T-allow", "B"], (t, b) => t[key]! - b[key]!),
+      2,
+    );
+  const legacyRatios = (query: string) => {
+    const ratio = (t: string, b: string) => throughput(query, [t, b])?.median ?? null;
+    const rss = (t: string, b: string) => {
+      const [x, y] = [summary(t, query)?.rss_mb, summary(b, query)?.rss_mb];
+      return x && y ? round2(x / y) : null;
+    };
+    return {
+      "T-allow/B": ratio("T-allow", "B"),
+      "T-redact/B": ratio("T-redact", "B"),
+      "T-redact/B-rewritten": ratio("T-redact", "B-rewritten"),
+      "T-tokens/B": ratio("T-tokens", "B"),
+      "T-attrs/B": ratio("T-attrs", "B"),
+      "T-allow/H": ratio("T-allow", "H"),
+      "p99-delta-ms-fixed-rate": latency(query, "p99_ms")?.median ?? null,
+      "RSS T-allow/B": rss("T-allow", "B"),
+      "B/B-untuned": ratio("B", "B-untuned"),
+    };
+  };
+  const typical = input.queries.includes("typical") ? "typical" : input.queries[0]!;
+  const fullVariantNote = "T-full (agreements, envelope, audit) is measured once those features land (issue 13 part 2)";
+  const tAllowRss = summary("T-allow", typical)?.rss_mb;
+  const bRss = summary("B", typical)?.rss_mb;
   return {
-    "T-allow/B": ratio(tAllow?.rps, b?.rps),
-    "T-redact/B": ratio(of("T-redact")?.rps, b?.rps),
-    "T-tokens/B": ratio(of("T-tokens")?.rps, b?.rps),
-    "T-attrs/B": ratio(of("T-attrs")?.rps, b?.rps),
-    "T-allow/H": ratio(tAllow?.rps, of("H")?.rps),
-    "p99-delta-ms-half-load": delta,
-    "RSS T-allow/B": ratio(tAllow?.rss_mb, b?.rss_mb),
-    "B/B-untuned": ratio(b?.rps, of("B-untuned")?.rps),
+    generated_at: new Date().toISOString(),
+    machine: machine(),
+    settings: input.settings,
+    variant_descriptions: Object.fromEntries(input.variants.map((v) => [v.name, v.description])),
+    // Headline: gateway CPU time per answered request at one fixed rate, paired within rounds, median with bootstrap 95% interval.
+    cpu_ratios: { ...input.cpuRatios[typical], "T-full/B": null },
+    cpu_ratios_by_query: input.cpuRatios,
+    throughput_ratios: { "T-allow/H": throughput(typical, ["T-allow", "H"]), "T-full/H": null },
+    latency_delta_ms: {
+      p50: latency(typical, "p50_ms"),
+      p90: latency(typical, "p90_ms"),
+      p99_information_only: latency(typical, "p99_ms"),
+    },
+    rss_ratio: { "T-allow/B": tAllowRss && bRss ? round2(tAllowRss / bRss) : null },
+    startup_s: input.startup ? { cold: input.startup.cold_s, warm: input.startup.warm_s } : null,
+    fetches_per_request: Object.fromEntries(
+      names.map((v) => [v, Object.fromEntries(input.queries.map((q) => [q, summary(v, q)?.fetches_per_request]))]),
+    ),
+    token_cache_hits: Object.fromEntries(names.map((v) => [v, cacheDelta(input, v)])),
+    not_measured: { "T-full": fullVariantNote },
+    ratios: legacyRatios(typical),
+    ratios_by_query: Object.fromEntries(input.queries.map((q) => [q, legacyRatios(q)])),
+    variants: summaries,
+    response_shape: input.shape,
+    subgraphs: {
+      core1_busy_median_fixed_rate: round2(median(input.windows.filter((w) => w.kind === "fixed").map((w) => w.core1_busy))),
+      core1_busy_max_fixed_rate: Math.max(0, ...input.windows.filter((w) => w.kind === "fixed").map((w) => w.core1_busy)),
+      steal_max: Math.max(0, ...input.windows.map((w) => w.steal)),
+    },
+    micro: input.micro,
+    startup: input.startup,
+    windows: input.windows,
   };
 }
+
+export type Report = ReturnType<typeof buildReport>;
 
 export function machine() {
   return {
@@ -79,20 +157,32 @@ export function machine() {
   };
 }
 
-/** The terminal table: one row per variant × query. */
-export function table(results: VariantResult[]): string {
-  const header = ["query", "variant", "rps (min–max)", "p50", "p99", "½-load p50", "½-load p99", "RSS MB"];
-  const rows = results.map((r) => [
-    r.query,
-    r.variant,
-    `${r.rps} (${r.rps_spread[0]}–${r.rps_spread[1]})`,
-    `${r.p50_ms}`,
-    `${r.p99_ms}`,
-    `${r.half_load_p50_ms ?? "-"}`,
-    `${r.half_load_p99_ms ?? "-"}`,
-    `${r.rss_mb}`,
-  ]);
+const interval = (e: Estimate | null | undefined) => (e ? `${e.median} [${e.ci95[0]}, ${e.ci95[1]}] n=${e.pairs}` : "-");
+
+/** The terminal summary: one row per variant × query, then the paired ratios. */
+export function table(report: Report): string {
+  const header = ["query", "variant", "rps", "CPU µs/req", "p50", "p90", "p99", "RSS MB", "peak MB", "fetches/req"];
+  const rows = report.variants.map((r) =>
+    [
+      r.query,
+      r.variant,
+      r.rps,
+      r.cpu_us_per_request,
+      r.fixed_rate_p50_ms,
+      r.fixed_rate_p90_ms,
+      r.fixed_rate_p99_ms,
+      r.rss_mb,
+      r.peak_rss_mb,
+      r.fetches_per_request,
+    ].map((cell) => `${cell ?? "-"}`),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  const ratios = Object.entries(report.cpu_ratios).map(([name, e]) => `  CPU/req ${name}: ${interval(e)}`);
+  const others = [
+    `  throughput T-allow/H: ${interval(report.throughput_ratios["T-allow/H"])}`,
+    `  latency T-allow − B (ms) p50: ${interval(report.latency_delta_ms.p50)}; p90: ${interval(report.latency_delta_ms.p90)}`,
+    `  RSS T-allow/B: ${report.rss_ratio["T-allow/B"]}; cache counts: ${JSON.stringify(report.token_cache_hits)}`,
+  ];
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", ...ratios, ...others].join("\n");
 }

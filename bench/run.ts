@@ -1,229 +1,216 @@
-// `npm run bench`: every variant in one run, on loopback, over the same
-// subgraphs, supergraph and queries; results as ratios to the baseline.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// `npm run bench`: every variant in one run, on loopback, over the same subgraphs, supergraph and queries.
+// Headline: the gateway's CPU time per request at one fixed rate, as paired ratios to the baseline, round by round.
+// BENCH_QUICK=1: the typical query only, few short rounds (about two minutes), for development.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
-import { type ServiceProcess, spawnService } from "../scripts/stack/service-process.js";
 import { NATIONS } from "../subgraphs/nations.js";
 import { startBenchStack } from "./bench-stack.js";
-import { ALLOWED, attributeSets, type HeaderSource, headerSource, REDACTED } from "./callers.js";
-import { measureFixedRate } from "./fixed-rate.js";
-import { measureLoad } from "./load.js";
 import { runMicro } from "./micro.js";
-import { cpuSeconds, rssMb } from "./processes.js";
-import { machine, type Run, ratios, summarise, table, type VariantResult } from "./report.js";
+import { peakRssMb, threadCpuLists } from "./proc.js";
+import { buildReport, table } from "./report.js";
 import { measureStartup } from "./startup.js";
+import { estimate, median, relativeHalfWidth } from "./stats.js";
+import { FETCH_COUNT_PATH } from "./subgraph-memo.js";
+import { cacheCounts, startVariants, verify } from "./variants.js";
+import { type Acceptance, acceptedWindow, type Load, type WindowResult } from "./window.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const log = (message: string) => console.error(`[bench] ${message}`);
 
-const QUERIES = {
-  small: { query: print(ActorSummaryDocument), variables: { id: "TA-0003" } },
-  typical: { query: print(ThreatPictureDocument), variables: { first: 3 } },
-  large: { query: print(FullDossiersDocument), variables: { first: 4 } },
-} as const;
-type QueryName = keyof typeof QUERIES;
-
-interface Variant {
-  name: string;
-  url: string;
-  pid: number;
-  headers: HeaderSource | null;
-  /** Whether the verification request must show withheld fields. */
-  redacts?: boolean;
-}
-
-// The load generator and the subgraphs share core 1; each gateway under test has core 0 to itself.
-execFileSync("taskset", ["-pc", "1", String(process.pid)], { stdio: "ignore" });
-
-const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-keys-"));
-log("starting subgraphs (memory mode), dev IdP and Tearline");
-const stack = await startBenchStack(keysDir);
-
-// B and H read routing URLs from the supergraph itself, so they get a copy with the subgraphs' real URLs.
-let supergraph = readFileSync(join(ROOT, "schema/supergraph.graphql"), "utf8");
-for (const nation of NATIONS)
-  supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, stack.subgraphs[nation].url);
-const supergraphPath = join(keysDir, "supergraph.graphql");
-writeFileSync(supergraphPath, supergraph);
-
-const others: ServiceProcess[] = [];
-// A failed run must not leave gateways and subgraphs behind.
-process.on("exit", () => {
-  for (const service of [...others, stack.gateway, stack.idp, ...Object.values(stack.subgraphs)]) service.child.kill("SIGKILL");
-});
-const startGateway = async (name: string, entry: string, env: NodeJS.ProcessEnv) => {
-  const service = await spawnService({
-    name,
-    entry,
-    env: { ...process.env, ...env, PORT: "0", SUPERGRAPH_PATH: supergraphPath },
-    readyTimeoutMs: 60_000,
-    log: () => undefined,
-    cpus: "0",
-  }).ready;
-  others.push(service);
-  return service;
-};
-// Each Tearline variant has a process of its own, so that one variant's caches do not weigh on another's RSS.
-const tearline = (name: string) => startGateway(name, "gateway/main.ts", { ...stack.gatewayEnv, ...subgraphUrls, HOST: "127.0.0.1" });
-const subgraphUrls = Object.fromEntries(NATIONS.map((n) => [`SUBGRAPH_URL_${n}`, stack.subgraphs[n].url]));
-const tRedact = await tearline("T-redact");
-const tTokens = await tearline("T-tokens");
-const tAttrs = await tearline("T-attrs");
-const untuned = await startGateway("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" });
-const baseline = await startGateway("B", "bench/gateways/baseline.ts", { TUNED: "true" });
-const hive = await startGateway("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url });
-
-log("signing tokens");
-const allowed = await headerSource(keysDir, [ALLOWED]);
-const variants: Variant[] = [
-  { name: "B-untuned", url: untuned.url, pid: untuned.child.pid!, headers: null },
-  { name: "B", url: baseline.url, pid: baseline.child.pid!, headers: null },
-  { name: "T-allow", url: stack.gateway.url, pid: stack.gateway.child.pid!, headers: allowed },
-  { name: "T-redact", url: tRedact.url, pid: tRedact.child.pid!, headers: await headerSource(keysDir, [REDACTED]), redacts: true },
-  { name: "T-tokens", url: tTokens.url, pid: tTokens.child.pid!, headers: await headerSource(keysDir, [ALLOWED], 4000) },
-  { name: "T-attrs", url: tAttrs.url, pid: tAttrs.child.pid!, headers: await headerSource(keysDir, attributeSets(1000)) },
-  { name: "H", url: hive.url, pid: hive.child.pid!, headers: allowed },
-];
-
-const bodyOf = (query: QueryName) => JSON.stringify(QUERIES[query]);
-const headersOf = (variant: Variant) => () => variant.headers?.next() ?? {};
-
-/** One request per variant and query, checked, so that no variant is measured answering errors. */
-async function verify(variant: Variant, query: QueryName): Promise<{ fields: number; withheld: number }> {
-  const response = await fetch(variant.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headersOf(variant)() },
-    body: bodyOf(query),
+// The runner (load generator), the subgraphs and the identity provider share core 1; each gateway has core 0 alone.
+// taskset at launch pins every thread the runner and its children will have, not only the main one.
+if (threadCpuLists("self").join() !== "1") {
+  if (process.env.BENCH_PINNED) throw new Error("the benchmark needs two cores: it could not pin itself to core 1");
+  const child = spawnSync("taskset", ["-c", "1", process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, BENCH_PINNED: "1" },
   });
-  const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
-  const withheld = (body.errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN_FIELD").length;
-  const unexpected = (body.errors ?? []).length - withheld;
-  // The small operation touches nothing the redacted caller is denied; the others must show withheld fields.
-  if (response.status !== 200 || !body.data || unexpected > 0 || (variant.redacts && query !== "small" && withheld === 0)) {
-    throw new Error(`${variant.name} answered ${query} wrongly: ${response.status} ${JSON.stringify(body).slice(0, 400)}`);
-  }
-  return { fields: countFields(body.data), withheld };
+  process.exit(child.status ?? 1);
 }
 
-function countFields(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countFields(item), 0);
-  if (value && typeof value === "object") return Object.values(value).reduce((n: number, v) => n + 1 + countFields(v), 0);
-  return 0;
-}
+const QUICK = process.env.BENCH_QUICK === "1";
+const setting = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
+const SETTINGS = {
+  quick: QUICK,
+  fixed_seconds: setting("BENCH_FIXED_SECONDS", 2.5, 1.5),
+  full_seconds: setting("BENCH_FULL_SECONDS", 2.5, 1.5),
+  warm_seconds: setting("BENCH_WARM_SECONDS", 0.5, 0.3),
+  /** Full load on each variant and query before anything counts: a gateway's JIT and caches take thousands of requests to settle. */
+  warmup_seconds: setting("BENCH_WARMUP_SECONDS", 6, 4),
+  /** Paired rounds at the fixed rate: the typical query gets at least `min_pairs`, more until every interval is tight. */
+  min_pairs: setting("BENCH_PAIRS", 15, 4),
+  max_pairs: setting("BENCH_MAX_PAIRS", 22, 4),
+  /** Rounds for the small and large queries (0 in quick mode: typical only). */
+  other_pairs: setting("BENCH_OTHER_PAIRS", 7, 0),
+  full_rounds: setting("BENCH_FULL_ROUNDS", 4, 2),
+  connections: setting("BENCH_CONNECTIONS", 16, 16),
+  /** The fixed rate, as a share of the slowest fixed-rate variant's full-load throughput. */
+  rate_share: 0.4,
+  /** Stop adding pairs once every CPU ratio's interval is within this share of its median. */
+  tight: 0.025,
+  pinning:
+    "runner, load generator, subgraphs and IdP launched under taskset -c 1 (all threads); each gateway under taskset -c 0; only the gateway under test runs (the others are SIGSTOPped)",
+};
+const ACCEPTANCE: Acceptance = { minGatewayCores: 0.9, maxCore1Busy: 0.8, maxSteal: 0.05 };
+
+const QUERIES = {
+  typical: { query: print(ThreatPictureDocument), variables: { first: 3 } },
+  small: { query: print(ActorSummaryDocument), variables: { id: "TA-0003" } },
+  large: { query: print(FullDossiersDocument), variables: { first: 4 } },
+};
+type QueryName = keyof typeof QUERIES;
+const QUERY_NAMES = (QUICK ? ["typical"] : Object.keys(QUERIES)) as QueryName[];
+/** Compared with B at the fixed rate (H and B-untuned are measured at full load only). */
+const FIXED_VARIANTS = ["B", "B-rewritten", "T-allow", "T-redact", "T-tokens", "T-attrs"];
+/** Each T variant's paired baseline for CPU per request. */
+const CPU_PAIRS: Record<string, string> = { "T-allow": "B", "T-redact": "B-rewritten", "T-tokens": "B", "T-attrs": "B" };
+
+const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-"));
+log(`starting subgraphs (memory mode), dev IdP and the gateways${QUICK ? " (quick mode)" : ""}`);
+const stack = await startBenchStack(keysDir);
+const { variants, processes } = await startVariants(stack, keysDir, join(ROOT, "schema/supergraph.graphql"), QUERIES);
+const all = [...processes, stack.gateway, stack.idp, ...Object.values(stack.subgraphs)];
+// A failed run must not leave processes behind, stopped ones included.
+process.on("exit", () => {
+  for (const service of all) service.child.kill("SIGKILL");
+});
+for (const service of [...processes, stack.gateway])
+  if (threadCpuLists(service.child.pid!).join() !== "0") throw new Error(`${service.name} is not pinned to core 0 on every thread`);
 
 const shape: Record<string, { fields: number; withheld: number }> = {};
-for (const query of Object.keys(QUERIES) as QueryName[]) {
-  for (const variant of variants) shape[`${variant.name}/${query}`] = await verify(variant, query);
-}
+for (const query of QUERY_NAMES) for (const variant of variants) shape[`${variant.name}/${query}`] = await verify(variant, query);
 
+const subgraphRequests = async () => {
+  let total = 0;
+  for (const nation of NATIONS) {
+    const page = await fetch(new URL(FETCH_COUNT_PATH, stack.subgraphs[nation].url));
+    total += ((await page.json()) as { requests: number }).requests;
+  }
+  return total;
+};
 const shuffled = <T>(items: T[]) =>
   items
     .map((item) => ({ item, key: Math.random() }))
     .sort((a, b) => a.key - b.key)
     .map((x) => x.item);
-const loadOf = (variant: Variant, query: QueryName) => ({
-  url: variant.url,
-  body: bodyOf(query),
-  headers: headersOf(variant),
-  connections: CONNECTIONS,
-});
+const byName = (name: string) => variants.find((v) => v.name === name)!;
+const uniquePids = [...new Set(variants.map((v) => v.pid))];
+// Every gateway stopped; each window resumes only its own.
+for (const pid of uniquePids) process.kill(pid, "SIGSTOP");
 
-// Everything warm before anything counts: JIT, plan caches, and the subgraphs' memory of each query.
+const windows: WindowResult[] = [];
+const measure = async (name: string, query: QueryName, load: Load, round: number, position: number, seconds: number) => {
+  const window = await acceptedWindow(
+    { variant: byName(name), query, load, seconds, warmSeconds: SETTINGS.warm_seconds, round, position, subgraphRequests },
+    ACCEPTANCE,
+    round < 0 ? 1 : 3,
+  );
+  // Warm-up windows (round -1) fill JIT, caches and the subgraphs' memory; they are not results.
+  if (round >= 0) windows.push(window);
+  return window;
+};
+
 log("warming up every variant on every query");
-for (const query of Object.keys(QUERIES) as QueryName[]) {
-  for (const variant of variants) await measureLoad({ ...loadOf(variant, query), durationSeconds: WARMUP + 1 });
+for (const query of QUERY_NAMES)
+  for (const variant of variants)
+    await measure(
+      variant.name,
+      query,
+      { kind: "full", connections: SETTINGS.connections },
+      -1,
+      0,
+      SETTINGS.warmup_seconds / (query === "typical" ? 1 : 2),
+    );
+/** Each Tearline variant's cache counters; its gateway resumed just long enough to answer. */
+const allCacheCounts = async () => {
+  const counts: Record<string, Record<string, number> | null> = {};
+  for (const variant of variants) {
+    process.kill(variant.pid, "SIGCONT");
+    counts[variant.name] = await cacheCounts(variant);
+    process.kill(variant.pid, "SIGSTOP");
+  }
+  return counts;
+};
+const countsBefore = await allCacheCounts();
+const startedAt = Date.now();
+
+// Full load: throughput, each round in a new order; it also tells each variant's capacity, which sets the fixed rate.
+const rates: Record<string, number> = {};
+for (const query of QUERY_NAMES) {
+  for (let round = 0; round < SETTINGS.full_rounds; round++) {
+    const order = shuffled(variants.map((v) => v.name));
+    for (const [position, name] of order.entries()) {
+      const w = await measure(name, query, { kind: "full", connections: SETTINGS.connections }, round, position, SETTINGS.full_seconds);
+      log(
+        `full ${query} r${round + 1} ${name}: ${w.rps} rps, gateway ${w.gateway_cores} cores${w.rejected.length ? `, ${w.rejected}` : ""}`,
+      );
+    }
+  }
+  const capacity = (name: string) =>
+    median(windows.filter((w) => w.kind === "full" && w.variant === name && w.query === query).map((w) => w.rps));
+  rates[query] = Math.max(10, Math.floor(SETTINGS.rate_share * Math.min(...FIXED_VARIANTS.map(capacity))));
 }
 
-const runs = new Map<string, Run[]>();
-const subgraphCpuBefore = NATIONS.map((n) => cpuSeconds(stack.subgraphs[n].child.pid!));
-const startedAt = Date.now();
-for (let round = 0; round < ROUNDS; round++) {
-  for (const query of Object.keys(QUERIES) as QueryName[]) {
-    // Full load for every variant in a new order each round; then half load at half of B's maximum in this round.
-    const full = new Map<string, Awaited<ReturnType<typeof measureLoad>>>();
-    for (const variant of shuffled(variants)) {
-      await measureLoad({ ...loadOf(variant, query), durationSeconds: WARMUP });
-      full.set(variant.name, await measureLoad({ ...loadOf(variant, query), durationSeconds: SECONDS }));
-    }
-    const halfRate = Math.max(1, Math.round(full.get("B")!.rps / 2));
-    for (const variant of shuffled(variants)) {
-      const half = await measureFixedRate({
-        url: variant.url,
-        body: bodyOf(query),
-        headers: headersOf(variant),
-        rate: halfRate,
-        durationSeconds: SECONDS,
-      });
-      const f = full.get(variant.name)!;
-      const run: Run = {
-        round,
-        rps: f.rps,
-        p50_ms: f.p50_ms,
-        p99_ms: f.p99_ms,
-        failures: f.failures,
-        half_load: { rate: halfRate, p50_ms: half.p50_ms, p99_ms: half.p99_ms, failures: half.failures },
-      };
-      runs.set(`${variant.name}/${query}`, [...(runs.get(`${variant.name}/${query}`) ?? []), run]);
+// Fixed rate: paired rounds. Each round measures every variant once, in a new order, so each T window has its
+// baseline window beside it in time; the ratio is taken within the round.
+const cpuRatios = (query: QueryName) =>
+  Object.fromEntries(
+    Object.entries(CPU_PAIRS).map(([t, b]) => {
+      const ratiosOf: number[] = [];
+      for (const round of new Set(windows.filter((w) => w.kind === "fixed" && w.query === query).map((w) => w.round))) {
+        const of = (name: string) =>
+          windows.find((w) => w.kind === "fixed" && w.query === query && w.round === round && w.variant === name);
+        const [tw, bw] = [of(t), of(b)];
+        if (tw && bw && tw.rejected.length === 0 && bw.rejected.length === 0) ratiosOf.push(tw.cpu_us_per_request / bw.cpu_us_per_request);
+      }
+      return [`${t}/${b}`, estimate(ratiosOf)];
+    }),
+  );
+for (const query of QUERY_NAMES) {
+  const [min, max] = query === "typical" ? [SETTINGS.min_pairs, SETTINGS.max_pairs] : [SETTINGS.other_pairs, SETTINGS.other_pairs];
+  for (let round = 0; round < max; round++) {
+    if (round >= min && Object.values(cpuRatios(query)).every((e) => e !== null && relativeHalfWidth(e) <= SETTINGS.tight)) break;
+    const order = shuffled(FIXED_VARIANTS);
+    for (const [position, name] of order.entries()) {
+      const w = await measure(name, query, { kind: "fixed", rate: rates[query]! }, round, position, SETTINGS.fixed_seconds);
       log(
-        `round ${round + 1} ${query} ${variant.name}: ${f.rps.toFixed(1)} rps, p99 ${f.p99_ms} ms; half-load (${halfRate}/s) p99 ${half.p99_ms} ms${f.failures + half.failures ? `, ${f.failures + half.failures} failures` : ""}`,
+        `fixed ${query} @${rates[query]}/s r${round + 1} ${name}: ${w.cpu_us_per_request} µs CPU/req, p50 ${w.p50_ms} ms, core1 ${w.core1_busy}${w.rejected.length ? `, ${w.rejected}` : ""}`,
       );
     }
   }
 }
-const loadSeconds = (Date.now() - startedAt) / 1000;
-const subgraphCpu = NATIONS.map((n, i) => cpuSeconds(stack.subgraphs[n].child.pid!) - subgraphCpuBefore[i]!);
+const measuredSeconds = (Date.now() - startedAt) / 1000;
+const countsAfter = await allCacheCounts();
+const peaks = Object.fromEntries(variants.map((v) => [v.name, peakRssMb(v.pid)]));
 
-const results: VariantResult[] = [];
-for (const query of Object.keys(QUERIES) as QueryName[]) {
-  for (const variant of variants)
-    results.push(summarise(variant.name, query, runs.get(`${variant.name}/${query}`) ?? [], rssMb(variant.pid)));
-}
+for (const pid of uniquePids) process.kill(pid, "SIGCONT");
+await Promise.all([...processes.map((s) => s.stop()), stack.stop()]);
+if (!QUICK) log("micro-benchmark of enforcement, then start-up: cold and warm npm start");
+const micro = QUICK ? null : runMicro();
+const startup = QUICK ? null : await measureStartup(keysDir);
 
-await Promise.all([...others.map((s) => s.stop()), stack.stop()]);
-log("micro-benchmark of enforcement");
-const micro = runMicro();
-log("start-up: cold and warm npm start");
-const startup = await measureStartup(keysDir);
-
-const report = {
-  generated_at: new Date().toISOString(),
-  machine: machine(),
-  settings: {
-    seconds: SECONDS,
-    warmup_seconds: WARMUP,
-    rounds: ROUNDS,
-    connections: CONNECTIONS,
-    pinning: "gateway on cpu 0; load generator and subgraphs on cpu 1",
-  },
-  ratios: ratios(results, "typical"),
-  ratios_by_query: Object.fromEntries((Object.keys(QUERIES) as QueryName[]).map((q) => [q, ratios(results, q)])),
-  variants: results,
-  response_shape: shape,
-  subgraphs: {
-    cpu_seconds: Object.fromEntries(NATIONS.map((n, i) => [n, Math.round(subgraphCpu[i]! * 10) / 10])),
-    load_seconds: Math.round(loadSeconds),
-  },
+const report = buildReport({
+  settings: { ...SETTINGS, acceptance: ACCEPTANCE, fixed_rates: rates, measured_seconds: Math.round(measuredSeconds) },
+  queries: QUERY_NAMES,
+  variants,
+  windows,
+  cpuRatios: Object.fromEntries(QUERY_NAMES.map((q) => [q, cpuRatios(q)])),
+  cacheCounts: { before: countsBefore, after: countsAfter },
+  peaks,
+  shape,
   micro,
   startup,
-};
+});
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-const file = join(ROOT, "bench/results", `${report.generated_at.replace(/[:.]/g, "-")}.json`);
+const file = join(ROOT, "bench/results", `${report.generated_at.replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+if (!QUICK) writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
 
-console.log(table(results));
-console.log("\nratios (typical):", JSON.stringify(report.ratios, null, 1));
-console.log("micro:", JSON.stringify(micro));
-console.log("start-up:", JSON.stringify(startup));
-console.log("subgraph CPU seconds:", JSON.stringify(report.subgraphs));
-console.log(`\nwritten ${file} and bench/results/latest.json`);
+console.log(table(report));
+console.log(`\nwritten ${file}${QUICK ? " (quick mode: latest.json untouched)" : " and bench/results/latest.json"}`);
 process.exit(0);

@@ -1,6 +1,9 @@
-import type { HttpReply } from "../lib/http-server.js";
+import { type HttpReply, jsonReply } from "../lib/http-server.js";
 import type { Database } from "../subgraphs/shared/database.js";
 import type { NationExtensions } from "../subgraphs/shared/server.js";
+
+/** The GET page where a benchmark subgraph tells how many GraphQL requests it has received. */
+export const FETCH_COUNT_PATH = "/bench/requests";
 
 /** Most remembered answers; past it, new ones are served but not kept, so memory stays bounded. */
 export const MAX_ANSWERS = 100_000;
@@ -58,9 +61,13 @@ function isSuccessfulSingleResult(reply: HttpReply): boolean {
  */
 export function benchMemoExtensions(maxAnswers = MAX_ANSWERS): NationExtensions {
   const answers = new Map<string, HttpReply>();
+  // Every GraphQL request this subgraph received, remembered or not: the benchmark's fetches per request.
+  let requests = 0;
   return {
     wrapDatabase: memoizeQueries,
+    pages: { [FETCH_COUNT_PATH]: () => jsonReply(200, { requests }) },
     wrapHandler: (handle) => async (req, readBody) => {
+      requests++;
       // Read here because the key needs the body; the inner handler gets the same parsed body.
       const body = await readBody();
       const key = keyOf(body);

@@ -27,6 +27,8 @@ const gatewayEnv = z.object({
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(50),
   MAX_FIELDS: z.coerce.number().int().min(1).max(100_000).default(1500),
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  METRICS: booleanSetting(false),
   LOG_LEVEL: logLevelSetting(),
 });
 
@@ -49,6 +51,10 @@ export interface GatewayConfig {
   maxAliases: number;
   maxFields: number;
   planCacheSize: number;
+  /** Most verified tokens remembered. */
+  tokenCacheSize: number;
+  /** Whether GET /metrics answers (cache and request counts, Prometheus text). */
+  metrics: boolean;
   logLevel: LogLevel;
 }
 
@@ -76,6 +82,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     maxAliases: base.MAX_ALIASES,
     maxFields: base.MAX_FIELDS,
     planCacheSize: base.PLAN_CACHE_SIZE,
+    tokenCacheSize: base.TOKEN_CACHE_SIZE,
+    metrics: base.METRICS,
     logLevel: base.LOG_LEVEL,
   };
 }

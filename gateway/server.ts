@@ -4,6 +4,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { close, createJsonHttpServer, listen } from "../lib/http-server.js";
 import { logger } from "../lib/logger.js";
+import { cacheSamples, metricsReply } from "../lib/metrics.js";
 import { logRecorder } from "./audit/record.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import type { GatewayConfig } from "./config.js";
@@ -46,18 +47,26 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  const authenticate = createAuthenticator({ issuers: config.issuers, audience: config.audience });
+  const authenticate = createAuthenticator({ issuers: config.issuers, audience: config.audience, tokenCacheSize: config.tokenCacheSize });
+  const planner = new OperationPlanner({
+    mode: config.mode,
+    maxDepth: config.maxDepth,
+    maxAliases: config.maxAliases,
+    maxFields: config.maxFields,
+    cacheSize: config.planCacheSize,
+  });
+  const metrics = () =>
+    metricsReply([
+      ...cacheSamples("token_cache", authenticate.tokenCache),
+      ...cacheSamples("plan_cache", planner.caches.plans),
+      ...cacheSamples("document_cache", planner.caches.documents),
+    ]);
   const server = createJsonHttpServer({
+    pages: config.metrics ? { "/metrics": metrics } : {},
     handle: createGraphQLHandler({
       authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headers["x-purpose"] }),
       policy: () => policy.current,
-      planner: new OperationPlanner({
-        mode: config.mode,
-        maxDepth: config.maxDepth,
-        maxAliases: config.maxAliases,
-        maxFields: config.maxFields,
-        cacheSize: config.planCacheSize,
-      }),
+      planner,
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
       recorder: logRecorder(logger("record")),

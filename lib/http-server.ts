@@ -76,13 +76,15 @@ export interface JsonHttpServerOptions {
   handle: RequestHandler;
   /** Where operations are POSTed; default /graphql. */
   path?: string;
+  /** Read-only operational pages answered to GET by path, such as /metrics; each is built anew per request. */
+  pages?: Readonly<Record<string, () => HttpReply>>;
 }
 
 const log = logger("http");
 
 /**
- * A Node http server for one JSON endpoint (POST only) and a liveness probe
- * at /health. Every failure becomes JSON with a status and extensions.code;
+ * A Node http server for one JSON endpoint (POST only), a liveness probe
+ * at /health and any read-only pages it is given. Every failure becomes JSON with a status and extensions.code;
  * bad input never crashes the process, and an unexpected error never shows
  * its message.
  */
@@ -106,6 +108,12 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
     }
     if (url.pathname === "/health") {
       send(res, { status: 200, json: '{"status":"ok"}' });
+      return;
+    }
+    const page = Object.hasOwn(options.pages ?? {}, url.pathname) ? options.pages![url.pathname] : undefined;
+    if (page) {
+      if (req.method !== "GET") throw new HttpError(405, ErrorCode.MethodNotAllowed, "Read this page with GET");
+      send(res, page());
       return;
     }
     if (url.pathname !== path) throw new HttpError(404, ErrorCode.NotFound, "Not found");

@@ -3,6 +3,7 @@ import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError } from "../../lib/http-server.js";
 import { SampledLog } from "../../lib/log-sampler.js";
 import { logger } from "../../lib/logger.js";
+import type { CacheCounts } from "../../lib/metrics.js";
 import type { Principal } from "./principal.js";
 import { VerifiedTokenCache } from "./token-cache.js";
 import { createTokenVerifier, TokenRejected, type TokenVerifierOptions, type VerifiedToken } from "./verify-token.js";
@@ -20,6 +21,9 @@ export interface AuthHeaders {
 }
 
 export type Authenticate = (headers: AuthHeaders) => Promise<Principal>;
+
+/** An Authenticate that also tells how its verified-token cache has done. */
+export type Authenticator = Authenticate & { readonly tokenCache: CacheCounts };
 
 export interface AuthenticatorOptions extends TokenVerifierOptions {
   /** Most verified tokens remembered at once. Default 10,000. */
@@ -74,7 +78,7 @@ function declaredPurpose(header: AuthHeaders["x-purpose"], authorised: ReadonlyS
  * declared purpose of use become a Principal, or the request is refused with
  * an HttpError (401 for any token problem, then 400/403 for the purpose).
  */
-export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const now = options.now ?? Date.now;
   const verify = createTokenVerifier({ ...options, now });
   // Holds what the token proves, never the purpose: that is declared anew by every request.
@@ -94,7 +98,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   }
 
   const refusals = options.refusals ?? defaultRefusals;
-  return async (headers) => {
+  const authenticate: Authenticate = async (headers) => {
     let token: VerifiedToken;
     try {
       token = await verified(bearerToken(headers.authorization));
@@ -106,4 +110,5 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     }
     return { ...token, purpose: declaredPurpose(headers["x-purpose"], token.purposes) };
   };
+  return Object.assign(authenticate, { tokenCache: cache });
 }

@@ -5,17 +5,21 @@
  */
 export class VerifiedTokenCache<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  /** Lookups answered from the cache and not (expired entries count as misses), since start. */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly maxEntries = 10_000) {}
 
   /** The cached value, unless the token has expired by `nowSeconds`. */
   get(token: string, nowSeconds: number): T | undefined {
     const entry = this.entries.get(token);
-    if (entry === undefined) return undefined;
-    if (nowSeconds >= entry.expiresAt) {
-      this.entries.delete(token);
+    if (entry === undefined || nowSeconds >= entry.expiresAt) {
+      if (entry !== undefined) this.entries.delete(token);
+      this.misses++;
       return undefined;
     }
+    this.hits++;
     return entry.value;
   }
 

@@ -6,6 +6,9 @@
 export class LruCache<K, V> {
   private readonly entries = new Map<K, { value: V; weight: number }>();
   private totalWeight = 0;
+  /** Lookups that found an entry and that did not, since start (for /metrics and the benchmark). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     readonly capacity: number,
@@ -15,7 +18,11 @@ export class LruCache<K, V> {
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry.value;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
 import { type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, print, type VariableDefinitionNode } from "graphql";
 import { ErrorCode } from "../../lib/error-codes.js";
+import type { CacheCounts } from "../../lib/metrics.js";
 import type { BannerEntry, Denial, QueryLimits, QueryRule } from "../rules/context.js";
 import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
@@ -99,6 +100,11 @@ export class OperationPlanner {
 
   get cachedPlans(): number {
     return this.plans.size;
+  }
+
+  /** The plan cache (per query and caller attributes) and the parsed-document cache (per query). */
+  get caches(): { plans: CacheCounts; documents: CacheCounts } {
+    return { plans: this.plans, documents: this.documents };
   }
 
   private validDocument(state: PolicyState, queryHash: string, query: string): DocumentNode | GraphQLFormattedError[] {

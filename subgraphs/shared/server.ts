@@ -6,7 +6,7 @@ import { buildSubgraphIndex } from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import { apolloReply } from "../../lib/apollo-reply.js";
 import { exitOnConfigError } from "../../lib/config.js";
-import { close, createJsonHttpServer, listen, type RequestHandler } from "../../lib/http-server.js";
+import { close, createJsonHttpServer, type HttpReply, listen, type RequestHandler } from "../../lib/http-server.js";
 import { announceReady, onShutdown } from "../../lib/lifecycle.js";
 import { logger, setLogLevel } from "../../lib/logger.js";
 import { loadCoalitionsFile } from "../../lib/policy-files.js";
@@ -27,6 +27,8 @@ type AnyResolvers = object;
 export interface NationExtensions {
   wrapDatabase?(db: Database): Database;
   wrapHandler?(handler: RequestHandler): RequestHandler;
+  /** Read-only GET pages beside /graphql (the benchmark's fetch counter). */
+  pages?: Readonly<Record<string, () => HttpReply>>;
 }
 
 export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers): GraphQLSchema {
@@ -72,7 +74,10 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers, ext
   const apollo = createNationApollo(buildNationSchema(nation, resolvers));
   await apollo.start();
   const handle: RequestHandler = async (req, readBody) => apolloReply(apollo, req, await readBody(), createNationContext(db));
-  const server = createJsonHttpServer({ handle: extensions.wrapHandler ? extensions.wrapHandler(handle) : handle });
+  const server = createJsonHttpServer({
+    handle: extensions.wrapHandler ? extensions.wrapHandler(handle) : handle,
+    pages: extensions.pages ?? {},
+  });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);
 

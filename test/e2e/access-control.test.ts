@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActorDossierDocument, RecentReportingDocument } from "../../examples/analyst/__generated__/operations.js";
+import { ActorDossierDocument, ActorSummaryDocument, RecentReportingDocument } from "../../examples/analyst/__generated__/operations.js";
 import { DEV_AUDIENCE, devIssuerId } from "../../scripts/idp/issuer-id.js";
 import { loadOrCreateNationKey } from "../../scripts/idp/keys.js";
 import type { ServiceProcess } from "../../scripts/stack/service-process.js";
@@ -120,6 +120,25 @@ describe("field-level access control, end to end with real tokens from two natio
       expect(status).toBe(403);
       expect((body.errors![0]!.extensions!.deniedPaths as unknown[]).length).toBe(2);
       expect((await post(gateway.url, ActorDossierDocument, ACTOR, await stack.headers(FULLY_CLEARED))).status).toBe(200);
+    });
+  });
+
+  describe("operations' view", () => {
+    it("serves cache counts at GET /metrics only when METRICS is on, and no label, subject or query in them", async () => {
+      expect((await fetch(new URL("/metrics", stack.gateway.url))).status).toBe(404);
+      const gateway = await startExtraGateway(stack, { METRICS: "true", TOKEN_CACHE_SIZE: "1" });
+      extras.push(gateway);
+      const [a, b] = [await stack.headers(FULLY_CLEARED), await stack.headers(GBR_SECRET)];
+      // a, a, b, a through a one-token cache: a miss, a hit, a miss (b evicts a), a miss.
+      for (const headers of [a, a, b, a]) expect((await post(gateway.url, ActorSummaryDocument, ACTOR, headers)).status).toBe(200);
+      const page = await fetch(new URL("/metrics", gateway.url));
+      expect(page.headers.get("content-type")).toMatch(/^text\/plain; version=0.0.4/);
+      const text = await page.text();
+      const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\d+)$`, "m"))?.[1]);
+      expect([value("tearline_token_cache_hits_total"), value("tearline_token_cache_misses_total")]).toEqual([1, 3]);
+      // Plans are per caller: the second caller missed once; the first hit every time after its first.
+      expect([value("tearline_plan_cache_hits_total"), value("tearline_plan_cache_misses_total")]).toEqual([2, 2]);
+      expect(text).not.toMatch(/GBR|SECRET|ORCHID|threatActor|analyst/);
     });
   });
 

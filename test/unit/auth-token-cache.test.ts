@@ -24,6 +24,16 @@ describe("verified-token cache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("counts hits and misses, an expired entry as a miss", () => {
+    const cache = new VerifiedTokenCache<string>();
+    cache.get("token", 0);
+    cache.set("token", "claims", 1000);
+    cache.get("token", 1);
+    cache.get("token", 2);
+    cache.get("token", 1000);
+    expect([cache.hits, cache.misses]).toEqual([2, 2]);
+  });
+
   it("holds at most maxEntries, evicting the oldest", () => {
     const cache = new VerifiedTokenCache<number>(2);
     cache.set("a", 1, 1000);

@@ -1,8 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { measureFixedRate } from "../../bench/fixed-rate.js";
 import { measureLoad } from "../../bench/load.js";
-import { type Run, ratios, summarise, table } from "../../bench/report.js";
+import { coreTimes, coreUse, cpuSeconds, peakRssMb, rssMb, threadCpuLists } from "../../bench/proc.js";
+import { buildReport, table } from "../../bench/report.js";
+import { estimate, median, percentile, relativeHalfWidth } from "../../bench/stats.js";
+import type { BenchVariant } from "../../bench/variants.js";
+import type { WindowResult } from "../../bench/window.js";
 
 // The benchmark itself is not part of npm test; this keeps its harness from rotting.
 describe("the benchmark harness", () => {
@@ -37,47 +42,116 @@ describe("the benchmark harness", () => {
     expect(new Set(seen)).toEqual(new Set(["token-0", "token-1", "token-2"]));
   });
 
-  it("summarises repeated runs into medians and the ratios the report promises", () => {
-    const run = (rps: number, p99: number): Run => ({
-      round: 0,
-      rps,
-      p50_ms: 1,
-      p99_ms: p99,
-      failures: 0,
-      half_load: { rate: 50, p50_ms: 1, p99_ms: p99, failures: 0 },
-    });
-    const results = [
-      summarise("B", "typical", [run(100, 10), run(110, 12)], 200),
-      summarise("T-allow", "typical", [run(95, 11), run(99, 13)], 220),
-      summarise("T-redact", "typical", [run(120, 9)], 220),
-      summarise("T-tokens", "typical", [run(90, 9)], 220),
-      summarise("T-attrs", "typical", [run(86, 9)], 220),
-      summarise("H", "typical", [run(70, 20)], 300),
-    ];
-    expect(results[0]).toMatchObject({
-      variant: "B",
+  it("measures a fixed rate from each request's scheduled time, so a stalled load generator shows as latency", async () => {
+    // The load generator's own event loop stalls for 200 ms from 100 ms in: the requests due meanwhile leave late.
+    setTimeout(() => {
+      const until = performance.now() + 200;
+      while (performance.now() < until);
+    }, 100);
+    const result = await measureFixedRate({ url, body: "{}", headers: () => ({}), rate: 100, durationSeconds: 0.6 });
+    expect(result.answered).toBe(60);
+    expect(result.failures).toBe(0);
+    expect(result.slip_max_ms).toBeGreaterThanOrEqual(150);
+    // Measured from the actual send they would all be fast; from the schedule, the ones due during the stall are not.
+    expect(result.latencies_ms.filter((ms) => ms >= 100).length).toBeGreaterThanOrEqual(10);
+    expect(result.latencies_ms).toEqual([...result.latencies_ms].sort((a, b) => a - b));
+  });
+
+  it("estimates a median with a bootstrap interval that holds it, the same every time", () => {
+    const values = [1.02, 0.98, 1.01, 1.05, 0.99, 1.0, 1.03, 0.97, 1.04, 1.01, 1.0, 0.99, 1.02, 1.01, 1.0];
+    const e = estimate(values)!;
+    expect(e.median).toBe(median(values));
+    expect(e.pairs).toBe(15);
+    expect(e.ci95[0]).toBeLessThanOrEqual(e.median);
+    expect(e.ci95[1]).toBeGreaterThanOrEqual(e.median);
+    expect(e.ci95[1] - e.ci95[0]).toBeLessThan(0.05);
+    expect(estimate(values)).toEqual(e);
+    expect(relativeHalfWidth({ median: 2, ci95: [1.9, 2.1], pairs: 3 })).toBeCloseTo(0.05);
+    expect(estimate([])).toBeNull();
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 100)).toBe(4);
+  });
+
+  it("reads CPU time, memory and thread pinning from /proc", () => {
+    const before = cpuSeconds(process.pid);
+    const until = Date.now() + 120;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    expect(cpuSeconds(process.pid)).toBeGreaterThan(before);
+    expect(rssMb(process.pid)).toBeGreaterThan(10);
+    expect(peakRssMb(process.pid)).toBeGreaterThanOrEqual(rssMb(process.pid) - 1);
+    expect(threadCpuLists("self").length).toBeGreaterThanOrEqual(1);
+    const times = coreTimes();
+    expect(times.cores.length).toBeGreaterThanOrEqual(1);
+    expect(coreUse(times, coreTimes(), 0).busy).toBeGreaterThanOrEqual(0);
+  });
+
+  it("pairs T with B round by round, skips rejected windows, and reports the contract's keys", () => {
+    const window = (variant: string, round: number, cpu: number, extra: Partial<WindowResult> = {}): WindowResult => ({
+      variant,
       query: "typical",
-      rps: 105,
-      p99_ms: 11,
-      half_load_p99_ms: 11,
-      rss_mb: 200,
-      rps_spread: [100, 110],
+      kind: "fixed",
+      round,
+      position: 0,
+      seconds: 2,
+      answered: 400,
+      failures: 0,
+      cpu_s: (cpu * 400) / 1e6,
+      cpu_us_per_request: cpu,
+      gateway_cores: 0.3,
+      core1_busy: 0.4,
+      steal: 0,
+      fetches_per_request: 6,
+      rps: 200,
+      rss_mb: variant === "B" ? 100 : 110,
+      p50_ms: variant === "B" ? 2 : 2.4,
+      p90_ms: 3,
+      p99_ms: 5,
+      rejected: [],
+      ...extra,
     });
-    const r = ratios(results, "typical");
-    expect(Object.keys(r)).toEqual(
+    const windows = [
+      window("B", 0, 1000),
+      window("T-allow", 0, 1100),
+      window("B", 1, 2000),
+      window("T-allow", 1, 2100),
+      window("B", 2, 1000),
+      window("T-allow", 2, 9000, { rejected: ["core 1 0.9 busy"] }),
+    ];
+    const variants = ["B", "T-allow"].map((name) => ({ name, description: name }) as BenchVariant);
+    const report = buildReport({
+      settings: {},
+      queries: ["typical"],
+      variants,
+      windows,
+      cpuRatios: { typical: { "T-allow/B": estimate([1.1, 1.05]) } },
+      cacheCounts: { before: { "T-allow": { token_cache_hits: 5 }, B: null }, after: { "T-allow": { token_cache_hits: 9 }, B: null } },
+      peaks: { B: 120, "T-allow": 130 },
+      shape: {},
+      micro: null,
+      startup: { cold_s: 20, warm_s: 8 },
+    });
+    expect(Object.keys(report)).toEqual(
       expect.arrayContaining([
-        "T-allow/B",
-        "T-redact/B",
-        "T-tokens/B",
-        "T-attrs/B",
-        "T-allow/H",
-        "p99-delta-ms-half-load",
-        "RSS T-allow/B",
+        "cpu_ratios",
+        "throughput_ratios",
+        "latency_delta_ms",
+        "rss_ratio",
+        "startup_s",
+        "fetches_per_request",
+        "token_cache_hits",
       ]),
     );
-    expect(r["T-allow/B"]).toBe(0.92);
-    expect(r["p99-delta-ms-half-load"]).toBe(1);
-    expect(r["RSS T-allow/B"]).toBe(1.1);
-    expect(table(results).split("\n")).toHaveLength(2 + results.length);
+    expect(report.cpu_ratios["T-full/B"]).toBeNull();
+    // The rejected round (2) is left out: two pairs, each 0.4 ms slower.
+    expect(report.latency_delta_ms.p50).toMatchObject({ median: 0.4, pairs: 2 });
+    expect(report.rss_ratio["T-allow/B"]).toBe(1.1);
+    expect(report.token_cache_hits["T-allow"]).toEqual({ token_cache_hits: 4 });
+    expect(report.token_cache_hits.B).toBeNull();
+    expect(report.startup_s).toEqual({ cold: 20, warm: 8 });
+    expect(report.variants.find((v) => v.variant === "T-allow")).toMatchObject({
+      cpu_us_per_request: 1600,
+      windows: { accepted: 2, rejected: 1 },
+    });
+    expect(table(report)).toContain("CPU/req T-allow/B");
   });
 });

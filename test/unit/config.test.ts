@@ -21,6 +21,9 @@ describe("gateway configuration", () => {
       introspection: false,
       subgraphUrls: {},
       mode: "redact",
+      tokenCacheSize: 10_000,
+      planCacheSize: 5000,
+      metrics: false,
     });
     expect(config.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
@@ -37,6 +40,8 @@ describe("gateway configuration", () => {
     [{ SUBGRAPH_TIMEOUT_MS: "0" }, "SUBGRAPH_TIMEOUT_MS"],
     [{ SUBGRAPH_TIMEOUT_MS: "soon" }, "SUBGRAPH_TIMEOUT_MS"],
     [{ INTROSPECTION: "yes" }, "INTROSPECTION"],
+    [{ TOKEN_CACHE_SIZE: "0" }, "TOKEN_CACHE_SIZE"],
+    [{ METRICS: "on" }, "METRICS"],
     [{ SUBGRAPH_URL_GBR: "ftp://example" }, "GBR"],
     [{ SUBGRAPH_URL_GBR: "not a url" }, "GBR"],
   ])("refuses %o and names %s", (env, name) => {

@@ -9,7 +9,10 @@ let base: string;
 let handler: RequestHandler = async () => jsonReply(200, { ok: true });
 
 beforeAll(async () => {
-  server = createJsonHttpServer({ handle: (req, readBody) => handler(req, readBody) });
+  server = createJsonHttpServer({
+    handle: (req, readBody) => handler(req, readBody),
+    pages: { "/metrics": () => jsonReply(200, { page: "metrics" }, { "cache-control": "no-store" }) },
+  });
   base = `http://127.0.0.1:${await listen(server, "127.0.0.1", 0)}`;
 });
 afterAll(() => close(server));
@@ -38,6 +41,17 @@ const code = (body: { errors?: Array<{ extensions: { code: string } }> }) => bod
 describe("the JSON HTTP server", () => {
   it("answers /health", async () => {
     expect(await send("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+
+  it("answers a page to GET only, and no page for a path it was not given (inherited names included)", async () => {
+    const page = await send("GET", "/metrics");
+    expect([page.status, page.body, page.headers["cache-control"]]).toEqual([200, { page: "metrics" }, "no-store"]);
+    const posted = await send("POST", "/metrics", { "content-type": "application/json" }, ["{}"]);
+    expect([posted.status, code(posted.body)]).toEqual([405, ErrorCode.MethodNotAllowed]);
+    for (const path of ["/constructor", "/toString", "/hasOwnProperty"]) {
+      const missing = await send("GET", path);
+      expect([path, missing.status, code(missing.body)]).toEqual([path, 404, ErrorCode.NotFound]);
+    }
   });
 
   it("answers 404 NOT_FOUND for any other path", async () => {

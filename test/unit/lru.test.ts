@@ -11,6 +11,17 @@ describe("LruCache: bounded by count and by weight", () => {
     expect([cache.get("a"), cache.get("b"), cache.get("c"), cache.size]).toEqual([1, undefined, 3, 2]);
   });
 
+  it("counts the lookups it answered and those it missed", () => {
+    const cache = new LruCache<string, number>(1);
+    cache.set("a", 1);
+    cache.get("a");
+    cache.get("b");
+    cache.set("b", 2);
+    cache.get("a");
+    cache.get("b");
+    expect([cache.hits, cache.misses]).toEqual([2, 2]);
+  });
+
   it("forgets the oldest entries until the total weight fits", () => {
     const cache = new LruCache<string, string>(100, 10, (value) => value.length);
     cache.set("a", "xxxx");

@@ -257,6 +257,13 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
     });
   });
 
+  it("counts fields inside inline fragments against the expanded-field cap", () => {
+    // actor, name, id, secretName: four fields, three of them inside inline fragments.
+    const op = `{ actor(id: "1") { ... on Actor { name id } ... { secretName } } }`;
+    expect(planOf(op, SECRET_GBR, { limits: { maxFields: 4 } }).summary.kind).toBe("execute");
+    expect(planOf(op, SECRET_GBR, { limits: { maxFields: 3 } }).summary.errors).toEqual(["OPERATION_TOO_COMPLEX"]);
+  });
+
   it("says plainly why an operation cannot run", () => {
     expect(planOf(`query A { actors { name } } query B { actors { id } }`, SECRET_GBR).plan).toMatchObject({
       errors: [{ message: "Name the operation to run with operationName" }],
@@ -325,6 +332,18 @@ describe("the plan: decide, then rewrite, before the query planner sees anything
       actor: "RESTRICTED",
       "actor.name": "RESTRICTED",
     });
+  });
+
+  it("plans the banner of a response key selected twice as the higher of both places, whichever comes first", () => {
+    // search is selected twice; its title is RESTRICTED on a Memo and TOP_SECRET on a Cable.
+    for (const op of [
+      `{ search { ... on Memo { title } } search { ... on Cable { title } } }`,
+      `{ search { ... on Cable { title } } search { ... on Memo { title } } }`,
+    ]) {
+      const { plan } = planOf(op, { nation: "GBR", clearance: "TOP_SECRET" });
+      if (plan.kind !== "execute") throw new Error(`expected an executable plan, got ${plan.kind}`);
+      expect([op, bannerLevels(plan.banner)]).toEqual([op, { search: "SECRET", "search.title": "TOP_SECRET" }]);
+    }
   });
 
   it("leaves withheld fields out of the banner plan", () => {

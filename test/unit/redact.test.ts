@@ -79,6 +79,12 @@ describe("putting back what was withheld", () => {
     expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { hide: false }).errors).toHaveLength(1);
   });
 
+  it("reports nothing for a denied field inside an inline fragment that @skip/@include leaves out", () => {
+    const query = `query ($show: Boolean!) { actor(id: "1") { name ... @include(if: $show) { secretName } } }`;
+    expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { show: false })).toMatchObject({ errors: [] });
+    expect(respond(query, CONFIDENTIAL_GBR, { actor: { name: "a" } }, { show: true }).errors).toHaveLength(1);
+  });
+
   it("reports a denial under a type condition only on objects of that type", () => {
     const query = `{ search { ... on Memo { title } ... on Cable { title } } }`;
     const { data, errors } = respond(

@@ -55,7 +55,7 @@ export function decideField(
 ): Decision {
   // No possible type (an interface nobody implements): nothing can be returned, so nothing is revealed.
   if (parentTypes.length === 0) return ALLOW_FOREVER;
-  // Stryker disable next-line ConditionalExpression: the common case, without the copy; the loop below decides one type the same.
+  // Stryker disable next-line ConditionalExpression,BlockStatement: the common case, without the copy; the loop below decides one type the same.
   if (parentTypes.length === 1) {
     const policy = index.get(coordinate(parentTypes[0]!, fieldName));
     return decide(policy ? policy.requirements : [], subject, context, checks);

@@ -55,6 +55,14 @@ describe("parseCoalitions", () => {
       ].join("\n"),
     );
   });
+
+  it("refuses members that are not strings, even one that prints as a nation code", () => {
+    expectRefusal(
+      () => parseCoalitions({ EU: ["FRA", ["DEU"], 7] }),
+      PolicyDocumentError,
+      "Invalid coalitions:\n  - EU: DEU, 7 must be ISO 3166 alpha-3 codes",
+    );
+  });
 });
 
 describe("expandReleasability", () => {

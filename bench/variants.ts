@@ -1,0 +1,172 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type ServiceProcess, spawnService } from "../scripts/stack/service-process.js";
+import type { Stack } from "../scripts/stack/stack.js";
+import { NATIONS } from "../subgraphs/nations.js";
+import { ALLOWED, attributeSets, headerSource, REDACTED } from "./callers.js";
+import { rewrittenFor } from "./rewritten.js";
+import type { Variant } from "./window.js";
+
+/** A variant, and what the benchmark knows about how it was configured. */
+export interface BenchVariant extends Variant {
+  /** Tearline's GET /metrics, for its cache counts; absent for other gateways. */
+  metricsUrl?: string;
+  /** Whether a correct answer withholds fields (the redacted caller). */
+  redacts: boolean;
+  /** What this variant does, in words, for the report. */
+  description: string;
+}
+
+export const TOKENS_CACHE_SIZE = 1000;
+export const TOKENS_DISTINCT = 4000;
+export const ATTRS_PLAN_CACHE_SIZE = 100;
+export const ATTRS_SETS = 1000;
+
+export interface StartedVariants {
+  variants: BenchVariant[];
+  processes: ServiceProcess[];
+}
+
+/**
+ * Starts every gateway the benchmark compares, beside the stack's own
+ * Tearline (T-allow), each on core 0 in a process of its own, so that one
+ * variant's caches do not weigh on another's memory.
+ */
+export async function startVariants(
+  stack: Stack,
+  /** The stack's keys folder (tokens are signed with its dev keys); the supergraph copy is written there too. */
+  keysDir: string,
+  repoSupergraph: string,
+  queries: Record<string, { query: string; variables: object }>,
+): Promise<StartedVariants> {
+  // B and H read routing URLs from the supergraph itself, so they get a copy with the subgraphs' real URLs.
+  let supergraph = readFileSync(repoSupergraph, "utf8");
+  for (const nation of NATIONS)
+    supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, stack.subgraphs[nation].url);
+  const supergraphPath = join(keysDir, "supergraph.graphql");
+  writeFileSync(supergraphPath, supergraph);
+
+  const processes: ServiceProcess[] = [];
+  const start = async (name: string, entry: string, env: NodeJS.ProcessEnv) => {
+    const service = await spawnService({
+      name,
+      entry,
+      env: { ...process.env, ...env, PORT: "0", SUPERGRAPH_PATH: supergraphPath },
+      readyTimeoutMs: 60_000,
+      log: () => undefined,
+      cpus: "0",
+    }).ready;
+    processes.push(service);
+    return service;
+  };
+  const subgraphUrls = Object.fromEntries(NATIONS.map((n) => [`SUBGRAPH_URL_${n}`, stack.subgraphs[n].url]));
+  const tearline = (name: string, env: NodeJS.ProcessEnv = {}) =>
+    start(name, "gateway/main.ts", { ...stack.gatewayEnv, ...subgraphUrls, HOST: "127.0.0.1", METRICS: "true", ...env });
+
+  const tRedact = await tearline("T-redact");
+  const tTokens = await tearline("T-tokens", { TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) });
+  const tAttrs = await tearline("T-attrs", { PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) });
+  const untuned = await start("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" });
+  const baseline = await start("B", "bench/gateways/baseline.ts", { TUNED: "true" });
+  const hive = await start("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url });
+
+  const allowed = await headerSource(keysDir, [ALLOWED]);
+  const redacted = await headerSource(keysDir, [REDACTED]);
+  const tokens = await headerSource(keysDir, [ALLOWED], TOKENS_DISTINCT);
+  const attrs = await headerSource(keysDir, attributeSets(ATTRS_SETS));
+  const plain = (query: string) => JSON.stringify(queries[query]);
+  const rewritten = Object.fromEntries(
+    Object.entries(queries).map(([name, q]) => [
+      name,
+      JSON.stringify({ query: rewrittenFor(supergraphPath, REDACTED, q.query), variables: q.variables }),
+    ]),
+  );
+  const none = () => ({});
+  const metricsOf = (service: ServiceProcess) => new URL("/metrics", service.url).href;
+  const variant = (service: ServiceProcess, rest: Omit<BenchVariant, "url" | "pid" | "body" | "redacts"> & Partial<BenchVariant>) => ({
+    url: service.url,
+    pid: service.child.pid!,
+    body: plain,
+    redacts: false,
+    ...rest,
+  });
+  const variants: BenchVariant[] = [
+    variant(baseline, { name: "B", headers: none, description: "plain @apollo/gateway, Tearline's HTTP server and fetcher, no auth" }),
+    variant(baseline, {
+      name: "B-rewritten",
+      headers: none,
+      body: (query) => rewritten[query]!,
+      description: "B sent the operation Tearline's planner leaves for the redacted caller (same process as B)",
+    }),
+    variant(untuned, { name: "B-untuned", headers: none, description: "plain @apollo/gateway at its defaults (startStandaloneServer)" }),
+    variant(stack.gateway, {
+      name: "T-allow",
+      headers: () => allowed.next(),
+      metricsUrl: metricsOf(stack.gateway),
+      description: "Tearline, one caller cleared for everything, one token (token and plan caches hit)",
+    }),
+    variant(tRedact, {
+      name: "T-redact",
+      headers: () => redacted.next(),
+      redacts: true,
+      metricsUrl: metricsOf(tRedact),
+      description: "Tearline, one caller denied about a third of the fields, one token (caches hit)",
+    }),
+    variant(tTokens, {
+      name: "T-tokens",
+      headers: () => tokens.next(),
+      metricsUrl: metricsOf(tTokens),
+      description: `Tearline, ${TOKENS_DISTINCT} distinct tokens in turn through a ${TOKENS_CACHE_SIZE}-entry token cache: every signature verified`,
+    }),
+    variant(tAttrs, {
+      name: "T-attrs",
+      headers: () => attrs.next(),
+      metricsUrl: metricsOf(tAttrs),
+      description: `Tearline, ${ATTRS_SETS} attribute sets in turn through a ${ATTRS_PLAN_CACHE_SIZE}-plan cache: uncached planning (tokens and parsed documents cached)`,
+    }),
+    variant(hive, {
+      name: "H",
+      headers: () => allowed.next(),
+      description: "Hive Gateway with JWT and generic-auth directives (see bench/gateways/hive.ts)",
+    }),
+  ];
+  return { variants, processes };
+}
+
+/** One request per variant and query, checked, so that no variant is measured answering errors. */
+export async function verify(variant: BenchVariant, query: string): Promise<{ fields: number; withheld: number }> {
+  const response = await fetch(variant.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...variant.headers() },
+    body: variant.body(query),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+  const withheld = (body.errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN_FIELD").length;
+  const unexpected = (body.errors ?? []).length - withheld;
+  // The small operation touches nothing the redacted caller is denied; the others must show withheld fields.
+  if (response.status !== 200 || !body.data || unexpected > 0 || (variant.redacts && query !== "small" && withheld === 0)) {
+    throw new Error(`${variant.name} answered ${query} wrongly: ${response.status} ${JSON.stringify(body).slice(0, 400)}`);
+  }
+  return { fields: countFields(body.data), withheld };
+}
+
+function countFields(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countFields(item), 0);
+  if (value && typeof value === "object") return Object.values(value).reduce((n: number, v) => n + 1 + countFields(v), 0);
+  return 0;
+}
+
+/** A Tearline gateway's cache counters, from its /metrics page. */
+export async function cacheCounts(variant: BenchVariant): Promise<Record<string, number> | null> {
+  if (!variant.metricsUrl) return null;
+  const text = await (await fetch(variant.metricsUrl, { signal: AbortSignal.timeout(10_000) })).text();
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((line) => line.startsWith("tearline_") && line.includes("_total "))
+      .map((line) => {
+        const [name, value] = line.split(" ");
+        return [name!.replace(/^tearline_/, "").replace(/_total$/, ""), Number(value)];
+      }),
+  );
+}
