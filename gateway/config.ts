@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ConfigError, logLevelSetting, parseConfig, portSetting } from "../lib/config.js";
 import type { LogLevel } from "../lib/logger.js";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
+import { type AgreementSource, loadAgreementSources } from "./agreements/config.js";
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
@@ -29,6 +30,7 @@ const gatewayEnv = z.object({
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   METRICS: booleanSetting(false),
+  AGREEMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   LOG_LEVEL: logLevelSetting(),
 });
 
@@ -55,6 +57,9 @@ export interface GatewayConfig {
   tokenCacheSize: number;
   /** Whether GET /metrics answers (cache and request counts, Prometheus text). */
   metrics: boolean;
+  /** Where each nation's signed sharing agreements and agreement keys are; empty: every nation reads only its own data. */
+  agreements: AgreementSource[];
+  agreementsPollMs: number;
   logLevel: LogLevel;
 }
 
@@ -84,6 +89,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     planCacheSize: base.PLAN_CACHE_SIZE,
     tokenCacheSize: base.TOKEN_CACHE_SIZE,
     metrics: base.METRICS,
+    agreements: loadAgreementSources(env),
+    agreementsPollMs: base.AGREEMENTS_POLL_MS,
     logLevel: base.LOG_LEVEL,
   };
 }

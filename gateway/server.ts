@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { close, createJsonHttpServer, listen } from "../lib/http-server.js";
 import { logger } from "../lib/logger.js";
 import { cacheSamples, metricsReply } from "../lib/metrics.js";
+import { AgreementStore } from "./agreements/store.js";
 import { logRecorder } from "./audit/record.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import type { GatewayConfig } from "./config.js";
@@ -37,6 +38,14 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder)
 /** Starts the gateway's HTTP server; resolves once it serves the supergraph. */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const policy = new PolicyHolder(config.coalitions);
+  // Agreements first: a request served before them would find no nation sharing anything (fail closed, but needless).
+  const agreements = new AgreementStore(config.agreements, {
+    pollMs: config.agreementsPollMs,
+    fetchTimeoutMs: Math.min(config.agreementsPollMs, 5000),
+    onChange: (book) => policy.updateAgreements(book),
+  });
+  await agreements.start();
+  policy.updateAgreements(agreements.book);
   const apollo = new ApolloServer<RequestContext>({
     gateway: createApolloGateway(config, policy),
     introspection: config.introspection,
@@ -77,6 +86,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     url: `http://${config.host}:${port}/graphql`,
     server,
     async stop() {
+      agreements.stop();
       await close(server);
       await apollo.stop();
     },

@@ -17,7 +17,7 @@ export class HttpError extends Error {
   }
 }
 
-/** What a handler answers: a status, a JSON body already serialised, and any extra headers. */
+/** What a handler answers: a status, a JSON body already serialised, and any extra headers (a page may set another content-type). */
 export interface HttpReply {
   status: number;
   json: string;
@@ -72,12 +72,15 @@ export function errorReply(error: HttpError): HttpReply {
   return jsonReply(error.status, errorBody(error.code, error.message), headers);
 }
 
+/** A read-only page answered to GET; its reply need not be JSON if it says its own content-type. */
+export type Page = (req: IncomingMessage) => HttpReply | Promise<HttpReply>;
+
 export interface JsonHttpServerOptions {
   handle: RequestHandler;
   /** Where operations are POSTed; default /graphql. */
   path?: string;
   /** Read-only operational pages answered to GET by path, such as /metrics; each is built anew per request. */
-  pages?: Readonly<Record<string, () => HttpReply>>;
+  pages?: Readonly<Record<string, Page>>;
 }
 
 const log = logger("http");
@@ -113,7 +116,7 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
     const page = Object.hasOwn(options.pages ?? {}, url.pathname) ? options.pages![url.pathname] : undefined;
     if (page) {
       if (req.method !== "GET") throw new HttpError(405, ErrorCode.MethodNotAllowed, "Read this page with GET");
-      send(res, page());
+      send(res, await page(req));
       return;
     }
     if (url.pathname !== path) throw new HttpError(404, ErrorCode.NotFound, "Not found");

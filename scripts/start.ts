@@ -3,6 +3,8 @@ import { z } from "zod";
 import { exitOnConfigError, parseConfig, portSetting } from "../lib/config.js";
 import { onShutdown } from "../lib/lifecycle.js";
 import { defaultSubgraphPort, NATIONS, type NationCode } from "../subgraphs/nations.js";
+import { DEFAULT_DATA_ROOT } from "./agreement/document-file.js";
+import { DEFAULT_KEYS_DIR } from "./idp/keys.js";
 import { startStack } from "./stack/stack.js";
 
 const nationSettings = Object.fromEntries(
@@ -15,7 +17,8 @@ const startEnv = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   GATEWAY_PORT: portSetting(4000),
   IDP_PORT: portSetting(4100),
-  DATA_ROOT: z.string().min(1).optional(),
+  DATA_ROOT: z.string().min(1).default(DEFAULT_DATA_ROOT),
+  KEYS_DIR: z.string().min(1).default(DEFAULT_KEYS_DIR),
   ...nationSettings,
 });
 
@@ -29,12 +32,16 @@ try {
 const perNation = <T>(key: string) =>
   Object.fromEntries(NATIONS.map((nation) => [nation, env[`${nation}_${key}`] as T])) as Record<NationCode, T>;
 
+const dataRoot = env.DATA_ROOT as string;
+const keysDir = env.KEYS_DIR as string;
+
 console.log("Starting Tearline: subgraphs first (the first start initialises each nation's database)…");
 const stack = await startStack({
   host: env.HOST as string,
   gatewayPort: env.GATEWAY_PORT as number,
   idpPort: env.IDP_PORT as number,
-  dataRoot: env.DATA_ROOT as string | undefined,
+  dataRoot,
+  keysDir,
   subgraphPorts: perNation<number>("PORT"),
   databaseUrls: Object.fromEntries(Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url)) as Partial<
     Record<NationCode, string>
@@ -46,7 +53,7 @@ const stack = await startStack({
 
 console.log("");
 for (const nation of NATIONS) console.log(`  ${nation} subgraph  ${stack.subgraphs[nation].url}`);
-console.log(`  dev IdP       ${stack.idp.url}   (JWKS per nation; keys in .keys/)`);
+console.log(`  dev IdP       ${stack.idp.url}   (JWKS per nation; keys in ${keysDir})`);
 console.log(`  gateway       ${stack.gateway.url}`);
 console.log(`
 Tearline is running. Ctrl-C stops everything. Query it with a token from a nation's dev IdP:

@@ -1,23 +1,15 @@
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../../lib/config.js";
+import { besideFile, jwksSource, nationCode, parseJsonSetting } from "../../lib/trust-config.js";
 
 /** Signature algorithms an issuer may be trusted for; never a MAC, never `none`. */
 export const ISSUER_ALGORITHMS = ["ES256", "EdDSA", "RS256"] as const;
 export type IssuerAlgorithm = (typeof ISSUER_ALGORITHMS)[number];
 
-const jwksSource = z.union(
-  [
-    z.strictObject({ url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }) }),
-    z.strictObject({ file: z.string().min(1) }),
-  ],
-  { error: 'must be { "url": an http:// or https:// URL } or { "file": the path of a JWKS JSON file }' },
-);
-
 const trustedIssuer = z.strictObject({
   issuer: z.string().min(1, "must be the exact iss of the issuer's tokens"),
-  nation: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 3166 alpha-3 code such as GBR"),
+  nation: nationCode,
   jwks: jwksSource,
   algorithms: z.array(z.enum(ISSUER_ALGORITHMS)).min(1, "must name at least one algorithm"),
 });
@@ -46,14 +38,6 @@ export function parseIssuers(input: unknown): TrustedIssuer[] {
   return parseConfig(trustedIssuers, input, "trusted issuers");
 }
 
-function parseJson(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${source} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 function readIssuersFile(path: string): TrustedIssuer[] {
   let text: string;
   try {
@@ -62,9 +46,7 @@ function readIssuersFile(path: string): TrustedIssuer[] {
     throw new ConfigError(`ISSUERS_FILE ${path} cannot be read: ${(error as Error).message}`);
   }
   // A key file named in the issuers file is found next to it, wherever the gateway was started.
-  return parseIssuers(parseJson(text, `ISSUERS_FILE ${path}`)).map((entry) =>
-    "file" in entry.jwks ? { ...entry, jwks: { file: resolve(dirname(path), entry.jwks.file) } } : entry,
-  );
+  return parseIssuers(parseJsonSetting(text, `ISSUERS_FILE ${path}`)).map((entry) => ({ ...entry, jwks: besideFile(entry.jwks, path) }));
 }
 
 /**
@@ -76,6 +58,6 @@ export function loadIssuers(env: NodeJS.ProcessEnv = process.env): TrustedIssuer
   const inline = env.ISSUERS?.trim();
   if (file && inline) throw new ConfigError("Set ISSUERS_FILE or ISSUERS, not both");
   if (file) return readIssuersFile(file);
-  if (inline) return parseIssuers(parseJson(inline, "ISSUERS"));
+  if (inline) return parseIssuers(parseJsonSetting(inline, "ISSUERS"));
   throw new ConfigError("no trusted issuers configured: set ISSUERS_FILE (a JSON file) or ISSUERS (inline JSON)");
 }

@@ -49,6 +49,13 @@ function claimedIssuer(token: string): string | undefined {
   return typeof iss === "string" ? iss : undefined;
 }
 
+/** The media types an access token may declare (RFC 7519 JWT, RFC 9068 at+jwt), with or without "application/". */
+const ACCESS_TOKEN_TYPES = new Set(["jwt", "at+jwt"]);
+
+function isAccessTokenType(typ: string | undefined): boolean {
+  return typ === undefined || ACCESS_TOKEN_TYPES.has(typ.toLowerCase().replace(/^application\//, ""));
+}
+
 /**
  * Makes the function that turns a bearer token into what it proves, or throws.
  * Each issuer's keys and checks are set up here once, not per request. A
@@ -81,7 +88,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     const verifier = iss === undefined ? undefined : verifiers.get(iss);
     if (verifier === undefined) throw new TokenRejected("issuer is not trusted");
     const nowMs = now();
-    const { payload } = await jwtVerify(token, verifier.keys, { ...verifier.options, currentDate: new Date(nowMs) });
+    const { payload, protectedHeader } = await jwtVerify(token, verifier.keys, { ...verifier.options, currentDate: new Date(nowMs) });
+    // An access token says it is one, or says nothing (RFC 8725 3.11): never an agreements document or another kind of JWT.
+    if (!isAccessTokenType(protectedHeader.typ)) throw new TokenRejected("typ is not an access token's");
 
     const parsed = tokenClaims.safeParse(payload);
     if (!parsed.success) {

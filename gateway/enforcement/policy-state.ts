@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
-import { buildSupergraphIndex, type Coalitions, type LabelIndex } from "@tearline/policy";
+import { type AgreementBook, agreementVersions, buildSupergraphIndex, type Coalitions, type LabelIndex } from "@tearline/policy";
 import type { GraphQLSchema } from "graphql";
 import { logger } from "../../lib/logger.js";
 
 const log = logger("policy");
 
-/** The policy of one supergraph: its API schema and its label index. */
+/** The policy in force: the supergraph's API schema and label index, and every nation's verified sharing agreements. */
 export interface PolicyState {
   schema: GraphQLSchema;
   index: LabelIndex;
-  /** Changes with every supergraph, so that no plan outlives the schema it was made for. */
+  agreements: AgreementBook;
+  /** Changes with every supergraph and every agreements document, so that no plan outlives what it was decided under. */
   version: string;
 }
 
@@ -21,6 +22,8 @@ export interface PolicyState {
  */
 export class PolicyHolder {
   private state: PolicyState | undefined;
+  private supergraphVersion = "";
+  private agreements: AgreementBook = new Map();
 
   constructor(private readonly coalitions: Coalitions) {}
 
@@ -32,11 +35,22 @@ export class PolicyHolder {
   update(apiSchema: GraphQLSchema, supergraphSdl: string): void {
     try {
       const index = buildSupergraphIndex(supergraphSdl, this.coalitions);
-      this.state = { schema: apiSchema, index, version: createHash("sha256").update(supergraphSdl).digest("hex").slice(0, 16) };
+      this.supergraphVersion = createHash("sha256").update(supergraphSdl).digest("hex").slice(0, 16);
+      this.state = { schema: apiSchema, index, agreements: this.agreements, version: this.version() };
     } catch (error) {
       this.state = undefined;
       log.error({ err: error }, "policy unavailable, refusing every request");
     }
+  }
+
+  /** Puts new verified agreements in force; plans decided under the previous ones are not served again. */
+  updateAgreements(agreements: AgreementBook): void {
+    this.agreements = agreements;
+    if (this.state) this.state = { ...this.state, agreements, version: this.version() };
+  }
+
+  private version(): string {
+    return `${this.supergraphVersion}|${agreementVersions(this.agreements)}`;
   }
 
   get current(): PolicyState | undefined {

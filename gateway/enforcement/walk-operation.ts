@@ -47,7 +47,7 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
     scope,
     index: state.index,
     subject: options.subject,
-    decision: { now: options.now },
+    decision: { now: options.now, agreements: state.agreements },
     limits: options.limits,
     banner,
     reportError: (error) => errors.push(error),

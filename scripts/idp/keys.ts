@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { createExclusively } from "../../lib/atomic-files.js";
 
 /** Where development signing keys live unless KEYS_DIR says otherwise; git ignores it. */
 export const DEFAULT_KEYS_DIR = fileURLToPath(new URL("../../.keys", import.meta.url));
@@ -23,25 +23,6 @@ async function readJwk(path: string): Promise<JWK | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
-  }
-}
-
-/**
- * Writes `content` at `path` only if nothing is there yet, all at once: the
- * dev IdP and the token CLI may both create a nation's key on first use, and
- * they must end up with the same one.
- */
-async function createExclusively(path: string, content: string, mode: number): Promise<boolean> {
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, content, { mode });
-  try {
-    await link(temporary, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    await unlink(temporary);
   }
 }
 

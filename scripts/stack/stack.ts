@@ -1,5 +1,9 @@
 import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import { ensureDefaultAgreements } from "../agreement/defaults.js";
+import { DEFAULT_DATA_ROOT } from "../agreement/document-file.js";
+import { agreementJwksPath } from "../agreement/keys.js";
 import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
+import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
 import { type ServiceProcess, type SpawnedService, type SpawnOptions, spawnService } from "./service-process.js";
 
 export interface StackOptions {
@@ -10,7 +14,7 @@ export interface StackOptions {
   subgraphPorts: Record<NationCode, number>;
   /** A nation's DATABASE_URL (real PostgreSQL); nations without one use PGlite. */
   databaseUrls?: Partial<Record<NationCode, string>>;
-  /** Folder that holds each nation's PGlite data directory; default .data/. */
+  /** Folder that holds each nation's data directory (PGlite database, signed agreements); default .data/. */
   dataRoot?: string;
   /** Extra environment for the gateway (SUBGRAPH_TIMEOUT_MS, SUPERGRAPH_PATH…). */
   gatewayEnv?: NodeJS.ProcessEnv;
@@ -56,9 +60,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return service.ready;
   };
 
+  const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
+  const keysDir = options.keysDir ?? process.env.KEYS_DIR ?? DEFAULT_KEYS_DIR;
+  // Each nation publishes signed agreements; on the first start they share as the labels alone would (see the README).
+  await ensureDefaultAgreements({ dataRoot, keysDir, nations: NATIONS });
   try {
     const idpEnv: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.idpPort) };
-    if (options.keysDir) idpEnv.KEYS_DIR = options.keysDir;
+    idpEnv.KEYS_DIR = keysDir;
     const idpReady = start({ name: "idp", entry: "scripts/idp/main.ts", env: idpEnv, readyTimeoutMs, log });
     const subgraphs = await Promise.all(
       NATIONS.map(async (nation) => {
@@ -66,7 +74,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const databaseUrl = options.databaseUrls?.[nation];
         if (databaseUrl) env.DATABASE_URL = databaseUrl;
         else delete env.DATABASE_URL;
-        if (options.dataRoot) env.DATA_DIR = `${options.dataRoot}/${nation}`;
+        // The data directory holds the nation's agreements even when its database is a real PostgreSQL.
+        env.DATA_DIR = `${dataRoot}/${nation}`;
         const service = await start({
           name: nation,
           ...(options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` }),
@@ -80,7 +89,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     const idp = await idpReady;
     const urls = Object.fromEntries(subgraphs.map(([nation, service]) => [`SUBGRAPH_URL_${nation}`, service.url]));
-    const trust = { ISSUERS: JSON.stringify(devIssuers(idp.url, NATIONS)), AUDIENCE: DEV_AUDIENCE };
+    const agreements = subgraphs.map(([nation, service]) => ({
+      nation,
+      url: new URL("/agreements", service.url).href,
+      keys: { file: agreementJwksPath(keysDir, nation) },
+    }));
+    const trust = { ISSUERS: JSON.stringify(devIssuers(idp.url, NATIONS)), AUDIENCE: DEV_AUDIENCE, AGREEMENTS: JSON.stringify(agreements) };
     const gateway = await start({
       name: "gateway",
       entry: "gateway/main.ts",

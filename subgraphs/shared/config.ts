@@ -11,12 +11,16 @@ export interface NationConfig {
   host: string;
   port: number;
   database: DatabaseLocation;
+  /** The nation's own files (its signed agreements; its PGlite database unless DATABASE_URL is set). */
+  dataDir: string;
   logLevel: LogLevel;
 }
 
 /**
  * A nation subgraph's settings, from its process environment: PORT, HOST, and
- * DATABASE_URL (a real PostgreSQL) or DATA_DIR (PGlite; default .data/<NATION>).
+ * DATABASE_URL (a real PostgreSQL), and DATA_DIR (default .data/<NATION>): the
+ * nation's own files, its signed agreements always and its PGlite database
+ * when there is no DATABASE_URL.
  */
 export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = process.env): NationConfig {
   const schema = z.object({
@@ -31,6 +35,7 @@ export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = pr
     host: parsed.HOST,
     port: parsed.PORT,
     database: parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : { dataDir: parsed.DATA_DIR },
+    dataDir: parsed.DATA_DIR,
     logLevel: parsed.LOG_LEVEL,
   };
 }

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
@@ -6,11 +7,12 @@ import { buildSubgraphIndex } from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import { apolloReply } from "../../lib/apollo-reply.js";
 import { exitOnConfigError } from "../../lib/config.js";
-import { close, createJsonHttpServer, type HttpReply, listen, type RequestHandler } from "../../lib/http-server.js";
+import { close, createJsonHttpServer, listen, type Page, type RequestHandler } from "../../lib/http-server.js";
 import { announceReady, onShutdown } from "../../lib/lifecycle.js";
 import { logger, setLogLevel } from "../../lib/logger.js";
 import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { loadSubgraphSdl, type NationCode } from "../nations.js";
+import { AGREEMENTS_FILE, AGREEMENTS_PATH, agreementsPage } from "./agreements-page.js";
 import { loadNationConfig } from "./config.js";
 import { createNationContext, type NationContext } from "./context.js";
 import { type Database, openDatabase } from "./database.js";
@@ -28,7 +30,7 @@ export interface NationExtensions {
   wrapDatabase?(db: Database): Database;
   wrapHandler?(handler: RequestHandler): RequestHandler;
   /** Read-only GET pages beside /graphql (the benchmark's fetch counter). */
-  pages?: Readonly<Record<string, () => HttpReply>>;
+  pages?: Readonly<Record<string, Page>>;
 }
 
 export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers): GraphQLSchema {
@@ -76,7 +78,8 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers, ext
   const handle: RequestHandler = async (req, readBody) => apolloReply(apollo, req, await readBody(), createNationContext(db));
   const server = createJsonHttpServer({
     handle: extensions.wrapHandler ? extensions.wrapHandler(handle) : handle,
-    pages: extensions.pages ?? {},
+    // The nation's signed sharing agreements, which the gateway polls; beside them, any pages of the process's own.
+    pages: { ...extensions.pages, [AGREEMENTS_PATH]: agreementsPage(join(config.dataDir, AGREEMENTS_FILE)) },
   });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
-import { buildSupergraphIndex, type LabelIndex } from "@tearline/policy";
+import { type AgreementBook, buildSupergraphIndex, type LabelIndex } from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import type { Principal } from "../../gateway/auth/principal.js";
 import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { stampLabelOwner } from "../../schema/stamp-owner.js";
+import { openAgreements } from "./agreements-fixture.js";
 import { type SubjectSpec, subjectOf } from "./subject-fixture.js";
 
 const root = (path: string) => new URL(`../../${path}`, import.meta.url);
@@ -36,8 +37,9 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
   return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 }
 
-export function policyStateOf(supergraphSdl: string, version = "test"): PolicyState {
-  return { schema: apiSchemaOf(supergraphSdl), index: buildSupergraphIndex(supergraphSdl, coalitions), version };
+/** The policy a gateway would hold for a supergraph; agreements default to every nation sharing everything. */
+export function policyStateOf(supergraphSdl: string, version = "test", agreements: AgreementBook = openAgreements()): PolicyState {
+  return { schema: apiSchemaOf(supergraphSdl), index: buildSupergraphIndex(supergraphSdl, coalitions), agreements, version };
 }
 
 export function indexOf(supergraphSdl: string): LabelIndex {

@@ -25,8 +25,10 @@ export interface Caller {
 }
 
 export interface TestStack extends Stack {
-  /** Where the dev IdP keeps each nation's signing key. */
+  /** Where the dev IdP keeps each nation's signing key (and each nation's agreement key, under agreements/). */
   keysDir: string;
+  /** Each nation's data directory (its database and its signed agreements) is <dataRoot>/<NATION>. */
+  dataRoot: string;
   /** Request headers of a caller: a real token signed by the nation's dev IdP key, and X-Purpose. */
   headers(caller: Caller): Promise<Record<string, string>>;
 }
@@ -49,12 +51,14 @@ export const FULLY_CLEARED: Caller = {
 /** The whole stack on ephemeral loopback ports, with fresh seeded databases and fresh IdP keys. */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const keysDir = mkdtempSync(join(tmpdir(), "tearline-keys-"));
+  // Nations on PostgreSQL still keep their signed agreements in a data directory: a fresh, empty one.
+  const dataRoot = options.databaseUrls ? mkdtempSync(join(tmpdir(), "tearline-data-")) : await freshDataRoot();
   const stack = await startStack({
     gatewayPort: 0,
     idpPort: 0,
     keysDir,
     subgraphPorts: Object.fromEntries(NATIONS.map((nation) => [nation, 0])) as Record<NationCode, number>,
-    dataRoot: options.databaseUrls ? undefined : await freshDataRoot(),
+    dataRoot,
     databaseUrls: options.databaseUrls,
     gatewayEnv: options.gatewayEnv,
     log: keepLog,
@@ -62,6 +66,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   return {
     ...stack,
     keysDir,
+    dataRoot,
     async headers(caller) {
       const token = await signDevToken({ keysDir, ttlSeconds: 600, ...caller });
       return { authorization: `Bearer ${token}`, "x-purpose": caller.purpose ?? caller.purposes[0]! };

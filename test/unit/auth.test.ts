@@ -73,6 +73,9 @@ describe("authentication refusals", () => {
     ["an untrusted issuer", async () => request(await gbrToken({ iss: testIssuerId("USA") }))],
     ["no iss at all", async () => request(await gbrToken({ iss: undefined }))],
     ["a French iss signed with the British key", async () => request(await signToken(gbrKey, tokenClaims("FRA")))],
+    // Another kind of JWS from a trusted key: an agreements document, or any other typ, is not an access token.
+    ["typ tearline-agreements+jws", async () => request(await signToken(gbrKey, tokenClaims("GBR"), { typ: "tearline-agreements+jws" }))],
+    ["typ logout+jwt", async () => request(await signToken(gbrKey, tokenClaims("GBR"), { typ: "logout+jwt" }))],
     ["a French iss with the British key and no kid", async () => request(await signToken(gbrKey, tokenClaims("FRA"), { kid: undefined }))],
     ...["sub", "aud", "exp", "iat", "jti", "clearance", "purposes"].map((claim): [string, () => Promise<AuthHeaders>] => [
       `no ${claim} claim`,
@@ -109,6 +112,10 @@ describe("authentication refusals", () => {
 });
 
 describe("the principal", () => {
+  it.each(["at+jwt", "application/at+jwt", "JWT", undefined])("accepts an access token whose typ is %s", async (typ) => {
+    await expect(authenticate(request(await signToken(gbrKey, tokenClaims("GBR"), { typ })))).resolves.toMatchObject({ nation: "GBR" });
+  });
+
   it("carries the token's claims and takes the nation from the issuer, not from a nation claim", async () => {
     const claims = tokenClaims("GBR", { nation: "USA", clearance: "TOP_SECRET" });
     const principal = await authenticate(request(await signToken(gbrKey, claims), "CYBER"));

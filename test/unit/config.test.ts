@@ -24,6 +24,9 @@ describe("gateway configuration", () => {
       tokenCacheSize: 10_000,
       planCacheSize: 5000,
       metrics: false,
+      // No agreements configured: every nation reads only its own data.
+      agreements: [],
+      agreementsPollMs: 2000,
     });
     expect(config.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
@@ -42,6 +45,18 @@ describe("gateway configuration", () => {
     [{ INTROSPECTION: "yes" }, "INTROSPECTION"],
     [{ TOKEN_CACHE_SIZE: "0" }, "TOKEN_CACHE_SIZE"],
     [{ METRICS: "on" }, "METRICS"],
+    [{ AGREEMENTS_POLL_MS: "10" }, "AGREEMENTS_POLL_MS"],
+    [{ AGREEMENTS: "[{" }, "AGREEMENTS is not valid JSON"],
+    [{ AGREEMENTS: '[{"nation":"France","url":"http://127.0.0.1:1/agreements","keys":{"file":"k.json"}}]' }, "nation"],
+    [{ AGREEMENTS: '[{"nation":"FRA","url":"ftp://x/agreements","keys":{"file":"k.json"}}]' }, "url"],
+    [{ AGREEMENTS: '[{"nation":"FRA","url":"http://127.0.0.1:1/agreements","keys":{}}]' }, "keys"],
+    [
+      {
+        AGREEMENTS:
+          '[{"nation":"FRA","url":"http://127.0.0.1:1/a","keys":{"file":"k.json"}},{"nation":"FRA","url":"http://127.0.0.1:2/a","keys":{"file":"k.json"}}]',
+      },
+      'duplicate nation "FRA"',
+    ],
     [{ SUBGRAPH_URL_GBR: "ftp://example" }, "GBR"],
     [{ SUBGRAPH_URL_GBR: "not a url" }, "GBR"],
   ])("refuses %o and names %s", (env, name) => {

@@ -55,10 +55,11 @@ export function decideField(
 ): Decision {
   // No possible type (an interface nobody implements): nothing can be returned, so nothing is revealed.
   if (parentTypes.length === 0) return ALLOW_FOREVER;
+  const at: DecisionContext = { ...context, field: { types: parentTypes, name: fieldName } };
   // Stryker disable next-line ConditionalExpression,BlockStatement: the common case, without the copy; the loop below decides one type the same.
   if (parentTypes.length === 1) {
     const policy = index.get(coordinate(parentTypes[0]!, fieldName));
-    return decide(policy ? policy.requirements : [], subject, context, checks);
+    return decide(policy ? policy.requirements : [], subject, at, checks);
   }
   const requirements: Requirement[] = [];
   for (const type of parentTypes) {
@@ -66,5 +67,5 @@ export function decideField(
     if (!policy) return UNLABELLED;
     requirements.push(...policy.requirements);
   }
-  return decide(requirements, subject, context, checks);
+  return decide(requirements, subject, at, checks);
 }

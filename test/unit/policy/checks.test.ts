@@ -1,11 +1,15 @@
 import { REASONS, type Requirement, requirementFromLabel, specifiedChecks } from "@tearline/policy";
 import { describe, expect, it } from "vitest";
+import { openAgreements } from "../../support/agreements-fixture.js";
 import { coalitions, principal, requirementOf, type SubjectSpec } from "./fixtures.js";
+
+// Every nation shares everything: these tests are about the other checks (the agreement check has its own).
+const OPEN = openAgreements();
 
 const requirement = (args: Record<string, unknown>): Requirement =>
   requirementFromLabel({ owner: "FRA", level: "RESTRICTED", ...args }, coalitions());
 const checkNamed = (reason: string) => specifiedChecks.find((check) => check.reason === reason)!;
-const at = { now: 0 };
+const at = { now: 0, agreements: OPEN };
 
 interface Row {
   name: string;
@@ -80,11 +84,18 @@ describe("each check on its own", () => {
   });
 
   it("are run in the order their reasons are reported, one per reason category", () => {
-    expect(specifiedChecks.map((check) => check.reason)).toEqual(["CLEARANCE", "RELEASABILITY", "COMPARTMENT", "PURPOSE", "SCOPE"]);
-    expect(REASONS).toEqual(["CLEARANCE", "RELEASABILITY", "COMPARTMENT", "PURPOSE", "SCOPE", "UNLABELLED"]);
+    expect(specifiedChecks.map((check) => check.reason)).toEqual([
+      "CLEARANCE",
+      "RELEASABILITY",
+      "COMPARTMENT",
+      "PURPOSE",
+      "SCOPE",
+      "AGREEMENT",
+    ]);
+    expect(REASONS).toEqual(["CLEARANCE", "RELEASABILITY", "COMPARTMENT", "PURPOSE", "SCOPE", "AGREEMENT", "UNLABELLED"]);
   });
 
-  it("are timeless: none of them bounds a decision's validity", () => {
-    expect(specifiedChecks.map((check) => check.validUntil)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  it("are timeless but for the agreement check: only an agreement's dates bound a decision's validity", () => {
+    expect(specifiedChecks.filter((check) => check.validUntil !== undefined).map((check) => check.reason)).toEqual(["AGREEMENT"]);
   });
 });

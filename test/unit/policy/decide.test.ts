@@ -15,9 +15,13 @@ import {
   type Subject,
 } from "@tearline/policy";
 import { describe, expect, it } from "vitest";
+import { openAgreements } from "../../support/agreements-fixture.js";
 import { coalitions, principal, requirementOf, type SubjectSpec } from "./fixtures.js";
 
-const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0 });
+// Every nation shares everything: these tests are about the other checks (the agreement check has its own).
+const OPEN = openAgreements();
+
+const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0, agreements: OPEN });
 
 const rule = (args: Record<string, unknown>): Requirement => requirementFromLabel({ owner: "FRA", ...args }, coalitions());
 
@@ -195,7 +199,7 @@ describe("decide(rules, principal): the policy decision point", () => {
 describe("decide's validity: time-bound checks passed as the fourth argument", () => {
   const subject: Subject = principal();
   const requirement = requirementOf({ owner: "GBR", level: "RESTRICTED" });
-  const at = { now: 1000 };
+  const at = { now: 1000, agreements: OPEN };
   const expiring = (until: number, allows = true): Check => ({ reason: "SCOPE", allows: () => allows, validUntil: () => until });
   const timeless = (allows = true): Check => ({ reason: "PURPOSE", allows: () => allows });
 
@@ -234,7 +238,7 @@ describe("decide's validity: time-bound checks passed as the fourth argument", (
       allows: (r, s, context) => seen.push(["allows", r, s, context.now]) > 0,
       validUntil: (r, s, context) => seen.push(["validUntil", r, s, context.now]) + context.now,
     };
-    expect(decideAt([requirement], subject, { now: 1234 }, [clock])).toEqual({ allowed: true, validUntil: 1235 });
+    expect(decideAt([requirement], subject, { now: 1234, agreements: OPEN }, [clock])).toEqual({ allowed: true, validUntil: 1235 });
     expect(seen).toEqual([
       ["validUntil", requirement, subject, 1234],
       ["allows", requirement, subject, 1234],
@@ -257,7 +261,7 @@ describe("decideField: a field selected on each of its possible parent types", (
         ),
       ],
     ]);
-  const at = { now: 0 };
+  const at = { now: 0, agreements: OPEN };
   const fra = (clearance: "RESTRICTED" | "SECRET") => principal({ nation: "FRA", clearance });
 
   it.each<[string, string[], string, "RESTRICTED" | "SECRET", Decision]>([

@@ -2,7 +2,11 @@ import { buildSubgraphIndex, decide, LabelIndexError, markOfRequirements } from 
 import { Kind, parse, visit } from "graphql";
 import { describe, expect, it } from "vitest";
 import { loadSubgraphSdl, NATIONS } from "../../../subgraphs/nations.js";
+import { openAgreements } from "../../support/agreements-fixture.js";
 import { coalitions, expectRefusal, principal, type RequirementSpec, requirementOf } from "./fixtures.js";
+
+// Every nation shares everything: these tests are about the other checks (the agreement check has its own).
+const OPEN = openAgreements();
 
 const LABELS = `
   enum Classification { UNCLASSIFIED RESTRICTED CONFIDENTIAL SECRET TOP_SECRET }
@@ -69,7 +73,7 @@ describe("buildSubgraphIndex: one nation's own labels, read by the nation", () =
     expect(own.get("Thing.note")).toEqual(
       entry({ level: "TOP_SECRET", compartments: ["X"], purposes: ["CT"], scopeGroups: [["t"]], onDeny: "REJECT" }),
     );
-    expect(decide(own.get("Thing.id")!.requirements, principal({ nation: "GBR", scopes: ["t"] }), { now: 0 })).toEqual({
+    expect(decide(own.get("Thing.id")!.requirements, principal({ nation: "GBR", scopes: ["t"] }), { now: 0, agreements: OPEN })).toEqual({
       allowed: false,
       reasons: ["RELEASABILITY", "COMPARTMENT"],
       onDeny: "REDACT",

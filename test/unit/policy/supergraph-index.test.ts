@@ -3,10 +3,14 @@ import { decide as decideAt, LabelIndexError, type Requirement, type Subject } f
 import { assert, describe, expect, it } from "vitest";
 import { composeNations } from "../../../schema/composition.js";
 import { loadSubgraphSdl } from "../../../subgraphs/nations.js";
+import { openAgreements } from "../../support/agreements-fixture.js";
 import { composeTestSupergraph, indexOf, principal } from "../../support/policy-harness.js";
 import { TEST_SUPERGRAPH } from "../../support/test-schema.js";
 
-const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0 });
+// Every nation shares everything: these tests are about the other checks (the agreement check has its own).
+const OPEN = openAgreements();
+
+const decide = (requirements: readonly Requirement[], subject: Subject) => decideAt(requirements, subject, { now: 0, agreements: OPEN });
 // Built in each test, not once at import: a mutation run then tries each mutant against the tests that read it.
 const rulesOf = (coordinate: string) => indexOf(TEST_SUPERGRAPH).get(coordinate)!.requirements;
 const owners = (coordinate: string) =>

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
+import { ErrorCode } from "../../lib/error-codes.js";
+import { errorReply, HttpError, type HttpReply, type Page } from "../../lib/http-server.js";
+
+/** Where a nation's subgraph serves its signed agreements. */
+export const AGREEMENTS_PATH = "/agreements";
+
+/** The signed agreements' file in a nation's data directory; the operator's command writes it. */
+export const AGREEMENTS_FILE = "agreements.jws";
+
+const MEDIA_TYPE = "application/jose";
+
+/** Whether an If-None-Match header names this entity tag (a list, weak tags and `*` included). */
+function matches(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return [ifNoneMatch]
+    .flat()
+    .flatMap((value) => value.split(","))
+    .map((tag) => tag.trim().replace(/^W\//, ""))
+    .some((tag) => tag === etag || tag === "*");
+}
+
+/**
+ * The GET page of a nation's signed agreements, read from `file` on every
+ * request (it is small, and the operator's command replaces it whole): 200
+ * with an ETag, 304 when the caller already has it, 404 when there is none.
+ * The gateway polls it with If-None-Match and verifies the signature itself;
+ * the subgraph only serves the file.
+ */
+export function agreementsPage(file: string): Page {
+  return async (req: IncomingMessage): Promise<HttpReply> => {
+    let jws: string;
+    try {
+      jws = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      const reply = errorReply(new HttpError(404, ErrorCode.NotFound, "This nation publishes no agreements"));
+      return { ...reply, headers: { ...reply.headers, "cache-control": "no-cache" } };
+    }
+    const etag = `"${createHash("sha256").update(jws).digest("base64url")}"`;
+    const headers = { "content-type": MEDIA_TYPE, etag, "cache-control": "no-cache" };
+    if (matches(req.headers["if-none-match"], etag)) return { status: 304, json: "", headers };
+    return { status: 200, json: jws, headers };
+  };
+}

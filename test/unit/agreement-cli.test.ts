@@ -1,0 +1,287 @@
+import { execFile } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { AgreementDocument } from "@tearline/policy";
+import { beforeEach, describe, expect, it } from "vitest";
+import { ensureDefaultAgreements } from "../../scripts/agreement/defaults.js";
+import { agreementDocumentPath, readAgreementDocument, readSignedAgreements } from "../../scripts/agreement/document-file.js";
+import { agreementJwksPath, agreementPrivateKeyPath } from "../../scripts/agreement/keys.js";
+import { NATIONS } from "../../subgraphs/nations.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const DAY_MS = 86_400_000;
+/** A year that stays in the future as long as this test lives. */
+const YEAR = new Date().getUTCFullYear() + 2;
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let dataRoot: string;
+let keysDir: string;
+let file: string;
+
+/** The operator's command, as a separate process, on this test's folders (unless `env` names others). */
+function agreement(args: string[], env: NodeJS.ProcessEnv = {}, folders = true): Promise<Outcome> {
+  const options = folders ? ["--data-root", dataRoot, "--keys-dir", keysDir] : [];
+  const childEnv = { ...process.env, DATA_ROOT: "", KEYS_DIR: "", ...env };
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/agreement/main.ts", ...options, ...args],
+      { cwd: ROOT, env: childEnv },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+const fra = (...args: string[]) => agreement(["--nation", "FRA", ...args]);
+const current = async () => (await readAgreementDocument(dataRoot, keysDir, "FRA"))!;
+const gbr = async () => (await current()).partners.get("GBR");
+
+/** Every temporary folder of the current test, removed after it. */
+const temporary = temporaryFolders();
+
+beforeEach(async () => {
+  dataRoot = temporary("tearline-agreement-data-");
+  keysDir = temporary("tearline-agreement-keys-");
+  file = agreementDocumentPath(dataRoot, "FRA");
+  await ensureDefaultAgreements({ dataRoot, keysDir, nations: NATIONS });
+});
+
+describe("npm run agreement: changes", () => {
+  it("shows the default document as a table, with its version, issue time and file", async () => {
+    const { code, stdout, stderr } = await fra("show");
+    expect([code, stderr]).toEqual([0, ""]);
+    const document = await current();
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      `FRA sharing agreements, version 1, issued ${new Date(document.issuedAt).toISOString().replace(/\.\d{3}Z$/, "Z")}`,
+    );
+    expect(lines[1]).toContain(`file ${file}`);
+    expect(lines[3]!.split(/\s{2,}/)).toEqual(["partner", "status", "ceiling", "purposes", "covers", "valid from", "expires"]);
+    const rows = lines.slice(4).map((line) => line.split(/\s{2,}/));
+    expect(rows.map((row) => row.slice(0, 5))).toEqual(
+      ["DEU", "EST", "GBR"].map((partner) => [
+        partner,
+        "ACTIVE",
+        "TOP_SECRET",
+        "CP,CT,CYBER,HUMINT,OSINT,POLICY,SIGINT,TRAINING",
+        "every type",
+      ]),
+    );
+  });
+
+  it("pauses and resumes a partner, one version each, and a repeated pause changes nothing", async () => {
+    const before = Date.now();
+    const paused = await fra("pause", "GBR");
+    expect([paused.code, paused.stdout.trim(), paused.stderr]).toEqual([0, "FRA agreements version 2: GBR paused", ""]);
+    const document = await current();
+    expect([document.version, document.partners.get("GBR")?.status, document.partners.get("DEU")?.status]).toEqual([2, "PAUSED", "ACTIVE"]);
+    expect(document.issuedAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+
+    const signed = readFileSync(file, "utf8");
+    const again = await fra("pause", "GBR");
+    expect([again.code, again.stdout]).toEqual([0, "FRA agreements version 2: nothing to change, the document already says so\n"]);
+    expect(readFileSync(file, "utf8")).toBe(signed);
+
+    const resumed = await fra("resume", "GBR");
+    expect(resumed.stdout.trim()).toBe("FRA agreements version 3: GBR resumed");
+    expect([(await current()).version, (await gbr())?.status]).toEqual([3, "ACTIVE"]);
+  });
+
+  it("sets only the terms given on an existing entry; a date alone expires at the end of that day (UTC)", async () => {
+    const before = (await gbr())!;
+    const set = await fra("set", "GBR", "--ceiling", "SECRET", "--purposes", "ct,CYBER", "--expires", `${YEAR}-06-30`);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(
+      /^FRA agreements version 2: GBR ceiling TOP_SECRET → SECRET, purposes CP,CT,.* → CT,CYBER, expires .* → .*Z\n$/,
+    );
+    const after = (await gbr())!;
+    expect(after).toEqual({ ...before, ceiling: "SECRET", purposes: new Set(["CT", "CYBER"]), expires: Date.UTC(YEAR, 6, 1) });
+
+    await fra("set", "GBR", "--valid-from", `${YEAR}-01-15`, "--covers", "ThreatActor,Assessment.summary");
+    const narrowed = (await gbr())!;
+    expect(narrowed).toEqual({ ...after, validFrom: Date.UTC(YEAR, 0, 15), covers: new Set(["ThreatActor", "Assessment.summary"]) });
+    expect((await current()).version).toBe(3);
+
+    await fra("set", "GBR", "--covers", "*", "--expires", `${YEAR}-03-01T12:30:00+02:00`);
+    expect(await gbr()).toEqual({ ...narrowed, covers: null, expires: Date.UTC(YEAR, 2, 1, 10, 30) });
+  });
+
+  it("adds a partner with ceiling, purposes and expiry, valid from now unless told", async () => {
+    const before = Date.now();
+    const { code, stdout } = await fra("set", "usa", "--ceiling", "confidential", "--purposes", "CT", "--expires", `${YEAR}-12-31`);
+    expect([code, stdout.split(":")[0]]).toEqual([0, "FRA agreements version 2"]);
+    expect(stdout).toContain("USA added, ACTIVE (CONFIDENTIAL, CT,");
+    const usa = (await current()).partners.get("USA")!;
+    expect(usa).toMatchObject({
+      status: "ACTIVE",
+      ceiling: "CONFIDENTIAL",
+      purposes: new Set(["CT"]),
+      covers: null,
+      expires: Date.UTC(YEAR + 1, 0, 1),
+    });
+    expect(usa.validFrom).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(usa.validFrom).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("revokes a partner: its entry is gone", async () => {
+    const { code, stdout } = await fra("revoke", "GBR");
+    expect([code, stdout.trim()]).toEqual([0, "FRA agreements version 2: GBR revoked (its entry is removed; it gets nothing)"]);
+    expect([...(await current()).partners.keys()].sort()).toEqual(["DEU", "EST"]);
+  });
+
+  it("rotates the key: the document is re-signed with the new key only, the terms kept", async () => {
+    const old = (await readSignedAgreements(dataRoot, keysDir, "FRA"))!;
+    const oldJwks = readFileSync(agreementJwksPath(keysDir, "FRA"), "utf8");
+    const { code, stdout } = await fra("rotate-key");
+    expect(code).toBe(0);
+    const now = (await readSignedAgreements(dataRoot, keysDir, "FRA"))!;
+    expect(now.kid).not.toBe(old.kid);
+    expect(stdout.trim()).toBe(`FRA agreements version 2: agreement key rotated, document re-signed (new key ${now.kid})`);
+    expect(now.document).toEqual({ ...old.document, version: 2, issuedAt: now.document.issuedAt });
+    const jwks = JSON.parse(readFileSync(agreementJwksPath(keysDir, "FRA"), "utf8"));
+    expect(jwks.keys.map((key: { kid: string; alg: string; use: string; d?: string }) => [key.kid, key.alg, key.use, key.d])).toEqual([
+      [now.kid, "EdDSA", "sig", undefined],
+    ]);
+    expect(statSync(agreementPrivateKeyPath(keysDir, "FRA")).mode & 0o777).toBe(0o600);
+    // The old key set no longer verifies the new document.
+    writeFileSync(agreementJwksPath(keysDir, "FRA"), oldJwks);
+    await expect(readAgreementDocument(dataRoot, keysDir, "FRA")).rejects.toThrow(/not the nation's agreement key/);
+  });
+
+  it("reads DATA_ROOT and KEYS_DIR when no option names the folders", async () => {
+    const { code, stdout } = await agreement(["--nation", "DEU", "show"], { DATA_ROOT: dataRoot, KEYS_DIR: keysDir }, false);
+    expect([code, stdout.split("\n")[0]]).toEqual([0, expect.stringMatching(/^DEU sharing agreements, version 1,/)]);
+  });
+});
+
+describe("npm run agreement: refusals", () => {
+  /** Runs a command that must be refused: exit 2, one line on stderr, nothing on stdout, the files as they were. */
+  async function refused(args: string[], message: RegExp, withNation = true) {
+    const files = [file, agreementJwksPath(keysDir, "FRA"), agreementPrivateKeyPath(keysDir, "FRA")];
+    const before = files.map((path) => readFileSync(path, "utf8"));
+    const outcome = await agreement(withNation ? ["--nation", "FRA", ...args] : args);
+    expect({ args, code: outcome.code, stdout: outcome.stdout, lines: outcome.stderr.trimEnd().split("\n").length }).toEqual({
+      args,
+      code: 2,
+      stdout: "",
+      lines: 1,
+    });
+    expect(outcome.stderr).toMatch(/^agreement: /);
+    expect(outcome.stderr).toMatch(message);
+    expect(files.map((path) => readFileSync(path, "utf8"))).toEqual(before);
+  }
+
+  it("refuses bad input, one line each, and leaves the files untouched", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["show", "--nation", "XYZ"], /--nation XYZ is not a nation that publishes/],
+      [["set", "GBR", "--ceiling", "ULTRA"], /--ceiling ULTRA is not a level/],
+      [["set", "GBR", "--purposes", "CT,GOSSIP"], /unknown purpose GOSSIP: config\/purposes.json lists CT, CYBER/],
+      [["set", "GBR", "--expires", "2020-01-01"], /--expires 2020-01-01 is in the past/],
+      [["set", "GBR", "--valid-from", "2020-01-01"], /--valid-from 2020-01-01 is in the past/],
+      [["set", "GBR", "--expires", `${YEAR}-02-30`], /is not a calendar date/],
+      [["set", "GBR", "--expires", "next tuesday"], /is not a date/],
+      [["set", "GBR", "--expires", `${YEAR}-06-30T12:00`], /is not a date .* with its zone/],
+      [["set", "GBR", "--valid-from", `${YEAR}-12-01`, "--expires", `${YEAR}-06-30`], /--expires .* is not after --valid-from/],
+      [["set", "GBR", "--valid-from", `${YEAR + 5}-01-01`], /would not be after valid from/],
+      [["set", "NOR", "--ceiling", "SECRET"], /NOR has no agreement yet: a new one needs --purposes, --expires/],
+      [["set", "GBR"], /set changes nothing/],
+      [["set", "GBR", "--covers", "Threat Actor"], /--covers Threat Actor: each must be a Type or a Type.field/],
+      [["pause", "FRA"], /FRA is the document's own nation/],
+      [["set", "FRA", "--ceiling", "SECRET"], /FRA is the document's own nation/],
+      [["pause", "XYZ"], /XYZ is not a known nation/],
+      [["pause"], /pause needs a partner nation/],
+      [["pause", "NOR"], /FRA has no agreement with NOR to pause/],
+      [["resume", "NOR"], /FRA has no agreement with NOR to resume/],
+      [["revoke", "NOR"], /FRA has no agreement with NOR to revoke/],
+      [["dance"], /unknown command dance/],
+      [[], /no command/],
+      [["show", "GBR"], /show takes no argument; GBR is one too many/],
+      [["pause", "GBR", "DEU"], /pause takes one partner; DEU is one too many/],
+      [["pause", "GBR", "--ceiling", "SECRET"], /--ceiling only goes with set/],
+      [["show", "--frobnicate"], /Unknown option '--frobnicate'$/m],
+      [["set", "GBR", "--ceiling"], /argument missing/],
+    ];
+    // A few processes at a time: each is a Node.js with tsx.
+    const queue = [...cases];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await refused(...next);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    await refused(["show"], /--nation is required/, false);
+    expect((await current()).version).toBe(1);
+    // Many processes: a busy machine takes a while.
+  }, 240_000);
+
+  it("refuses a malformed file and a file that does not verify, and changes neither", async () => {
+    writeFileSync(file, "not a signed document");
+    await refused(["pause", "GBR"], /agreements.jws is not FRA's signed agreements: not a compact JWS/);
+    // Signed, and well formed, but by GBR's agreement key: FRA's key set does not know it.
+    writeFileSync(file, readFileSync(agreementDocumentPath(dataRoot, "GBR"), "utf8"));
+    await refused(["resume", "GBR"], /not the nation's agreement key/);
+  });
+
+  it("refuses a document whose payload was edited after signing", async () => {
+    await fra("pause", "GBR");
+    const [header, payload, signature] = readFileSync(file, "utf8").split(".");
+    const edited = Buffer.from(Buffer.from(payload!, "base64url").toString().replace('"PAUSED"', '"ACTIVE"')).toString("base64url");
+    writeFileSync(file, `${header}.${edited}.${signature}`);
+    await refused(["resume", "GBR"], /signature does not verify/);
+    await refused(["rotate-key"], /signature does not verify/);
+  });
+
+  it("refuses when the nation has no document, and creates none", async () => {
+    const empty = temporary("tearline-empty-");
+    const outcome = await agreement(
+      ["--nation", "FRA", "--data-root", empty, "--keys-dir", keysDir, "set", "GBR", "--ceiling", "SECRET"],
+      {},
+      false,
+    );
+    expect([outcome.code, outcome.stderr]).toEqual([2, expect.stringMatching(/^agreement: FRA has no agreements document at .*\n$/)]);
+    expect(readdirSync(empty)).toEqual([]);
+  });
+});
+
+describe("npm run agreement: writes", () => {
+  const leftovers = () => readdirSync(dirname(file)).filter((name) => name !== "agreements.jws");
+
+  it("replaces the file whole (a new file renamed over the old), leaving no temporary file", async () => {
+    const before = statSync(file).ino;
+    await fra("pause", "GBR");
+    expect(statSync(file).ino).not.toBe(before);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("leaves the document as it was when signing fails after the change was made", async () => {
+    const signed = readFileSync(file, "utf8");
+    writeFileSync(agreementPrivateKeyPath(keysDir, "FRA"), "{ not json");
+    const outcome = await fra("pause", "GBR");
+    expect([outcome.code, outcome.stdout, outcome.stderr]).toEqual([
+      1,
+      "",
+      expect.stringMatching(/^agreement: .*private\.jwk\.json is not JSON\n$/),
+    ]);
+    expect(readFileSync(file, "utf8")).toBe(signed);
+    expect(leftovers()).toEqual([]);
+    expect((await gbr())?.status).toBe("ACTIVE");
+  });
+
+  it("keeps versions growing across every kind of change", async () => {
+    const versions: number[] = [];
+    const record = async () => versions.push((await current()).version);
+    const steps: string[][] = [["pause", "GBR"], ["set", "GBR", "--ceiling", "SECRET"], ["rotate-key"], ["revoke", "DEU"]];
+    for (const step of steps) {
+      await fra(...step);
+      await record();
+    }
+    expect(versions).toEqual([2, 3, 4, 5]);
+    const document: AgreementDocument = await current();
+    expect([...document.partners.keys()].sort()).toEqual(["EST", "GBR"]);
+    expect(document.partners.get("GBR")).toMatchObject({ status: "PAUSED", ceiling: "SECRET" });
+    expect(document.partners.get("EST")!.expires - document.partners.get("EST")!.validFrom).toBe(365 * DAY_MS);
+  });
+});

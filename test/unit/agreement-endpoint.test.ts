@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ErrorCode } from "../../lib/error-codes.js";
+import { close, createJsonHttpServer, jsonReply, listen } from "../../lib/http-server.js";
+import { AGREEMENTS_FILE, AGREEMENTS_PATH, agreementsPage } from "../../subgraphs/shared/agreements-page.js";
+import { loadNationConfig } from "../../subgraphs/shared/config.js";
+
+// Any text will do: the subgraph serves the file as it is, and the gateway verifies it.
+const SIGNED = "eyJhbGciOiJFZERTQSJ9.eyJuYXRpb24iOiJGUkEifQ.c2lnbmF0dXJl";
+const tagOf = (text: string) => `"${createHash("sha256").update(text).digest("base64url")}"`;
+
+describe("a nation's GET /agreements", () => {
+  let server: Server;
+  let base: string;
+  let folder: string;
+  const file = () => join(folder, AGREEMENTS_FILE);
+  const get = (headers: Record<string, string> = {}, method = "GET") => fetch(`${base}${AGREEMENTS_PATH}`, { method, headers });
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), "tearline-agreements-page-"));
+    server = createJsonHttpServer({
+      handle: async () => jsonReply(200, {}),
+      pages: { [AGREEMENTS_PATH]: agreementsPage(file()) },
+    });
+    base = `http://127.0.0.1:${await listen(server, "127.0.0.1", 0)}`;
+  });
+  afterAll(async () => {
+    await close(server);
+    rmSync(folder, { recursive: true, force: true });
+  });
+  beforeEach(() => rmSync(file(), { force: true }));
+
+  it("serves the signed document as application/jose, with a quoted SHA-256 ETag, never cached unchecked", async () => {
+    writeFileSync(file(), SIGNED);
+    const answer = await get();
+    expect([answer.status, await answer.text()]).toEqual([200, SIGNED]);
+    expect(Object.fromEntries(["content-type", "etag", "cache-control"].map((name) => [name, answer.headers.get(name)]))).toEqual({
+      "content-type": "application/jose",
+      etag: tagOf(SIGNED),
+      "cache-control": "no-cache",
+    });
+  });
+
+  it("answers 304 with no body when If-None-Match names the current ETag, alone, in a list or weak", async () => {
+    writeFileSync(file(), SIGNED);
+    for (const ifNoneMatch of [tagOf(SIGNED), `"other", ${tagOf(SIGNED)}`, `W/${tagOf(SIGNED)}`, "*"]) {
+      const answer = await get({ "if-none-match": ifNoneMatch });
+      expect([ifNoneMatch, answer.status, await answer.text(), answer.headers.get("etag")]).toEqual([ifNoneMatch, 304, "", tagOf(SIGNED)]);
+    }
+  });
+
+  it("serves a replaced document in full to a caller holding the old ETag", async () => {
+    writeFileSync(file(), SIGNED);
+    const old = (await get()).headers.get("etag")!;
+    const replacement = `${SIGNED}x`;
+    writeFileSync(`${file()}.tmp`, replacement);
+    renameSync(`${file()}.tmp`, file());
+    const answer = await get({ "if-none-match": old });
+    expect([answer.status, await answer.text(), answer.headers.get("etag")]).toEqual([200, replacement, tagOf(replacement)]);
+    expect(tagOf(replacement)).not.toBe(old);
+  });
+
+  it("answers 404 NOT_FOUND as JSON when the nation has published no document", async () => {
+    const answer = await get();
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(answer.headers.get("etag")).toBeNull();
+    expect(await answer.json()).toEqual({
+      errors: [{ message: "This nation publishes no agreements", extensions: { code: ErrorCode.NotFound } }],
+    });
+  });
+
+  it("is read with GET only", async () => {
+    writeFileSync(file(), SIGNED);
+    const answer = await get({}, "POST");
+    expect(answer.status).toBe(405);
+    expect(((await answer.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(
+      ErrorCode.MethodNotAllowed,
+    );
+  });
+});
+
+describe("a nation's data directory", () => {
+  it("defaults to .data/<NATION> with PGlite and with a real PostgreSQL alike", () => {
+    expect(loadNationConfig("FRA", {}).dataDir).toMatch(/\/\.data\/FRA$/);
+    const onPostgres = loadNationConfig("FRA", { DATABASE_URL: "postgresql://u@127.0.0.1:5432/fra" });
+    expect([onPostgres.database, onPostgres.dataDir]).toEqual([
+      { databaseUrl: "postgresql://u@127.0.0.1:5432/fra" },
+      expect.stringMatching(/\/\.data\/FRA$/),
+    ]);
+  });
+
+  it("is DATA_DIR when set, whatever the database", () => {
+    const config = loadNationConfig("FRA", { DATABASE_URL: "postgresql://u@127.0.0.1:5432/fra", DATA_DIR: "/srv/fra" });
+    expect(config.dataDir).toBe("/srv/fra");
+    expect(loadNationConfig("FRA", { DATA_DIR: "/srv/fra" }).database).toEqual({ dataDir: "/srv/fra" });
+  });
+});

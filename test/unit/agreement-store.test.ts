@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { AgreementBook } from "@tearline/policy";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AgreementStore } from "../../gateway/agreements/store.js";
+import { signAgreementDocument } from "../../lib/agreement-jws.js";
+import { documentOf } from "../support/agreements-fixture.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
+
+interface NationKey {
+  privateKey: CryptoKey;
+  kid: string;
+  jwks: object;
+}
+async function newKey(): Promise<NationKey> {
+  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), alg: "EdDSA", use: "sig" };
+  const kid = await calculateJwkThumbprint(jwk);
+  return { privateKey: privateKey as CryptoKey, kid, jwks: { keys: [{ ...jwk, kid }] } };
+}
+
+const temporary = temporaryFolders();
+
+describe("the gateway's agreement store", () => {
+  let server: Server;
+  let url: string;
+  /** What the nation's endpoint answers now; null: a 503. */
+  let served: string | null;
+  let requests: Array<{ conditional: boolean; status: number }>;
+  let keysFile: string;
+  let key: NationKey;
+  let changes: AgreementBook[];
+  let store: AgreementStore;
+
+  const sign = (version: number, status: "ACTIVE" | "PAUSED" = "ACTIVE", by: NationKey = key) =>
+    signAgreementDocument(documentOf("FRA", { GBR: { status, expires: Date.now() + 86_400_000 } }, version), by.privateKey, by.kid);
+  const inForce = () => {
+    const document = store.book.get("FRA");
+    return document && { version: document.version, status: document.partners.get("GBR")?.status };
+  };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (served === null) {
+        requests.push({ conditional: false, status: 503 });
+        res.writeHead(503).end();
+        return;
+      }
+      const etag = `"${createHash("sha256").update(served).digest("base64url")}"`;
+      const conditional = req.headers["if-none-match"] === etag;
+      requests.push({ conditional, status: conditional ? 304 : 200 });
+      if (conditional) res.writeHead(304, { etag }).end();
+      else res.writeHead(200, { etag, "content-type": "application/jose" }).end(served);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/agreements`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  beforeEach(async () => {
+    key = await newKey();
+    keysFile = join(temporary("tearline-store-keys-"), "jwks.json");
+    writeFileSync(keysFile, JSON.stringify(key.jwks));
+    requests = [];
+    changes = [];
+    served = await sign(1);
+    store = new AgreementStore([{ nation: "FRA", url, keys: { file: keysFile } }], {
+      pollMs: 3_600_000,
+      fetchTimeoutMs: 2000,
+      onChange: (book) => changes.push(book),
+    });
+    await store.poll();
+  });
+
+  it("puts a verified document in force, and asks again conditionally: an unchanged one costs a 304", async () => {
+    expect(inForce()).toEqual({ version: 1, status: "ACTIVE" });
+    expect(changes).toHaveLength(1);
+    await store.poll();
+    expect(requests.map((r) => r.status)).toEqual([200, 304]);
+    expect(changes).toHaveLength(1);
+  });
+
+  it("takes a newer version, and refuses an older one: no rollback", async () => {
+    served = await sign(2, "PAUSED");
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+    served = await sign(1, "ACTIVE");
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+    expect(changes).toHaveLength(2);
+  });
+
+  it("ignores a tampered document: a PAUSED entry edited to ACTIVE leaves the partner paused", async () => {
+    served = await sign(2, "PAUSED");
+    await store.poll();
+    const [header, payload, signature] = served.split(".");
+    const edited = Buffer.from(payload!, "base64url").toString().replace('"PAUSED"', '"ACTIVE"').replace('"version":2', '"version":3');
+    served = `${header}.${Buffer.from(edited).toString("base64url")}.${signature}`;
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+  });
+
+  it("keeps the last verified document when the endpoint fails or the document is signed by another key", async () => {
+    served = null;
+    await store.poll();
+    expect(inForce()).toEqual({ version: 1, status: "ACTIVE" });
+    served = await sign(2, "PAUSED", await newKey());
+    await store.poll();
+    expect(inForce()).toEqual({ version: 1, status: "ACTIVE" });
+  });
+
+  it("picks up a rotated agreement key from the key file, without a restart", async () => {
+    const rotated = await newKey();
+    writeFileSync(keysFile, JSON.stringify(rotated.jwks));
+    served = await sign(2, "PAUSED", rotated);
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+    // The retired key no longer signs anything that is taken.
+    served = await sign(3, "ACTIVE");
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+  });
+
+  it("has nothing in force for a nation whose document was never verified: it shares nothing", async () => {
+    served = null;
+    const empty = new AgreementStore([{ nation: "FRA", url, keys: { file: keysFile } }], {
+      pollMs: 3_600_000,
+      fetchTimeoutMs: 2000,
+      onChange: () => undefined,
+    });
+    await empty.poll();
+    expect(empty.book.size).toBe(0);
+    const unreachable = new AgreementStore([{ nation: "FRA", url: "http://127.0.0.1:1/agreements", keys: { file: keysFile } }], {
+      pollMs: 3_600_000,
+      fetchTimeoutMs: 2000,
+      onChange: () => undefined,
+    });
+    await unreachable.poll();
+    expect(unreachable.book.size).toBe(0);
+  });
+
+  it("refuses a document issued far in the future", async () => {
+    served = await signAgreementDocument(
+      { ...documentOf("FRA", { GBR: { expires: Date.now() + 86_400_000 } }, 2), issuedAt: Date.now() + 3_600_000 },
+      key.privateKey,
+      key.kid,
+    );
+    await store.poll();
+    expect(inForce()?.version).toBe(1);
+  });
+});
