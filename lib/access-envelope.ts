@@ -1,0 +1,173 @@
+import { createHash, type KeyObject, randomUUID, sign, verify } from "node:crypto";
+import { canonicalJson } from "./canonical-json.js";
+
+/**
+ * The access envelope: the gateway's signed word, on every subgraph request,
+ * of who is asking (the verified subject and declared purpose), for which
+ * nation's subgraph, and for exactly which query and variables. The gateway
+ * signs it where it talks to subgraphs; every subgraph verifies it with this
+ * same module, so the digest is computed by one serializer on both sides.
+ * Ed25519 through node:crypto: synchronous, no thread-pool hop per request.
+ */
+export const ENVELOPE_TYP = "tearline-envelope+jwt";
+export const ENVELOPE_HEADER = "x-tearline-envelope";
+/** How long an envelope is good for: long enough for one subgraph request, short enough that replay caches stay small. */
+export const ENVELOPE_TTL_SECONDS = 60;
+
+export interface EnvelopeSubject {
+  nation: string;
+  sub: string;
+  clearance: string;
+  compartments: readonly string[];
+  scopes: readonly string[];
+  purpose: string;
+}
+
+export interface EnvelopeClaims extends EnvelopeSubject {
+  /** The nation whose subgraph may accept it. */
+  aud: string;
+  /** The gateway's request id, for the subgraph's own logs. */
+  rid: string;
+  /** SHA-256 (base64url) of the canonical JSON of { query, variables }. */
+  dig: string;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+/** Why an envelope was refused: a category for the subgraph's log, never shown in detail to the caller. */
+export class EnvelopeRejected extends Error {}
+
+const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString("base64url");
+const HEADER = (kid: string) => base64url(JSON.stringify({ alg: "EdDSA", typ: ENVELOPE_TYP, kid }));
+
+/** The digest both sides compute: variables absent and {} are the same request. */
+export function requestDigest(query: string, variables: Readonly<Record<string, unknown>> | null | undefined): string {
+  return createHash("sha256")
+    .update(canonicalJson({ query, variables: variables ?? {} }))
+    .digest("base64url");
+}
+
+export interface EnvelopeRequest {
+  subject: EnvelopeSubject;
+  audience: string;
+  requestId: string;
+  query: string;
+  variables?: Readonly<Record<string, unknown>> | null;
+  /** Epoch ms. */
+  now: number;
+}
+
+/** Signs one envelope for one subgraph request. */
+export function signEnvelope(request: EnvelopeRequest, privateKey: KeyObject, kid: string): string {
+  const iat = Math.floor(request.now / 1000);
+  const claims: EnvelopeClaims = {
+    ...request.subject,
+    aud: request.audience,
+    rid: request.requestId,
+    dig: requestDigest(request.query, request.variables),
+    iat,
+    exp: iat + ENVELOPE_TTL_SECONDS,
+    jti: randomUUID(),
+  };
+  const signingInput = `${HEADER(kid)}.${base64url(JSON.stringify(claims))}`;
+  return `${signingInput}.${base64url(sign(null, Buffer.from(signingInput), privateKey))}`;
+}
+
+/**
+ * Remembers envelope ids until they expire, so that each envelope is accepted
+ * once. Bounded: when full of unexpired ids it refuses new envelopes rather
+ * than forget one (fail closed); at the gateway's rate and a 60 s lifetime
+ * the default bound is far away.
+ */
+export class ReplayCache {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly capacity = 200_000) {}
+
+  /** True the first time `jti` is offered before `exp`; false for a replay or when full. */
+  admit(jti: string, exp: number, nowSeconds: number): boolean {
+    if (this.seen.size >= this.capacity) this.forgetExpired(nowSeconds);
+    if (this.seen.has(jti) || this.seen.size >= this.capacity) return false;
+    this.seen.set(jti, exp);
+    return true;
+  }
+
+  private forgetExpired(nowSeconds: number): void {
+    for (const [jti, exp] of this.seen) if (exp <= nowSeconds) this.seen.delete(jti);
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
+
+export interface EnvelopeCheck {
+  /** This subgraph's nation: the only audience it accepts. */
+  audience: string;
+  /** The gateway's public keys by kid. */
+  keyFor(kid: string): KeyObject | undefined;
+  replays: ReplayCache;
+  query: string;
+  variables?: Readonly<Record<string, unknown>> | null;
+  /** Epoch ms. */
+  now: number;
+  clockToleranceSeconds?: number;
+}
+
+function decodePart(part: string | undefined): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part ?? "", "base64url").toString("utf8"));
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // refused below
+  }
+  throw new EnvelopeRejected("malformed");
+}
+
+const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/** Verifies an envelope against the request it came with; throws EnvelopeRejected naming the category. */
+export function verifyEnvelope(envelope: string | undefined, check: EnvelopeCheck): EnvelopeClaims {
+  if (!envelope) throw new EnvelopeRejected("missing");
+  const parts = envelope.split(".");
+  if (parts.length !== 3) throw new EnvelopeRejected("malformed");
+  const header = decodePart(parts[0]);
+  if (header.typ !== ENVELOPE_TYP || header.alg !== "EdDSA" || typeof header.kid !== "string" || "crit" in header) {
+    throw new EnvelopeRejected("not an envelope");
+  }
+  const key = check.keyFor(header.kid);
+  if (key === undefined) throw new EnvelopeRejected("unknown key");
+  // Only the canonical base64url form of the signature: no second spelling of the same envelope.
+  const signature = Buffer.from(parts[2]!, "base64url");
+  if (signature.toString("base64url") !== parts[2] || !verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), key, signature)) {
+    throw new EnvelopeRejected("bad signature");
+  }
+  const claims = decodePart(parts[1]);
+  const nowSeconds = check.now / 1000;
+  const tolerance = check.clockToleranceSeconds ?? 5;
+  const { aud, rid, dig, iat, exp, jti, nation, sub, clearance, compartments, scopes, purpose } = claims;
+  if (
+    typeof aud !== "string" ||
+    typeof rid !== "string" ||
+    typeof dig !== "string" ||
+    typeof iat !== "number" ||
+    typeof exp !== "number" ||
+    typeof jti !== "string" ||
+    typeof nation !== "string" ||
+    typeof sub !== "string" ||
+    typeof clearance !== "string" ||
+    typeof purpose !== "string" ||
+    !strings(compartments) ||
+    !strings(scopes)
+  ) {
+    throw new EnvelopeRejected("malformed claims");
+  }
+  if (aud !== check.audience) throw new EnvelopeRejected("meant for another nation");
+  if (exp <= nowSeconds - tolerance || exp - iat > ENVELOPE_TTL_SECONDS || iat > nowSeconds + tolerance) {
+    throw new EnvelopeRejected("expired or not yet valid");
+  }
+  if (dig !== requestDigest(check.query, check.variables)) throw new EnvelopeRejected("does not match the request");
+  if (!check.replays.admit(jti, exp + tolerance, nowSeconds)) throw new EnvelopeRejected("replayed");
+  return { aud, rid, dig, iat, exp, jti, nation, sub, clearance, compartments, scopes, purpose };
+}
