@@ -8,6 +8,7 @@ import { type AgreementSource, loadAgreementSources } from "./agreements/config.
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+const DEFAULT_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/agreement-floors.json", import.meta.url));
 
 const booleanSetting = (fallback: boolean) =>
   z
@@ -31,6 +32,7 @@ const gatewayEnv = z.object({
   TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   METRICS: booleanSetting(false),
   AGREEMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+  AGREEMENTS_FLOOR_FILE: z.string().min(1).default(DEFAULT_FLOOR_FILE),
   LOG_LEVEL: logLevelSetting(),
 });
 
@@ -60,6 +62,8 @@ export interface GatewayConfig {
   /** Where each nation's signed sharing agreements and agreement keys are; empty: every nation reads only its own data. */
   agreements: AgreementSource[];
   agreementsPollMs: number;
+  /** The highest agreements version seen per nation, kept across restarts (no rollback by restarting). */
+  agreementsFloorFile: string;
   logLevel: LogLevel;
 }
 
@@ -72,6 +76,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       .map(([name, value]) => [name.slice("SUBGRAPH_URL_".length), value]),
   );
   const subgraphUrls = parseConfig(z.record(z.string().regex(/^[A-Z0-9_]+$/), subgraphUrl), overrides, "gateway SUBGRAPH_URL_*");
+  const issuers = loadIssuers(env);
+  const agreements = loadAgreementSources(env);
+  // Token keys and agreement keys come from different places: one kind of key must never be able to sign the other.
+  const sourceOf = (source: { file: string } | { url: string }) => ("file" in source ? `file:${source.file}` : `url:${source.url}`);
+  const agreementKeySources = new Set(agreements.map((agreement) => sourceOf(agreement.keys)));
+  const shared = issuers.find((issuer) => agreementKeySources.has(sourceOf(issuer.jwks)));
+  if (shared)
+    throw new ConfigError(`issuer ${shared.issuer} reads its keys from a nation's agreement key set: keep token and agreement keys apart`);
   return {
     host: base.HOST,
     port: base.PORT,
@@ -80,7 +92,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     introspection: base.INTROSPECTION,
     subgraphUrls,
     audience: base.AUDIENCE,
-    issuers: loadIssuers(env),
+    issuers,
     coalitions: loadCoalitionsConfig(base.COALITIONS_FILE),
     mode: base.ENFORCEMENT_MODE,
     maxDepth: base.MAX_DEPTH,
@@ -89,8 +101,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     planCacheSize: base.PLAN_CACHE_SIZE,
     tokenCacheSize: base.TOKEN_CACHE_SIZE,
     metrics: base.METRICS,
-    agreements: loadAgreementSources(env),
+    agreements,
     agreementsPollMs: base.AGREEMENTS_POLL_MS,
+    agreementsFloorFile: base.AGREEMENTS_FLOOR_FILE,
     logLevel: base.LOG_LEVEL,
   };
 }

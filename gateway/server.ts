@@ -42,6 +42,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const agreements = new AgreementStore(config.agreements, {
     pollMs: config.agreementsPollMs,
     fetchTimeoutMs: Math.min(config.agreementsPollMs, 5000),
+    floorFile: config.agreementsFloorFile,
     onChange: (book) => policy.updateAgreements(book),
   });
   await agreements.start();

@@ -33,6 +33,15 @@ export async function verifyAgreementDocument(
   nation: string,
   keyFor: (kid: string) => Promise<VerificationKey | undefined>,
 ): Promise<AgreementDocument> {
+  return (await verifiedAgreement(jws, nation, keyFor)).document;
+}
+
+/** As verifyAgreementDocument, with the id of the key that signed it: a document stays in force only while that key is trusted. */
+export async function verifiedAgreement(
+  jws: string,
+  nation: string,
+  keyFor: (kid: string) => Promise<VerificationKey | undefined>,
+): Promise<{ document: AgreementDocument; kid: string }> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jws);
@@ -57,7 +66,7 @@ export async function verifyAgreementDocument(
     throw new AgreementRejected(error instanceof PolicyDocumentError ? error.message : "payload is not JSON");
   }
   if (document.nation !== nation) throw new AgreementRejected("document is for another nation");
-  return document;
+  return { document, kid: header.kid };
 }
 
 /** A JWKS's keys usable for agreements, by kid: Ed25519 public keys only. */

@@ -85,6 +85,9 @@ export interface JsonHttpServerOptions {
 
 const log = logger("http");
 
+/** How long a client has to send a whole request, headers and body. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * A Node http server for one JSON endpoint (POST only), a liveness probe
  * at /health and any read-only pages it is given. Every failure becomes JSON with a status and extensions.code;
@@ -93,7 +96,7 @@ const log = logger("http");
  */
 export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   const path = options.path ?? "/graphql";
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!(error instanceof HttpError)) log.error({ err: error }, "request failed");
       const httpError = error instanceof HttpError ? error : new HttpError(500, ErrorCode.Internal, "Internal server error");
@@ -101,6 +104,9 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
       else res.destroy();
     });
   });
+  // A request must arrive whole within 30 s (Node's default is 5 minutes): a body trickled in cannot hold a socket long.
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;

@@ -1,10 +1,15 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { type CryptoKey, importJWK, type JWK } from "jose";
 import { agreementKeysOf } from "../../lib/agreement-jws.js";
 import type { JwksSource } from "../../lib/trust-config.js";
+import { readBodyCapped } from "./read-capped.js";
+
+const MAX_KEY_SET_BYTES = 64 * 1024;
 
 /** An unknown kid reloads the keys at most this often, so that junk kids cannot make the gateway hammer a key server. */
 const RELOAD_COOLDOWN_MS = 30_000;
+/** A key set from a URL is read again at least this often, so that a retired key stops counting without a restart. */
+const URL_MAX_AGE_MS = 60_000;
 const FETCH_TIMEOUT_MS = 5_000;
 
 /**
@@ -15,13 +20,19 @@ const FETCH_TIMEOUT_MS = 5_000;
 export class AgreementKeys {
   private keys = new Map<string, JWK>();
   private imported = new Map<string, CryptoKey>();
-  private fileVersion = "";
+  private fileText = "";
   private lastUrlLoad = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly source: JwksSource,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Whether `kid` is one of the nation's agreement keys now. */
+  async has(kid: string): Promise<boolean> {
+    await this.refresh(false);
+    return this.keys.has(kid);
+  }
 
   /** The public key for `kid`, or undefined when the nation publishes none by that id. */
   async keyFor(kid: string): Promise<CryptoKey | undefined> {
@@ -38,24 +49,27 @@ export class AgreementKeys {
 
   private async refresh(unknownKid: boolean): Promise<void> {
     if ("file" in this.source) {
-      // Cheap enough per document: a stat, and a read only when the file changed.
-      const info = await stat(this.source.file);
-      const version = `${info.mtimeMs}:${info.size}`;
-      if (version === this.fileVersion) return;
-      this.replace(JSON.parse(await readFile(this.source.file, "utf8")));
-      this.fileVersion = version;
+      // A few hundred bytes, read every poll and compared whole: a key replaced within the same mtime tick is still seen.
+      const text = await readFile(this.source.file, "utf8");
+      if (text === this.fileText) return;
+      this.replace(JSON.parse(text));
+      this.fileText = text;
       return;
     }
-    if (!unknownKid && this.keys.size > 0) return;
-    if (this.now() - this.lastUrlLoad < RELOAD_COOLDOWN_MS) return;
+    const age = this.now() - this.lastUrlLoad;
+    if (!unknownKid && this.keys.size > 0 && age < URL_MAX_AGE_MS) return;
+    if (age < RELOAD_COOLDOWN_MS) return;
     this.lastUrlLoad = this.now();
     const response = await fetch(this.source.url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`agreement key set answered ${response.status}`);
-    this.replace(await response.json());
+    const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
+    if (text === undefined) throw new Error("agreement key set too large");
+    this.replace(JSON.parse(text));
   }
 
   private replace(jwks: unknown): void {
+    // Imported keys are dropped too: a key set may reuse a kid for new key material.
     this.keys = agreementKeysOf(jwks);
-    this.imported = new Map([...this.imported].filter(([kid]) => this.keys.has(kid)));
+    this.imported = new Map();
   }
 }

@@ -4,6 +4,7 @@ import type { Coalitions } from "@tearline/policy";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError, type HttpReply, jsonReply, type RequestHandler } from "../../lib/http-server.js";
 import type { Recorder, RequestRecord } from "../audit/record.js";
+import { UNAUTHENTICATED_MESSAGE } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
 import type { OperationPlanner } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
@@ -49,11 +50,15 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
 
     let principal: Principal;
     let request: GraphQLRequestBody;
+    let decidedAt: number;
     try {
       principal = await stages.authenticate(req.headers);
       record.principal = principal;
       request = graphQLRequestBody(await readBody());
       record.operationName = request.operationName;
+      // A body sent slowly must not stretch a token, or a decision, past its time: both are judged once it has arrived.
+      decidedAt = Date.now();
+      if (principal.expiresAt * 1000 <= decidedAt) throw new HttpError(401, ErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
     } catch (error) {
       if (error instanceof HttpError) await stages.recorder.record({ ...record, status: error.status, refusal: error.code });
       throw error;
@@ -65,7 +70,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
         errors: [{ message: "The access policy is not available", extensions: { code: ErrorCode.PolicyUnavailable } }],
       });
 
-    const plan = stages.planner.plan(state, request.query, request.operationName, principal, record.receivedAt);
+    const plan = stages.planner.plan(state, request.query, request.operationName, principal, decidedAt);
     record.plan = plan;
     if (plan.kind === "invalid") return refuse(plan.status, plan.errors[0]?.extensions?.code as ErrorCode, { errors: plan.errors });
     if (plan.kind === "reject") {

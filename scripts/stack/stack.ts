@@ -94,7 +94,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       url: new URL("/agreements", service.url).href,
       keys: { file: agreementJwksPath(keysDir, nation) },
     }));
-    const trust = { ISSUERS: JSON.stringify(devIssuers(idp.url, NATIONS)), AUDIENCE: DEV_AUDIENCE, AGREEMENTS: JSON.stringify(agreements) };
+    const trust = {
+      ISSUERS: JSON.stringify(devIssuers(idp.url, NATIONS)),
+      AUDIENCE: DEV_AUDIENCE,
+      AGREEMENTS: JSON.stringify(agreements),
+      AGREEMENTS_FLOOR_FILE: `${dataRoot}/gateway/agreement-floors.json`,
+    };
     const gateway = await start({
       name: "gateway",
       entry: "gateway/main.ts",

@@ -68,13 +68,17 @@ describe("the gateway's agreement store", () => {
     requests = [];
     changes = [];
     served = await sign(1);
-    store = new AgreementStore([{ nation: "FRA", url, keys: { file: keysFile } }], {
+    store = storeFor();
+    await store.poll();
+  });
+
+  const storeFor = (options: { floorFile?: string; source?: string } = {}) =>
+    new AgreementStore([{ nation: "FRA", url: options.source ?? url, keys: { file: keysFile } }], {
       pollMs: 3_600_000,
       fetchTimeoutMs: 2000,
       onChange: (book) => changes.push(book),
+      ...(options.floorFile ? { floorFile: options.floorFile } : {}),
     });
-    await store.poll();
-  });
 
   it("puts a verified document in force, and asks again conditionally: an unchanged one costs a 304", async () => {
     expect(inForce()).toEqual({ version: 1, status: "ACTIVE" });
@@ -141,6 +145,70 @@ describe("the gateway's agreement store", () => {
     });
     await unreachable.poll();
     expect(unreachable.book.size).toBe(0);
+  });
+
+  it("checks a refused document again at the next poll: a key that arrives after the document is then used", async () => {
+    const rotated = await newKey();
+    served = await sign(2, "PAUSED", rotated);
+    await store.poll();
+    expect(inForce()?.version).toBe(1);
+    // The key reaches the gateway a moment later: the same document (same ETag) is now taken.
+    writeFileSync(keysFile, JSON.stringify(rotated.jwks));
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+    expect(requests.every((r) => r.status !== 304)).toBe(true);
+  });
+
+  it("withdraws a document once the key that signed it is retired, and then takes a lower version from the new key", async () => {
+    // A stolen key signs a huge version with GBR active; the nation rotates its key and publishes version 2.
+    served = await sign(900_000_000, "ACTIVE");
+    await store.poll();
+    expect(inForce()?.version).toBe(900_000_000);
+    const rotated = await newKey();
+    writeFileSync(keysFile, JSON.stringify(rotated.jwks));
+    await store.poll();
+    expect(inForce()).toBeUndefined();
+    served = await sign(2, "PAUSED", rotated);
+    await store.poll();
+    expect(inForce()).toEqual({ version: 2, status: "PAUSED" });
+  });
+
+  it("refuses, after a restart, a version older than the highest seen before it (floor file)", async () => {
+    const floorFile = join(temporary("tearline-store-floor-"), "floors.json");
+    const before = storeFor({ floorFile });
+    served = await sign(5, "PAUSED");
+    await before.start();
+    before.stop();
+    expect(before.book.get("FRA")?.version).toBe(5);
+    // A restarted gateway is fed the older, still validly signed version 4 (GBR active).
+    served = await sign(4, "ACTIVE");
+    const after = storeFor({ floorFile });
+    await after.start();
+    after.stop();
+    expect(after.book.size).toBe(0);
+    served = await sign(6, "PAUSED");
+    await after.poll();
+    expect(after.book.get("FRA")?.version).toBe(6);
+  });
+
+  it("refuses a document larger than 64 KiB unread, and a 304 to a request that asked for nothing", async () => {
+    const big = createServer((_req, res) => {
+      res.writeHead(200);
+      const chunk = "x".repeat(16 * 1024);
+      for (let i = 0; i < 100; i++) res.write(chunk);
+      res.end();
+    });
+    await new Promise<void>((resolve) => big.listen(0, "127.0.0.1", resolve));
+    const huge = storeFor({ source: `http://127.0.0.1:${(big.address() as AddressInfo).port}/agreements` });
+    await huge.poll();
+    expect(huge.book.size).toBe(0);
+    await new Promise<void>((resolve) => big.close(() => resolve()));
+    const stale = createServer((_req, res) => res.writeHead(304).end());
+    await new Promise<void>((resolve) => stale.listen(0, "127.0.0.1", resolve));
+    const notModified = storeFor({ source: `http://127.0.0.1:${(stale.address() as AddressInfo).port}/agreements` });
+    await notModified.poll();
+    expect(notModified.book.size).toBe(0);
+    await new Promise<void>((resolve) => stale.close(() => resolve()));
   });
 
   it("refuses a document issued far in the future", async () => {

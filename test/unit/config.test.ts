@@ -27,6 +27,7 @@ describe("gateway configuration", () => {
       // No agreements configured: every nation reads only its own data.
       agreements: [],
       agreementsPollMs: 2000,
+      agreementsFloorFile: expect.stringMatching(/\.data\/gateway\/agreement-floors\.json$/),
     });
     expect(config.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
@@ -62,6 +63,20 @@ describe("gateway configuration", () => {
   ])("refuses %o and names %s", (env, name) => {
     expect(() => gatewayConfig(env)).toThrow(ConfigError);
     expect(() => gatewayConfig(env)).toThrow(name);
+  });
+
+  it("refuses an issuer whose keys are a nation's agreement keys: one kind of key never signs the other", () => {
+    const keys = { file: "/keys/agreements/GBR/jwks.json" };
+    const env = {
+      ISSUERS: JSON.stringify([{ issuer: "https://idp.test", nation: "GBR", jwks: keys, algorithms: ["EdDSA"] }]),
+      AGREEMENTS: JSON.stringify([{ nation: "GBR", url: "http://127.0.0.1:1/agreements", keys }]),
+    };
+    expect(() => loadGatewayConfig(env)).toThrow(/keep token and agreement keys apart/);
+    const apart = {
+      ...env,
+      AGREEMENTS: JSON.stringify([{ nation: "GBR", url: "http://127.0.0.1:1/agreements", keys: { file: "/other.json" } }]),
+    };
+    expect(loadGatewayConfig(apart).agreements).toHaveLength(1);
   });
 
   it("names every bad setting at once", () => {

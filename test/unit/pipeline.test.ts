@@ -16,6 +16,10 @@ interface Fakes {
   noPolicy?: boolean;
   executed?: ExecutionResult;
   recorder?: Recorder;
+  /** The token's expiry, epoch seconds. */
+  expiresAt?: number;
+  /** How long the body takes to arrive, ms. */
+  bodyDelayMs?: number;
 }
 
 /** Runs one request through the real pipeline with fake identity, execution and record stages; reports what each saw. */
@@ -26,7 +30,8 @@ async function send(fakes: Fakes) {
   const handler = createGraphQLHandler({
     authenticate: async () => {
       if (fakes.caller === "unauthenticated") throw new HttpError(401, ErrorCode.Unauthenticated, "no");
-      return principal(fakes.caller ?? { nation: "GBR", clearance: "CONFIDENTIAL" });
+      const caller = principal(fakes.caller ?? { nation: "GBR", clearance: "CONFIDENTIAL" });
+      return fakes.expiresAt === undefined ? caller : { ...caller, expiresAt: fakes.expiresAt };
     },
     policy: () => (fakes.noPolicy ? undefined : testState),
     planner: plannerFor(),
@@ -38,6 +43,7 @@ async function send(fakes: Fakes) {
     recorder: fakes.recorder ?? { record: async (record) => void records.push(record) },
   });
   const readBody = async () => {
+    if (fakes.bodyDelayMs) await new Promise((resolve) => setTimeout(resolve, fakes.bodyDelayMs));
     bodyRead = true;
     return fakes.body ?? { query: `{ actor(id: "1") { name } }` };
   };
@@ -55,6 +61,13 @@ describe("the request pipeline: identity → plan → execute → complete → r
     expect(bodyRead).toBe(false);
     expect(executions).toEqual([]);
     expect(records).toMatchObject([{ status: 401, refusal: "UNAUTHENTICATED", principal: undefined, plan: undefined }]);
+  });
+
+  it("refuses a token that expires while its body is still arriving, and runs nothing", async () => {
+    const { error, executions } = await send({ expiresAt: Date.now() / 1000 + 0.1, bodyDelayMs: 200 });
+    expect(error).toMatchObject({ status: 401, code: ErrorCode.Unauthenticated });
+    expect(executions).toHaveLength(0);
+    expect((await send({ expiresAt: Date.now() / 1000 + 5, bodyDelayMs: 10 })).executions).toHaveLength(1);
   });
 
   it("answers 503 POLICY_UNAVAILABLE while no policy is loaded, and runs nothing", async () => {

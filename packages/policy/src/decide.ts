@@ -35,6 +35,9 @@ export function decide(
     }
     if (failed && requirement.onDeny === "REJECT") onDeny = "REJECT";
   }
+  // AGREEMENT beside another reason would tell the caller about the agreement's terms (its ceiling or purposes) that the
+  // other reason already explains: it is reported only when it is the whole reason.
+  if (reasons.size > 1) reasons.delete("AGREEMENT");
   if (reasons.size > 0) return { allowed: false, reasons: [...reasons], onDeny, validUntil };
   return validUntil === FOREVER ? ALLOW_FOREVER : { allowed: true, validUntil };
 }

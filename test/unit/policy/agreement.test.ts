@@ -109,6 +109,23 @@ describe("decideField with agreements", () => {
     expect(active).toEqual({ allowed: true, validUntil: 200 * DAY });
   });
 
+  it("reports AGREEMENT only as the whole reason: beside another it would tell the agreement's terms", () => {
+    const secret = new Map<string, FieldPolicy>([
+      [
+        "ThreatActor.name",
+        { requirements: [requirementOf({ owner: "FRA", level: "SECRET", releasableTo: ["GBR"] })], mark: undefined as never },
+      ],
+    ]);
+    const low = principal({ nation: "GBR", clearance: "CONFIDENTIAL" });
+    const narrow = { now: NOW, agreements: fraWith({ ceiling: "CONFIDENTIAL" }) };
+    expect(decideField(secret, ["ThreatActor"], "name", low, narrow)).toMatchObject({ reasons: ["CLEARANCE"] });
+    expect(decideField(secret, ["ThreatActor"], "name", low, { now: NOW, agreements: fraWith({}) })).toMatchObject({
+      reasons: ["CLEARANCE"],
+    });
+    const cleared = principal({ nation: "GBR", clearance: "SECRET" });
+    expect(decideField(secret, ["ThreatActor"], "name", cleared, narrow)).toMatchObject({ reasons: ["AGREEMENT"] });
+  });
+
   it("passes the field to the check, so that covers by field name applies", () => {
     const subject = principal({ nation: "GBR" });
     const agreements = fraWith({ covers: ["ThreatActor.name"] });

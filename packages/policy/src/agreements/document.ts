@@ -40,11 +40,23 @@ const PURPOSE = /^[A-Z][A-Z0-9_]*$/;
 
 type Problems = string[];
 
+// A date-time with its zone (Z or an offset): one without would be read in whatever zone the reader runs in.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 function instant(value: unknown, at: string, problems: Problems): number {
-  const ms = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) problems.push(`${at}: must be an ISO 8601 date-time`);
+  const ms = typeof value === "string" && DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) problems.push(`${at}: must be an ISO 8601 date-time with its zone (Z or an offset)`);
   return ms;
 }
+
+/** Every key of `value` is one of `known`: a misspelt term (covers as coverz) must not silently mean "no limit". */
+function onlyKnownKeys(value: object, known: readonly string[], at: string, problems: Problems): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) problems.push(`${at}: unknown ${unknown.length === 1 ? "key" : "keys"} ${unknown.join(", ")}`);
+}
+
+/** Versions stay far below 2^53, so that no document can use up the version space and block every later one. */
+export const MAX_AGREEMENT_VERSION = 1_000_000_000;
 
 function strings(value: unknown, at: string, pattern: RegExp, what: string, problems: Problems): string[] {
   if (!Array.isArray(value) || value.length === 0) {
@@ -63,6 +75,7 @@ function parseTerms(partner: string, value: unknown, problems: Problems): Agreem
     return undefined;
   }
   const terms = value as Record<string, unknown>;
+  onlyKnownKeys(terms, ["status", "validFrom", "expires", "ceiling", "purposes", "covers"], at, problems);
   const status = terms.status;
   if (!AGREEMENT_STATUSES.includes(status as AgreementStatus)) problems.push(`${at}.status: must be ACTIVE or PAUSED`);
   const validFrom = instant(terms.validFrom, `${at}.validFrom`, problems);
@@ -91,10 +104,12 @@ export function parseAgreementDocument(input: unknown): AgreementDocument {
   }
   const document = input as Record<string, unknown>;
   const problems: Problems = [];
+  onlyKnownKeys(document, ["nation", "version", "issuedAt", "partners"], "agreements", problems);
   const nation = document.nation;
   if (typeof nation !== "string" || !isNationCode(nation)) problems.push("nation: must be an ISO 3166 alpha-3 code");
   const version = document.version;
-  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 1) problems.push("version: must be a whole number from 1");
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 1 || version > MAX_AGREEMENT_VERSION)
+    problems.push(`version: must be a whole number from 1 to ${MAX_AGREEMENT_VERSION}`);
   const issuedAt = instant(document.issuedAt, "issuedAt", problems);
   const partners = new Map<string, AgreementTerms>();
   const listed = document.partners;
