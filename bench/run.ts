@@ -192,7 +192,7 @@ for (const pid of uniquePids) process.kill(pid, "SIGCONT");
 await Promise.all([...processes.map((s) => s.stop()), stack.stop()]);
 if (!QUICK) log("micro-benchmark of enforcement, then start-up: cold and warm npm start");
 const micro = QUICK ? null : runMicro();
-const startup = QUICK ? null : await measureStartup(keysDir);
+const startup = QUICK ? null : await measureStartup();
 
 const report = buildReport({
   settings: { ...SETTINGS, acceptance: ACCEPTANCE, fixed_rates: rates, measured_seconds: Math.round(measuredSeconds) },

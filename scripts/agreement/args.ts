@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CLASSIFICATIONS, type Classification, isClassification } from "@tearline/policy";
 import type { Purposes } from "../../lib/policy-files.js";
@@ -53,8 +54,9 @@ export interface ArgsContext {
 }
 
 const DAY_MS = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** ISO 8601 / RFC 3339: seconds and their fraction optional, the zone required (Z, or an offset: +02:00, +0200, +02). */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 const COVERED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 const PARTNER_COMMANDS = ["pause", "resume", "revoke", "set"] as const;
 
@@ -63,6 +65,7 @@ const parseOptions = (args: readonly string[]) =>
     args: [...args],
     strict: true,
     allowPositionals: true,
+    tokens: true,
     options: {
       nation: { type: "string" },
       "data-root": { type: "string" },
@@ -82,18 +85,34 @@ const list = (value: string): string[] =>
     .map((item) => item.trim())
     .filter((item) => item !== "");
 
-/** A date (UTC) or a date-time with its zone, in epoch ms; a date alone is its first instant, or with `endOfDay` the next day's. */
+/** Midnight UTC of a calendar date, in epoch ms; undefined for a date that does not exist (30 February). */
+function calendarDay(year: number, month: number, day: number): number | undefined {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date.getTime() : undefined;
+}
+
+/**
+ * A date (UTC) or a date-time with its zone (Z or an offset), in epoch ms; a
+ * date alone is its first instant, or with `endOfDay` the next day's. The
+ * date is checked as written, before the offset moves it to UTC.
+ */
 export function parseInstant(option: string, value: string, endOfDay: boolean): number {
-  const dateOnly = DATE.test(value);
-  if (!dateOnly && !DATE_TIME.test(value)) {
+  const parts = DATE.exec(value) ?? DATE_TIME.exec(value);
+  if (parts === null) {
     throw new UsageError(`${option} ${value} is not a date (2027-06-30) or a date-time with its zone (2027-06-30T12:00Z)`);
   }
-  const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  // Date.parse rolls 30 February over into March; a real date reads back the same.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)) {
-    throw new UsageError(`${option} ${value} is not a calendar date`);
+  const [, year, month, day, hour, minute, second = "0", fraction = "", utc, sign, offsetHours = "0", offsetMinutes = "0"] = parts;
+  const midnight = calendarDay(Number(year), Number(month), Number(day));
+  if (midnight === undefined) throw new UsageError(`${option} ${value} is not a calendar date`);
+  if (hour === undefined) return endOfDay ? midnight + DAY_MS : midnight;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw new UsageError(`${option} ${value} is not a time of day`);
+  if (utc === undefined && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
+    throw new UsageError(`${option} ${value} has no valid offset from UTC (such as +02:00)`);
   }
-  return dateOnly && endOfDay ? ms + DAY_MS : ms;
+  const offset = (sign === "-" ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  const milliseconds = Number(fraction.padEnd(3, "0").slice(0, 3));
+  return midnight + ((Number(hour) * 60 + Number(minute)) * 60 + Number(second)) * 1000 + milliseconds - offset;
 }
 
 function nationOf(values: Values): NationCode {
@@ -176,6 +195,29 @@ function commandOf(positionals: string[], values: Values, nation: string, contex
   return { name: name as "pause" | "resume" | "revoke", partner: nationPartner };
 }
 
+/**
+ * The folder an option names, else the environment variable (empty is unset),
+ * else the default. It must be a folder this process can read, if it exists:
+ * one that does not is for the command to report (no document, no key).
+ */
+function folderOf(option: string, given: string | undefined, variable: string, env: NodeJS.ProcessEnv, fallback: string): string {
+  if (given !== undefined && given.trim() === "") throw new UsageError(`${option} is empty: it names a folder`);
+  const fromEnv = env[variable];
+  const [source, path]: [string, string] =
+    given !== undefined ? [option, given] : fromEnv ? [variable, fromEnv] : ["default folder", fallback];
+  let isFolder: boolean;
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return path;
+    isFolder = stats.isDirectory();
+    if (isFolder) accessSync(path, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw new UsageError(`${source} ${path} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!isFolder) throw new UsageError(`${source} ${path} is not a folder`);
+  return path;
+}
+
 /** The invocation a command line asks for; throws a UsageError for anything wrong with it. */
 export function parseAgreementArgs(args: readonly string[], context: ArgsContext): AgreementInvocation {
   let parsed: ReturnType<typeof parseOptions>;
@@ -185,13 +227,18 @@ export function parseAgreementArgs(args: readonly string[], context: ArgsContext
     // Node's messages go on with advice about positionals; the first sentence says it.
     throw new UsageError((error as Error).message.split(". ")[0]!);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
+    seen.add(token.name);
+  }
   const nation = nationOf(values);
-  const folder = (option: string | undefined, variable: string | undefined, fallback: string) => option || variable || fallback;
   return {
     nation,
-    dataRoot: folder(values["data-root"], context.env.DATA_ROOT, context.defaults.dataRoot),
-    keysDir: folder(values["keys-dir"], context.env.KEYS_DIR, context.defaults.keysDir),
+    dataRoot: folderOf("--data-root", values["data-root"], "DATA_ROOT", context.env, context.defaults.dataRoot),
+    keysDir: folderOf("--keys-dir", values["keys-dir"], "KEYS_DIR", context.env, context.defaults.keysDir),
     command: commandOf(positionals, values, nation, context),
   };
 }

@@ -6,7 +6,7 @@ import { decodeProtectedHeader, importJWK } from "jose";
 import { AgreementRejected, agreementKeysOf, signAgreementDocument, verifyAgreementDocument } from "../../lib/agreement-jws.js";
 import { readIfPresent, replaceAtomically } from "../../lib/atomic-files.js";
 import { AGREEMENTS_FILE } from "../../subgraphs/shared/agreements-page.js";
-import { agreementJwksPath, loadOrCreateAgreementKey } from "./keys.js";
+import { type AgreementKey, agreementJwksPath, loadOrCreateAgreementKey, publishOnly } from "./keys.js";
 
 /** The folder of every nation's data directory, `<root>/<NATION>`, as each subgraph's own default DATA_DIR. */
 export const DEFAULT_DATA_ROOT = fileURLToPath(new URL("../../.data", import.meta.url));
@@ -43,8 +43,10 @@ export interface SignedAgreements {
 
 /**
  * The nation's signed agreements, verified with the nation's own public
- * agreement key set; undefined when it has published none. A file that is
- * malformed or does not verify throws an AgreementFileError naming the file.
+ * agreement key set: any key it names (during a rotation, or after one that
+ * was interrupted, it names the old key and the new one); undefined when it
+ * has published none. A file that is malformed or does not verify throws an
+ * AgreementFileError naming the file.
  */
 export async function readSignedAgreements(dataRoot: string, keysDir: string, nation: string): Promise<SignedAgreements | undefined> {
   const path = agreementDocumentPath(dataRoot, nation);
@@ -66,15 +68,27 @@ export async function readAgreementDocument(dataRoot: string, keysDir: string, n
 }
 
 /**
- * Signs `document` with its nation's agreement key (created on first use) and
- * replaces the nation's file with it all at once. Returns the file's path.
+ * Signs `document` with `key` and replaces the nation's file with it all at
+ * once. The nation's JWKS must already name `key`. Returns the file's path.
  */
-export async function writeAgreementDocument(dataRoot: string, keysDir: string, document: AgreementDocument): Promise<string> {
-  const { privateKey, kid } = await loadOrCreateAgreementKey(keysDir, document.nation);
-  const jws = await signAgreementDocument(document, privateKey, kid);
+export async function writeSignedDocument(dataRoot: string, document: AgreementDocument, key: AgreementKey): Promise<string> {
+  const jws = await signAgreementDocument(document, key.privateKey, key.kid);
   const path = agreementDocumentPath(dataRoot, document.nation);
   // 0700 as PostgreSQL wants its data directory: on PGlite, this folder is also the nation's database.
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await replaceAtomically(path, jws, 0o644);
+  return path;
+}
+
+/**
+ * Signs `document` with its nation's agreement key (created on first use) and
+ * replaces the nation's file with it all at once; only then does the JWKS drop
+ * any other key (one left by an interrupted rotation), so that the document
+ * on disk verifies at every step. Returns the file's path.
+ */
+export async function writeAgreementDocument(dataRoot: string, keysDir: string, document: AgreementDocument): Promise<string> {
+  const key = await loadOrCreateAgreementKey(keysDir, document.nation);
+  const path = await writeSignedDocument(dataRoot, document, key);
+  await publishOnly(keysDir, document.nation, key);
   return path;
 }

@@ -1,5 +1,6 @@
 // `npm run agreement -- --nation FRA pause GBR`: the operator's command for a nation's signed sharing agreements.
-import { isAbsolute, relative as relativePath } from "node:path";
+import { stat } from "node:fs/promises";
+import { dirname, isAbsolute, relative as relativePath } from "node:path";
 import { PolicyDocumentError } from "@tearline/policy";
 import { loadCoalitionsFile, loadPurposesFile } from "../../lib/policy-files.js";
 import { NATIONS } from "../../subgraphs/nations.js";
@@ -11,9 +12,12 @@ import {
   agreementDocumentPath,
   DEFAULT_DATA_ROOT,
   readSignedAgreements,
+  type SignedAgreements,
   writeAgreementDocument,
+  writeSignedDocument,
 } from "./document-file.js";
 import { rotateAgreementKey } from "./keys.js";
+import { AgreementLockBusy, withAgreementLock } from "./lock.js";
 import { renderAgreements } from "./show.js";
 
 /** A path under the working directory as relative to it (`.data/FRA/agreements.jws`), any other as it is. */
@@ -22,25 +26,63 @@ const shortPath = (path: string) => {
   return relative.startsWith("..") || isAbsolute(relative) ? path : relative;
 };
 
+const noDocument = (dataRoot: string, nation: string) =>
+  new UsageError(
+    `${nation} has no agreements document at ${agreementDocumentPath(dataRoot, nation)} (npm start writes the defaults; check --data-root)`,
+  );
+
+/** The nation's verified document; a refusal when it has none. */
+async function currentDocument(dataRoot: string, keysDir: string, nation: string): Promise<SignedAgreements> {
+  const current = await readSignedAgreements(dataRoot, keysDir, nation);
+  if (current === undefined) throw noDocument(dataRoot, nation);
+  return current;
+}
+
+/** Whether the nation's data directory is there (a command that finds none creates nothing, not even its lock). */
+async function hasDataDirectory(dataRoot: string, nation: string): Promise<boolean> {
+  const folder = dirname(agreementDocumentPath(dataRoot, nation));
+  try {
+    if ((await stat(folder)).isDirectory()) return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+  throw new AgreementFileError(`${folder}, ${nation}'s data directory, is not a folder`);
+}
+
 /**
- * Carries out one command and returns what to print. A change reads and
+ * Carries out a command that writes, holding the nation's lock from the read
+ * to the write: another command waits, so no change is lost. It reads and
  * verifies the current document first, and writes nothing unless every step
  * before the write succeeded: bad input leaves the file as it was.
  */
-async function run({ nation, dataRoot, keysDir, command }: AgreementInvocation, now: number): Promise<string> {
-  const current = await readSignedAgreements(dataRoot, keysDir, nation);
-  if (current === undefined) {
-    const path = agreementDocumentPath(dataRoot, nation);
-    throw new UsageError(`${nation} has no agreements document at ${path} (npm start writes the defaults; check --data-root)`);
-  }
-  if (command.name === "show") return renderAgreements(current.document, shortPath(current.path), current.kid, now);
+async function change({ nation, dataRoot, keysDir, command }: AgreementInvocation, now: number): Promise<string> {
+  const current = await currentDocument(dataRoot, keysDir, nation);
   const change = applyCommand(current.document, command, now);
   if (change === undefined)
     return `${nation} agreements version ${current.document.version}: nothing to change, the document already says so`;
   let summary = change.summary;
-  if (command.name === "rotate-key") summary += ` (new key ${(await rotateAgreementKey(keysDir, nation)).kid})`;
-  await writeAgreementDocument(dataRoot, keysDir, change.document);
+  if (command.name === "rotate-key") {
+    // The JWKS names both keys until the document signed with the new one is written and the new private key saved.
+    const key = await rotateAgreementKey(keysDir, nation, async (key) => {
+      await writeSignedDocument(dataRoot, change.document, key);
+    });
+    summary += ` (new key ${key.kid})`;
+  } else {
+    await writeAgreementDocument(dataRoot, keysDir, change.document);
+  }
   return `${nation} agreements version ${change.document.version}: ${summary}`;
+}
+
+/** Carries out one command and returns what to print. */
+async function run(invocation: AgreementInvocation, now: number): Promise<string> {
+  const { nation, dataRoot, keysDir, command } = invocation;
+  if (command.name === "show") {
+    const current = await currentDocument(dataRoot, keysDir, nation);
+    return renderAgreements(current.document, shortPath(current.path), current.kid, now);
+  }
+  if (!(await hasDataDirectory(dataRoot, nation))) throw noDocument(dataRoot, nation);
+  return withAgreementLock(dataRoot, nation, () => change(invocation, now));
 }
 
 const args = process.argv.slice(2);
@@ -64,7 +106,11 @@ if (args.includes("--help") || args.includes("-h") || args[0] === "help") {
       colon ? ": " : "; ",
     );
     console.error(`agreement: ${message}`);
-    const refused = error instanceof UsageError || error instanceof AgreementFileError || error instanceof PolicyDocumentError;
+    const refused =
+      error instanceof UsageError ||
+      error instanceof AgreementFileError ||
+      error instanceof AgreementLockBusy ||
+      error instanceof PolicyDocumentError;
     process.exitCode = refused ? 2 : 1;
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PolicyDocumentError } from "@tearline/policy";
 import { calculateJwkThumbprint } from "jose";
@@ -60,15 +60,38 @@ describe("agreement keys", () => {
     expect(readdirSync(join(keysDir, "agreements", "FRA")).sort()).toEqual(["jwks.json", "private.jwk.json"]);
   });
 
-  it("rotate: a new key replaces the old one, in the private file and the JWKS", async () => {
+  it("rotate: the JWKS names both keys while the document is re-signed; then the new key replaces the old one, in the private file and the JWKS", async () => {
     const { keysDir } = folders();
     const old = await loadOrCreateAgreementKey(keysDir, "DEU");
-    const rotated = await rotateAgreementKey(keysDir, "DEU");
+    const oldPrivate = readFileSync(agreementPrivateKeyPath(keysDir, "DEU"), "utf8");
+    const during: Array<{ kid: string; published: string[]; privateFile: string }> = [];
+    const rotated = await rotateAgreementKey(keysDir, "DEU", async (key) => {
+      during.push({
+        kid: key.kid,
+        published: jwksOf(keysDir, "DEU").keys.map((jwk: { kid: string }) => jwk.kid),
+        privateFile: readFileSync(agreementPrivateKeyPath(keysDir, "DEU"), "utf8"),
+      });
+    });
+    expect(during).toEqual([{ kid: rotated.kid, published: [old.kid, rotated.kid], privateFile: oldPrivate }]);
     expect(rotated.kid).not.toBe(old.kid);
     expect((await loadOrCreateAgreementKey(keysDir, "DEU")).kid).toBe(rotated.kid);
     expect(jwksOf(keysDir, "DEU").keys.map((key: { kid: string }) => key.kid)).toEqual([rotated.kid]);
     expect(statSync(agreementPrivateKeyPath(keysDir, "DEU")).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(keysDir, "agreements", "DEU")).sort()).toEqual(["jwks.json", "private.jwk.json"]);
+  });
+
+  it("rotate: when re-signing fails, the old private key stays and the JWKS still names it", async () => {
+    const { keysDir } = folders();
+    const old = await loadOrCreateAgreementKey(keysDir, "DEU");
+    const oldPrivate = readFileSync(agreementPrivateKeyPath(keysDir, "DEU"), "utf8");
+    await expect(
+      rotateAgreementKey(keysDir, "DEU", async () => {
+        throw new Error("disk full");
+      }),
+    ).rejects.toThrow("disk full");
+    expect(readFileSync(agreementPrivateKeyPath(keysDir, "DEU"), "utf8")).toBe(oldPrivate);
+    expect(jwksOf(keysDir, "DEU").keys.map((jwk: { kid: string }) => jwk.kid)).toContain(old.kid);
+    expect((await loadOrCreateAgreementKey(keysDir, "DEU")).kid).toBe(old.kid);
   });
 
   it("republish the JWKS when it lags behind the private key", async () => {
@@ -125,5 +148,36 @@ describe("ensureDefaultAgreements", () => {
       /FRA.*agreements\.jws is not FRA's signed agreements: .* \(restore FRA's agreement key, or delete the file/,
     );
     expect(readFileSync(fraFile, "utf8")).toBe(readFileSync(agreementDocumentPath(dataRoot, "GBR"), "utf8"));
+  });
+
+  it("refuses to re-sign the defaults for a nation whose data directory was wiped but whose agreement key is there", async () => {
+    const { dataRoot, keysDir } = folders();
+    await ensureDefaultAgreements({ dataRoot, keysDir, nations });
+    const fraKey = readFileSync(agreementPrivateKeyPath(keysDir, "FRA"), "utf8");
+    rmSync(join(dataRoot, "FRA"), { recursive: true });
+    const attempt = ensureDefaultAgreements({ dataRoot, keysDir, nations });
+    await expect(attempt).rejects.toBeInstanceOf(AgreementFileError);
+    await expect(attempt).rejects.toThrow(
+      `agreements document ${agreementDocumentPath(dataRoot, "FRA")} is missing but FRA's agreement key ${agreementPrivateKeyPath(keysDir, "FRA")} exists: restore the document, or remove the key folder to start over with default agreements`,
+    );
+    // Nothing written: no document, no data directory, the key as it was.
+    expect(existsSync(join(dataRoot, "FRA"))).toBe(false);
+    expect(readFileSync(agreementPrivateKeyPath(keysDir, "FRA"), "utf8")).toBe(fraKey);
+    // The whole data root wiped: the same refusal, at the first nation.
+    rmSync(dataRoot, { recursive: true });
+    await expect(ensureDefaultAgreements({ dataRoot, keysDir, nations })).rejects.toThrow(
+      /agreements document .*GBR.* is missing but GBR's agreement key/,
+    );
+    // With the key folder removed as well, the nation starts over from the defaults.
+    rmSync(join(keysDir, "agreements"), { recursive: true });
+    await ensureDefaultAgreements({ dataRoot, keysDir, nations });
+    for (const nation of nations) expect((await readAgreementDocument(dataRoot, keysDir, nation))?.version).toBe(1);
+  });
+
+  it("waits for, and then keeps, the defaults another start is writing at the same time", async () => {
+    const { dataRoot, keysDir } = folders();
+    await Promise.all([1, 2, 3].map(() => ensureDefaultAgreements({ dataRoot, keysDir, nations })));
+    for (const nation of nations) expect((await readAgreementDocument(dataRoot, keysDir, nation))?.version).toBe(1);
+    expect(readdirSync(join(dataRoot, "FRA"))).toEqual(["agreements.jws"]);
   });
 });
