@@ -1,6 +1,6 @@
 // `npm run bench`: every variant in one run, on loopback, over the same subgraphs, supergraph and queries.
 // Headline: the gateway's CPU time per request at one fixed rate, as paired ratios to the baseline, round by round.
-// BENCH_QUICK=1: the typical query only, few short rounds (about two minutes), for development.
+// BENCH_QUICK=1: the typical query only, few short rounds (about two and a half minutes), for development.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
