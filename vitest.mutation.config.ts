@@ -46,6 +46,8 @@ export default defineConfig({
     ...base.test,
     include: [
       "test/unit/policy/**/*.test.ts",
+      // The agreements payload (packages/policy/src/agreements) is read by these, beside its signature checks.
+      "test/unit/agreement-document.test.ts",
       // The tests of the gateway's query rules, transforms and planner (mutated beside the policy, see stryker.config.mjs).
       "test/unit/query-rules.test.ts",
       "test/unit/operation-plan.test.ts",

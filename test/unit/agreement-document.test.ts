@@ -1,4 +1,4 @@
-import { agreementDocumentJson, PolicyDocumentError, parseAgreementDocument } from "@tearline/policy";
+import { agreementDocumentJson, agreementVersions, PolicyDocumentError, parseAgreementDocument } from "@tearline/policy";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -91,6 +91,55 @@ describe("reading an agreements document", () => {
   ])("refuses %s", (_name, input, message) => {
     expect(() => parseAgreementDocument(input)).toThrow(PolicyDocumentError);
     expect(() => parseAgreementDocument(input)).toThrow(message);
+  });
+});
+
+describe("reading an agreements document: exact messages and edges", () => {
+  const gbr = VALID.partners.GBR;
+  const refusal = (input: unknown, ...problems: string[]) =>
+    expect(() => parseAgreementDocument(input)).toThrow(new PolicyDocumentError(`Invalid agreements:\n  - ${problems.join("\n  - ")}`));
+
+  it("names every problem, each exactly, in order", () => {
+    refusal(
+      { ...VALID, extra: 1, nation: 7, version: "3", issuedAt: 0, partners: { GBR: { ...gbr, coverz: [], covers2: [] }, DEU: null } },
+      "agreements: unknown key extra",
+      "nation: must be an ISO 3166 alpha-3 code",
+      "version: must be a whole number from 1 to 1000000000",
+      "issuedAt: must be an ISO 8601 date-time with its zone (Z or an offset)",
+      "partners.GBR: unknown keys coverz, covers2",
+      "partners.DEU: must be an object",
+    );
+    refusal({ ...VALID, partners: { GBR: ["ACTIVE"] } }, "partners.GBR: must be an object");
+    refusal({ ...VALID, partners: null }, "partners: must be an object by nation code");
+    refusal(
+      { ...VALID, partners: { GBR: { ...gbr, purposes: ["CT", 7], validFrom: 5 } } },
+      "partners.GBR.validFrom: must be an ISO 8601 date-time with its zone (Z or an offset)",
+      "partners.GBR.purposes: 7 must each be a purpose code",
+    );
+    refusal({ ...VALID, partners: { GBR: { ...gbr, purposes: "CT" } } }, "partners.GBR.purposes: must list at least one purpose code");
+    expect(() => parseAgreementDocument(null)).toThrow(
+      new PolicyDocumentError("agreements: must be an object with nation, version, issuedAt and partners"),
+    );
+    expect(() => parseAgreementDocument("FRA")).toThrow(PolicyDocumentError);
+  });
+
+  it("takes versions from 1 to 10^9, and refuses a window that ends where it starts", () => {
+    expect(parseAgreementDocument({ ...VALID, version: 1 }).version).toBe(1);
+    expect(parseAgreementDocument({ ...VALID, version: 1_000_000_000 }).version).toBe(1_000_000_000);
+    refusal({ ...VALID, version: 1_000_000_001 }, "version: must be a whole number from 1 to 1000000000");
+    refusal({ ...VALID, partners: { GBR: { ...gbr, expires: gbr.validFrom } } }, "partners.GBR: expires must be after validFrom");
+    const offset = parseAgreementDocument({ ...VALID, issuedAt: "2026-11-25T12:00:00+02:00" });
+    expect(offset.issuedAt).toBe(Date.parse("2026-11-25T10:00:00Z"));
+    expect(parseAgreementDocument({ ...VALID, partners: {} }).partners.size).toBe(0);
+  });
+
+  it("names the versions in force the same way whatever the order", () => {
+    const book = new Map([
+      ["FRA", documentOf("FRA", {}, 7)],
+      ["DEU", documentOf("DEU", {}, 3)],
+    ]);
+    expect(agreementVersions(book)).toBe("DEU:3,FRA:7");
+    expect(agreementVersions(new Map())).toBe("");
   });
 });
 
