@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { logLevelSetting, parseConfig, portSetting } from "../../lib/config.js";
 import type { LogLevel } from "../../lib/logger.js";
+import { type JwksSource, jwksSource, parseJsonSetting } from "../../lib/trust-config.js";
 import { defaultSubgraphPort, type NationCode } from "../nations.js";
 import type { DatabaseLocation } from "./database.js";
 
@@ -14,13 +15,34 @@ export interface NationConfig {
   /** The nation's own files (its signed agreements; its PGlite database unless DATABASE_URL is set). */
   dataDir: string;
   logLevel: LogLevel;
+  /** The gateway's public envelope keys: the only signer this nation's subgraph accepts requests from. */
+  gatewayKeys: JwksSource;
+  /** This nation's own public agreement keys: its subgraph enforces only the agreements signed with them. */
+  agreementKeys: JwksSource;
+  /** The nation's retention periods per record type (a JSON file; see retention.ts). */
+  retentionFile: string;
 }
+
+/** A JSON setting that names where a set of public keys is read from. */
+const keysSetting = (name: string) =>
+  z.string({ error: `${name} is required: { "file": a JWKS file } or { "url": a JWKS URL }` }).transform((text, ctx) => {
+    try {
+      const parsed = jwksSource.safeParse(parseJsonSetting(text, name));
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? "invalid" });
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+    return z.NEVER;
+  });
 
 /**
  * A nation subgraph's settings, from its process environment: PORT, HOST, and
  * DATABASE_URL (a real PostgreSQL), and DATA_DIR (default .data/<NATION>): the
  * nation's own files, its signed agreements always and its PGlite database
- * when there is no DATABASE_URL.
+ * when there is no DATABASE_URL. GATEWAY_KEYS and AGREEMENT_KEYS (required,
+ * no default: a subgraph that does not know whom to trust does not start) are
+ * JSON key sources; RETENTION_FILE defaults to subgraphs/<NATION>/retention.json.
  */
 export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = process.env): NationConfig {
   const schema = z.object({
@@ -29,6 +51,12 @@ export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = pr
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
     DATA_DIR: z.string().min(1).default(`${DATA_ROOT}${nation}`),
     LOG_LEVEL: logLevelSetting(),
+    GATEWAY_KEYS: keysSetting("GATEWAY_KEYS"),
+    AGREEMENT_KEYS: keysSetting("AGREEMENT_KEYS"),
+    RETENTION_FILE: z
+      .string()
+      .min(1)
+      .default(fileURLToPath(new URL(`../${nation}/retention.json`, import.meta.url))),
   });
   const parsed = parseConfig(schema, env, `${nation} subgraph`);
   return {
@@ -37,5 +65,8 @@ export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = pr
     database: parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : { dataDir: parsed.DATA_DIR },
     dataDir: parsed.DATA_DIR,
     logLevel: parsed.LOG_LEVEL,
+    gatewayKeys: parsed.GATEWAY_KEYS,
+    agreementKeys: parsed.AGREEMENT_KEYS,
+    retentionFile: parsed.RETENTION_FILE,
   };
 }

@@ -1,5 +1,8 @@
+import type { Coalitions, Subject } from "@tearline/policy";
 import type DataLoader from "dataloader";
 import type { Database } from "./database.js";
+import { RowMarks } from "./row-marks.js";
+import { rowAccessFor, type ScopedDatabase, scopeDatabase } from "./row-scope.js";
 
 /**
  * Per-request DataLoaders, made on first use and keyed by name, so that each
@@ -18,12 +21,32 @@ export class LoaderRegistry {
   }
 }
 
-/** What every nation's resolvers receive. */
-export interface NationContext {
-  db: Database;
-  loaders: LoaderRegistry;
+/** Who a subgraph request is for, as the gateway's verified envelope says. */
+export interface Caller {
+  subject: Subject;
+  /** The gateway's request id, for the nation's own logs. */
+  requestId: string;
 }
 
-export function createNationContext(db: Database): NationContext {
-  return { db, loaders: new LoaderRegistry() };
+/** What every nation's resolvers receive. */
+export interface NationContext {
+  /** The nation's database as this caller may read it: rows above them are hidden by the database itself. */
+  db: ScopedDatabase;
+  loaders: LoaderRegistry;
+  /** The verified caller; the second lock decides each field for this subject. */
+  subject: Subject;
+  requestId: string;
+  /** The labels of the rows this request read, reported to the gateway for the banner. */
+  rows: RowMarks;
+}
+
+export function createNationContext(db: Database, caller: Caller, coalitions: Coalitions): NationContext {
+  const rows = new RowMarks(coalitions);
+  return {
+    db: scopeDatabase(db, rowAccessFor(caller.subject, coalitions), rows),
+    loaders: new LoaderRegistry(),
+    subject: caller.subject,
+    requestId: caller.requestId,
+    rows,
+  };
 }

@@ -1,10 +1,5 @@
 import { join } from "node:path";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { buildSubgraphIndex } from "@tearline/policy";
-import { type GraphQLSchema, parse } from "graphql";
 import { apolloReply } from "../../lib/apollo-reply.js";
 import { exitOnConfigError } from "../../lib/config.js";
 import { close, createJsonHttpServer, listen, type Page, type RequestHandler } from "../../lib/http-server.js";
@@ -14,12 +9,11 @@ import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { loadSubgraphSdl, type NationCode } from "../nations.js";
 import { AGREEMENTS_FILE, AGREEMENTS_PATH, agreementsPage } from "./agreements-page.js";
 import { loadNationConfig } from "./config.js";
-import { createNationContext, type NationContext } from "./context.js";
+import { createNationContext } from "./context.js";
 import { type Database, openDatabase } from "./database.js";
+import { admitEnvelope } from "./envelope-guard.js";
+import { type AnyResolvers, buildNationSchema, createNationApollo } from "./schema.js";
 import { ensureSeeded } from "./seed.js";
-
-// Generated resolver maps are precise per nation; buildSubgraphSchema wants its own looser map.
-type AnyResolvers = object;
 
 /**
  * What a process may plug into a nation's subgraph without the subgraph
@@ -31,27 +25,6 @@ export interface NationExtensions {
   wrapHandler?(handler: RequestHandler): RequestHandler;
   /** Read-only GET pages beside /graphql (the benchmark's fetch counter). */
   pages?: Readonly<Record<string, Page>>;
-}
-
-export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers): GraphQLSchema {
-  return buildSubgraphSchema({
-    typeDefs: parse(loadSubgraphSdl(nation)),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
-  });
-}
-
-export function createNationApollo(
-  schema: GraphQLSchema,
-  extraPlugins: ApolloServerPlugin<NationContext>[] = [],
-): ApolloServer<NationContext> {
-  return new ApolloServer<NationContext>({
-    schema,
-    introspection: false,
-    includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: true,
-    // Inline traces would hand the gateway per-field timings it has no use for.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...extraPlugins],
-  });
 }
 
 /** The entry point of a nation's subgraph process: its own labels checked, database, seed, schema, HTTP. */
@@ -66,7 +39,8 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers, ext
   const log = logger(nation);
   // The nation's own labels, read by the nation itself with the shared policy: a field it resolves
   // without a label of its own stops the subgraph here, whatever composition said (fail closed).
-  const index = buildSubgraphIndex(loadSubgraphSdl(nation), nation, loadCoalitionsFile());
+  const coalitions = loadCoalitionsFile();
+  const index = buildSubgraphIndex(loadSubgraphSdl(nation), nation, coalitions);
   log.info({ labelledFields: index.size }, "own labels read");
 
   const stored = await openDatabase(config.database);
@@ -75,7 +49,11 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers, ext
 
   const apollo = createNationApollo(buildNationSchema(nation, resolvers));
   await apollo.start();
-  const handle: RequestHandler = async (req, readBody) => apolloReply(apollo, req, await readBody(), createNationContext(db));
+  const handle: RequestHandler = async (req, readBody) => {
+    const body = await readBody();
+    const caller = await admitEnvelope(req, body);
+    return apolloReply(apollo, req, body, createNationContext(db, caller, coalitions));
+  };
   const server = createJsonHttpServer({
     handle: extensions.wrapHandler ? extensions.wrapHandler(handle) : handle,
     // The nation's signed sharing agreements, which the gateway polls; beside them, any pages of the process's own.
