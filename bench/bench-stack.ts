@@ -1,12 +1,24 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { agreementJwksPath } from "../scripts/agreement/keys.js";
+import { gatewayJwksPath } from "../scripts/gateway-key/keys.js";
+import { type ServiceProcess, type SpawnedService, spawnService } from "../scripts/stack/service-process.js";
 import { type Stack, startStack } from "../scripts/stack/stack.js";
 import { NATIONS, type NationCode } from "../subgraphs/nations.js";
+import { AGREEMENTS_FILE } from "../subgraphs/shared/agreements-page.js";
+
+export interface BenchStack extends Stack {
+  /** Subgraphs without the envelope lock, for the baseline gateways (empty unless asked for). */
+  openSubgraphs: Partial<Record<NationCode, ServiceProcess>>;
+}
 
 /**
  * The stack a benchmark measures against: subgraphs in memory mode on core 1,
- * a Tearline gateway alone on core 0, all on free loopback ports.
+ * a Tearline gateway alone on core 0, all on free loopback ports. With
+ * `open`, a second set of subgraphs (same data, same agreements) that admit
+ * every request without an envelope, for the baseline gateways that sign none;
+ * the Tearline gateways read from the locked set, which verifies every envelope.
  *
  * Its data root is a fresh temporary folder, removed when the stack stops:
  * each run brings a fresh keys dir, and a nation's signed agreements from an
@@ -14,7 +26,7 @@ import { NATIONS, type NationCode } from "../subgraphs/nations.js";
  * be given fresh defaults without its document). The subgraphs answer from
  * memory, so a database seeded anew each run changes no figure.
  */
-export async function startBenchStack(keysDir: string, gatewayNodeArgs: string[] = []): Promise<Stack> {
+export async function startBenchStack(keysDir: string, options: { gatewayNodeArgs?: string[]; open?: boolean } = {}): Promise<BenchStack> {
   const dataRoot = mkdtempSync(join(tmpdir(), "tearline-bench-data-"));
   const remove = () => rmSync(dataRoot, { recursive: true, force: true });
   let stack: Stack;
@@ -26,7 +38,7 @@ export async function startBenchStack(keysDir: string, gatewayNodeArgs: string[]
       subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
       dataRoot,
       subgraphEntry: (nation) => ({ entry: "bench/subgraph-main.ts", args: [nation] }),
-      gatewayNodeArgs,
+      gatewayNodeArgs: options.gatewayNodeArgs,
       // Cache counts for the benchmark's report (token and plan cache hits).
       gatewayEnv: { METRICS: "true" },
       cpus: { subgraphs: "1", gateway: "0" },
@@ -36,14 +48,48 @@ export async function startBenchStack(keysDir: string, gatewayNodeArgs: string[]
     remove();
     throw error;
   }
+  const spawned = options.open ? NATIONS.map((nation) => spawnOpenSubgraph(nation, keysDir, dataRoot)) : [];
+  let open: ServiceProcess[];
+  try {
+    open = await Promise.all(spawned.map((service) => service.ready));
+  } catch (error) {
+    await Promise.all([stack.stop(), ...spawned.map((service) => service.stop())]);
+    remove();
+    throw error;
+  }
   return {
     ...stack,
+    openSubgraphs: Object.fromEntries(open.map((service, i) => [NATIONS[i]!, service])),
     async stop() {
       try {
-        await stack.stop();
+        await Promise.all([stack.stop(), ...open.map((service) => service.stop())]);
       } finally {
         remove();
       }
     },
   };
+}
+
+/** One open subgraph: its own database (PGlite is one process's), a copy of the nation's signed agreements. */
+function spawnOpenSubgraph(nation: NationCode, keysDir: string, dataRoot: string): SpawnedService {
+  const dataDir = join(dataRoot, "open", nation);
+  mkdirSync(dataDir, { recursive: true });
+  copyFileSync(join(dataRoot, nation, AGREEMENTS_FILE), join(dataDir, AGREEMENTS_FILE));
+  return spawnService({
+    name: `${nation}-open`,
+    entry: "bench/subgraph-main.ts",
+    args: [nation, "--open"],
+    env: {
+      ...process.env,
+      // Required settings of every subgraph; the open one reads its agreement keys only.
+      GATEWAY_KEYS: JSON.stringify({ file: gatewayJwksPath(keysDir) }),
+      AGREEMENT_KEYS: JSON.stringify({ file: agreementJwksPath(keysDir, nation) }),
+      DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+      PORT: "0",
+    },
+    readyTimeoutMs: 120_000,
+    log: () => undefined,
+    cpus: "1",
+  });
 }

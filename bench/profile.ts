@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const variant = process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-allow";
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
-const stack = await startBenchStack(keysDir, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
+const stack = await startBenchStack(keysDir, { gatewayNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] });
 const headers = await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? 4000 : 1);
 const load = {
   url: stack.gateway.url,

@@ -1,4 +1,5 @@
-// `npm run bench`: every variant in one run, on loopback, over the same subgraphs, supergraph and queries.
+// `npm run bench`: every variant in one run, on loopback, over the same data, supergraph and queries. The Tearline
+// variants read from subgraphs that verify every envelope they sign; the baselines, which sign none, from open ones.
 // Headline: the gateway's CPU time per request at one fixed rate, as paired ratios to the baseline, round by round.
 // BENCH_QUICK=1: the typical query only, few short rounds (about two and a half minutes), for development.
 import { spawnSync } from "node:child_process";
@@ -8,7 +9,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
-import { NATIONS } from "../subgraphs/nations.js";
 import { startBenchStack } from "./bench-stack.js";
 import { runMicro } from "./micro.js";
 import { peakRssMb, threadCpuLists } from "./proc.js";
@@ -72,9 +72,9 @@ const CPU_PAIRS: Record<string, string> = { "T-allow": "B", "T-redact": "B-rewri
 
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-"));
 log(`starting subgraphs (memory mode), dev IdP and the gateways${QUICK ? " (quick mode)" : ""}`);
-const stack = await startBenchStack(keysDir);
+const stack = await startBenchStack(keysDir, { open: true });
 const { variants, processes } = await startVariants(stack, keysDir, join(ROOT, "schema/supergraph.graphql"), QUERIES);
-const all = [...processes, stack.gateway, stack.idp, ...Object.values(stack.subgraphs)];
+const all = [...processes, stack.gateway, stack.idp, ...Object.values(stack.subgraphs), ...Object.values(stack.openSubgraphs)];
 // A failed run must not leave processes behind, stopped ones included.
 process.on("exit", () => {
   for (const service of all) service.child.kill("SIGKILL");
@@ -85,10 +85,11 @@ for (const service of [...processes, stack.gateway])
 const shape: Record<string, { fields: number; withheld: number }> = {};
 for (const query of QUERY_NAMES) for (const variant of variants) shape[`${variant.name}/${query}`] = await verify(variant, query);
 
+// Both sets: the locked subgraphs serve the Tearline variants, the open ones the baselines; one gateway runs at a time.
 const subgraphRequests = async () => {
   let total = 0;
-  for (const nation of NATIONS) {
-    const page = await fetch(new URL(FETCH_COUNT_PATH, stack.subgraphs[nation].url));
+  for (const service of [...Object.values(stack.subgraphs), ...Object.values(stack.openSubgraphs)]) {
+    const page = await fetch(new URL(FETCH_COUNT_PATH, service.url));
     total += ((await page.json()) as { requests: number }).requests;
   }
   return total;

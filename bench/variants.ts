@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServiceProcess, spawnService } from "../scripts/stack/service-process.js";
-import type { Stack } from "../scripts/stack/stack.js";
 import { NATIONS } from "../subgraphs/nations.js";
+import type { BenchStack } from "./bench-stack.js";
 import { ALLOWED, attributeSets, headerSource, REDACTED } from "./callers.js";
 import { rewrittenFor } from "./rewritten.js";
 import type { Variant } from "./window.js";
@@ -33,16 +33,20 @@ export interface StartedVariants {
  * variant's caches do not weigh on another's memory.
  */
 export async function startVariants(
-  stack: Stack,
+  stack: BenchStack,
   /** The stack's keys folder (tokens are signed with its dev keys); the supergraph copy is written there too. */
   keysDir: string,
   repoSupergraph: string,
   queries: Record<string, { query: string; variables: object }>,
 ): Promise<StartedVariants> {
-  // B and H read routing URLs from the supergraph itself, so they get a copy with the subgraphs' real URLs.
+  // B and H read routing URLs from the supergraph itself, so they get a copy with the open subgraphs' real URLs:
+  // they sign no envelopes, so they read from the set without the lock (the Tearline variants read from the locked one).
   let supergraph = readFileSync(repoSupergraph, "utf8");
-  for (const nation of NATIONS)
-    supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, stack.subgraphs[nation].url);
+  for (const nation of NATIONS) {
+    const open = stack.openSubgraphs[nation];
+    if (!open) throw new Error(`the benchmark stack has no open ${nation} subgraph for the baseline gateways`);
+    supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, open.url);
+  }
   const supergraphPath = join(keysDir, "supergraph.graphql");
   writeFileSync(supergraphPath, supergraph);
 
@@ -91,7 +95,11 @@ export async function startVariants(
     ...rest,
   });
   const variants: BenchVariant[] = [
-    variant(baseline, { name: "B", headers: none, description: "plain @apollo/gateway, Tearline's HTTP server and fetcher, no auth" }),
+    variant(baseline, {
+      name: "B",
+      headers: none,
+      description: "plain @apollo/gateway, Tearline's HTTP server and fetcher, no auth, no envelopes (open subgraphs)",
+    }),
     variant(baseline, {
       name: "B-rewritten",
       headers: none,

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Coalitions } from "@tearline/policy";
 import { z } from "zod";
 import { ConfigError, logLevelSetting, parseConfig, portSetting } from "../lib/config.js";
+import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../lib/envelope-key.js";
 import type { LogLevel } from "../lib/logger.js";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
 import { type AgreementSource, loadAgreementSources } from "./agreements/config.js";
@@ -34,6 +36,9 @@ const gatewayEnv = z.object({
   AGREEMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   AGREEMENTS_FLOOR_FILE: z.string().min(1).default(DEFAULT_FLOOR_FILE),
   LOG_LEVEL: logLevelSetting(),
+  GATEWAY_ENVELOPE_KEY_FILE: z
+    .string({ error: "GATEWAY_ENVELOPE_KEY_FILE is required: the gateway's Ed25519 private envelope key, a JWK file with a kid" })
+    .min(1),
 });
 
 const subgraphUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
@@ -64,6 +69,10 @@ export interface GatewayConfig {
   agreementsPollMs: number;
   /** The highest agreements version seen per nation, kept across restarts (no rollback by restarting). */
   agreementsFloorFile: string;
+  /** The private JWK file the gateway signs subgraph envelopes with; read again when it changes (a rotation). */
+  envelopeKeyFile: string;
+  /** The key in that file at start-up, checked: a gateway that cannot vouch for its requests does not start. */
+  envelopeKey: EnvelopeSigningKey;
   logLevel: LogLevel;
 }
 
@@ -104,6 +113,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     agreements,
     agreementsPollMs: base.AGREEMENTS_POLL_MS,
     agreementsFloorFile: base.AGREEMENTS_FLOOR_FILE,
+    envelopeKeyFile: base.GATEWAY_ENVELOPE_KEY_FILE,
+    envelopeKey: loadEnvelopeKey(base.GATEWAY_ENVELOPE_KEY_FILE),
     logLevel: base.LOG_LEVEL,
   };
 }
@@ -113,5 +124,21 @@ function loadCoalitionsConfig(path: string): Coalitions {
     return loadCoalitionsFile(path);
   } catch (error) {
     throw new ConfigError(`Invalid gateway configuration:\n  - COALITIONS_FILE: cannot use ${path}: ${(error as Error).message}`);
+  }
+}
+
+function loadEnvelopeKey(path: string): EnvelopeSigningKey {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid gateway configuration:\n  - GATEWAY_ENVELOPE_KEY_FILE: cannot read ${path}: ${(error as Error).message}`,
+    );
+  }
+  try {
+    return envelopeSigningKeyOf(text);
+  } catch (error) {
+    throw new ConfigError(`Invalid gateway configuration:\n  - GATEWAY_ENVELOPE_KEY_FILE: ${path} ${(error as Error).message}`);
   }
 }

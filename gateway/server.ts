@@ -13,6 +13,7 @@ import { OperationPlanner } from "./enforcement/plan.js";
 import { PolicyHolder } from "./enforcement/policy-state.js";
 import { sanitiseError } from "./errors.js";
 import { apolloExecutor } from "./execute/apollo-executor.js";
+import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
 import type { RequestContext } from "./pipeline/context.js";
 import { createGraphQLHandler } from "./pipeline/handle-request.js";
@@ -25,11 +26,13 @@ export interface RunningGateway {
 }
 
 export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder): ApolloGateway {
+  // One signer for every subgraph: a rotated key file is read once, not once per subgraph.
+  const signer = new EnvelopeSigner(config.envelopeKeyFile, config.envelopeKey);
   const gateway = new ApolloGateway({
     // A supergraph whose labels the policy cannot read is refused before it goes live.
     supergraphSdl: supergraphFromFile(config.supergraphPath, { check: (sdl) => policy.check(sdl) }),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs }),
+      new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs, signer }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => policy.update(apiSchema, coreSupergraphSdl));
   return gateway;

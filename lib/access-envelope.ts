@@ -102,17 +102,27 @@ export class ReplayCache {
   }
 }
 
-export interface EnvelopeCheck {
+/** What an envelope is checked against, besides its key. */
+export interface EnvelopeRequestCheck {
   /** This subgraph's nation: the only audience it accepts. */
   audience: string;
-  /** The gateway's public keys by kid. */
-  keyFor(kid: string): KeyObject | undefined;
   replays: ReplayCache;
   query: string;
   variables?: Readonly<Record<string, unknown>> | null;
   /** Epoch ms. */
   now: number;
   clockToleranceSeconds?: number;
+}
+
+export interface EnvelopeCheck extends EnvelopeRequestCheck {
+  /** The gateway's public keys by kid. */
+  keyFor(kid: string): KeyObject | undefined;
+}
+
+/** An envelope whose header has been read, so that its key can be found (perhaps asynchronously) before it is verified. */
+export interface OpenedEnvelope {
+  kid: string;
+  readonly parts: readonly [string, string, string];
 }
 
 function decodePart(part: string | undefined): Record<string, unknown> {
@@ -127,8 +137,8 @@ function decodePart(part: string | undefined): Record<string, unknown> {
 
 const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
 
-/** Verifies an envelope against the request it came with; throws EnvelopeRejected naming the category. */
-export function verifyEnvelope(envelope: string | undefined, check: EnvelopeCheck): EnvelopeClaims {
+/** Reads an envelope's header: a well-formed envelope's kid, or EnvelopeRejected. */
+export function openEnvelope(envelope: string | undefined): OpenedEnvelope {
   if (!envelope) throw new EnvelopeRejected("missing");
   const parts = envelope.split(".");
   if (parts.length !== 3) throw new EnvelopeRejected("malformed");
@@ -136,10 +146,21 @@ export function verifyEnvelope(envelope: string | undefined, check: EnvelopeChec
   if (header.typ !== ENVELOPE_TYP || header.alg !== "EdDSA" || typeof header.kid !== "string" || "crit" in header) {
     throw new EnvelopeRejected("not an envelope");
   }
-  const key = check.keyFor(header.kid);
+  return { kid: header.kid, parts: parts as [string, string, string] };
+}
+
+/** Verifies an envelope against the request it came with; throws EnvelopeRejected naming the category. */
+export function verifyEnvelope(envelope: string | undefined, check: EnvelopeCheck): EnvelopeClaims {
+  const opened = openEnvelope(envelope);
+  return verifyOpenedEnvelope(opened, check.keyFor(opened.kid), check);
+}
+
+/** Verifies an opened envelope with the key its kid names (undefined: a key the subgraph does not trust). */
+export function verifyOpenedEnvelope(opened: OpenedEnvelope, key: KeyObject | undefined, check: EnvelopeRequestCheck): EnvelopeClaims {
+  const { parts } = opened;
   if (key === undefined) throw new EnvelopeRejected("unknown key");
   // Only the canonical base64url form of the signature: no second spelling of the same envelope.
-  const signature = Buffer.from(parts[2]!, "base64url");
+  const signature = Buffer.from(parts[2], "base64url");
   if (signature.toString("base64url") !== parts[2] || !verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), key, signature)) {
     throw new EnvelopeRejected("bad signature");
   }

@@ -1,5 +1,6 @@
 import { type AgreementDocument, agreementDocumentJson, PolicyDocumentError, parseAgreementDocument } from "@tearline/policy";
 import { CompactSign, type CryptoKey, compactVerify, decodeProtectedHeader, type JWK, type KeyObject } from "jose";
+import { ed25519PublicJwks } from "./jwks-keys.js";
 
 /**
  * The media type of a signed agreements document. Access tokens carry another
@@ -70,12 +71,4 @@ export async function verifiedAgreement(
 }
 
 /** A JWKS's keys usable for agreements, by kid: Ed25519 public keys only. */
-export function agreementKeysOf(jwks: unknown): Map<string, JWK> {
-  const keys = new Map<string, JWK>();
-  const list = (jwks as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(list)) return keys;
-  for (const key of list as JWK[]) {
-    if (key?.kty === "OKP" && key.crv === "Ed25519" && typeof key.kid === "string" && key.d === undefined) keys.set(key.kid, key);
-  }
-  return keys;
-}
+export const agreementKeysOf = (jwks: unknown): Map<string, JWK> => ed25519PublicJwks(jwks);

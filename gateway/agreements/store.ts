@@ -1,9 +1,9 @@
 import type { AgreementBook, AgreementDocument } from "@tearline/policy";
 import { AgreementRejected, verifiedAgreement } from "../../lib/agreement-jws.js";
 import { logger } from "../../lib/logger.js";
+import { readBodyCapped } from "../../lib/read-capped.js";
 import type { AgreementSource } from "./config.js";
-import { AgreementKeys } from "./keys.js";
-import { readBodyCapped } from "./read-capped.js";
+import { type AgreementKeys, agreementKeys } from "./keys.js";
 import { VersionFloorFile, type VersionFloors } from "./version-floors.js";
 
 const log = logger("agreements");
@@ -72,7 +72,7 @@ export class AgreementStore {
     private readonly options: AgreementStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.nations = sources.map((source) => ({ source, keys: new AgreementKeys(source.keys, this.now) }));
+    this.nations = sources.map((source) => ({ source, keys: agreementKeys(source.keys, this.now) }));
     this.floors = options.floorFile ? new VersionFloorFile(options.floorFile) : undefined;
   }
 

@@ -1,13 +1,15 @@
 import type { Principal } from "../auth/principal.js";
 import type { ExecutablePlan } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
+import type { ReturnedRows } from "../fetch/row-marking.js";
 import type { GraphQLRequestBody } from "../http/request-body.js";
 
 /**
  * The one request context that travels down the pipeline once the operation
  * is planned to run: who asks (identity), what they asked, the policy it was
  * decided under, and the plan narrowed to what executes. Each later stage
- * (execute, complete, record) reads it; none writes it back.
+ * (execute, complete, record) reads it; none writes it back, except the
+ * fetches noting the row markings the subgraphs report.
  */
 export interface RequestContext {
   readonly requestId: string;
@@ -17,4 +19,6 @@ export interface RequestContext {
   readonly request: GraphQLRequestBody;
   readonly state: PolicyState;
   readonly plan: ExecutablePlan;
+  /** The marking of the rows the subgraphs read for this request: filled in by the fetches, read by the banner. */
+  readonly rows: ReturnedRows;
 }

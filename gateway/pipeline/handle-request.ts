@@ -9,6 +9,7 @@ import type { Principal } from "../auth/principal.js";
 import type { OperationPlanner } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
 import type { Execute } from "../execute/apollo-executor.js";
+import { ReturnedRows } from "../fetch/row-marking.js";
 import { type GraphQLRequestBody, graphQLRequestBody } from "../http/request-body.js";
 import { completeResponse } from "../response/complete.js";
 import { renderDeniedPaths } from "../response/denied-paths.js";
@@ -83,7 +84,15 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       return refuse(403, ErrorCode.ForbiddenOperation, { errors });
     }
 
-    const context: RequestContext = { requestId: record.requestId, receivedAt: record.receivedAt, principal, request, state, plan };
+    const context: RequestContext = {
+      requestId: record.requestId,
+      receivedAt: record.receivedAt,
+      principal,
+      request,
+      state,
+      plan,
+      rows: new ReturnedRows(),
+    };
     const executed = plan.query === null ? null : await stages.execute(context);
     const { status, ...response } = completeResponse(executed, context, stages.coalitions);
     return finish(jsonReply(status, response));

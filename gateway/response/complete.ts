@@ -1,4 +1,4 @@
-import { type ClassificationMarking, type Coalitions, renderBanner } from "@tearline/policy";
+import { type ClassificationMarking, type Coalitions, combineMarks, renderBanner } from "@tearline/policy";
 import { type GraphQLFormattedError, getVariableValues } from "graphql";
 import type { ExecutionResult } from "../execute/apollo-executor.js";
 import type { RequestContext } from "../pipeline/context.js";
@@ -25,7 +25,7 @@ function coercedVariables(context: RequestContext): Record<string, unknown> {
 /**
  * The one response builder: puts back null and a FORBIDDEN_FIELD error at
  * every withheld path, then marks the response with the classification banner
- * of what was actually returned. `executed` is null when every field was
+ * of what was actually returned (the fields' labels and the rows' own). `executed` is null when every field was
  * denied and nothing ran; the answer then has the errors and no data.
  */
 export function completeResponse(executed: ExecutionResult | null, context: RequestContext, coalitions: Coalitions): CompletedResponse {
@@ -38,7 +38,8 @@ export function completeResponse(executed: ExecutionResult | null, context: Requ
     errors,
   );
   const data = executed ? redacted : null;
-  const classification = renderBanner(markOfResponse(data, context.plan.banner), coalitions);
+  // The fields' labels and the records' own: a row above its field's label raises the banner.
+  const classification = renderBanner(combineMarks(markOfResponse(data, context.plan.banner), context.rows.mark), coalitions);
   return {
     status: executed?.status ?? 200,
     ...(errors.length > 0 ? { errors } : {}),

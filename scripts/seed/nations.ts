@@ -1,20 +1,51 @@
 import type { NationCode } from "../../subgraphs/nations.js";
-import { ACTOR_COUNT, actorId, actors, COUNTRIES, domain, EPOCH, ipv4, type ReportRow, reports, SECTORS, TECHNIQUES } from "./domain.js";
+import { ACTOR_COUNT, actorId, actors, COUNTRIES, domain, EPOCH, ipv4, reports, SECTORS, TECHNIQUES } from "./domain.js";
+import { type LabelMix, RECORDS, REGISTRY, recordLabels } from "./labels.js";
 import { SeededRandom } from "./random.js";
 import { insertRows, type SqlValue } from "./sql.js";
 
-const reportInsert = (rows: ReportRow[]) =>
+const LABEL_COLUMNS = ["classification", "releasable_to"];
+
+/** Rows with their labels appended, drawn for `owner` from a stream of their own (seed + 5000). */
+function labelled(owner: NationCode, mix: LabelMix, seed: number, rows: SqlValue[][]): SqlValue[][] {
+  const next = recordLabels(owner, mix, seed + 5000);
+  return rows.map((row) => {
+    const label = next();
+    return [...row, label.classification, label.releasableTo];
+  });
+}
+
+/** The label of each nation's Report implementation, and the group narrower than it. */
+const REPORT_LABELS: Record<NationCode, LabelMix> = {
+  GBR: { ...RECORDS, base: { level: "CONFIDENTIAL", releasableTo: ["FVEY", "FRA", "DEU"] }, narrower: ["FVEY"] },
+  FRA: { ...RECORDS, base: { level: "CONFIDENTIAL", releasableTo: ["EU", "GBR"] }, narrower: ["EU"] },
+  DEU: { ...RECORDS, base: { level: "CONFIDENTIAL", releasableTo: ["EU", "GBR"] }, narrower: ["EU"] },
+  EST: { ...RECORDS, base: { level: "RESTRICTED", releasableTo: ["NATO"] }, narrower: ["EU"] },
+};
+
+const reportInsert = (nation: NationCode, count: number, seed: number) =>
   insertRows(
     "reports",
-    ["id", "actor_id", "title", "summary", "body", "reliability", "credibility", "collected_at"],
-    rows.map((r) => [r.id, r.actorId, r.title, r.summary, r.body, r.reliability, r.credibility, r.collectedAt]),
+    ["id", "actor_id", "title", "summary", "body", "reliability", "credibility", "collected_at", ...LABEL_COLUMNS],
+    labelled(
+      nation,
+      REPORT_LABELS[nation],
+      seed,
+      reports(nation, count, seed).map((r) => [r.id, r.actorId, r.title, r.summary, r.body, r.reliability, r.credibility, r.collectedAt]),
+    ),
   );
+
+const NATO_RESTRICTED = { level: "RESTRICTED", releasableTo: ["NATO"] } as const;
 
 function gbr(): string[] {
   const registry = actors().map((a): SqlValue[] => [a.id, a.name, a.aliases, a.motivation, a.attributedState]);
   return [
-    insertRows("threat_actors", ["id", "name", "aliases", "motivation", "attributed_state"], registry),
-    reportInsert(reports("GBR", 220, 101)),
+    insertRows(
+      "threat_actors",
+      ["id", "name", "aliases", "motivation", "attributed_state", ...LABEL_COLUMNS],
+      labelled("GBR", { ...REGISTRY, base: NATO_RESTRICTED, narrower: ["FVEY"] }, 1, registry),
+    ),
+    reportInsert("GBR", 220, 101),
   ];
 }
 
@@ -30,9 +61,14 @@ function fra(): string[] {
     rng.dateWithin(new Date("2025-06-01T00:00:00Z"), 150),
     rng.sample(SECTORS, rng.int(1, 3)),
   ]);
+  const mix: LabelMix = { ...RECORDS, base: { level: "CONFIDENTIAL", releasableTo: ["NATO"] }, narrower: ["EU"] };
   return [
-    insertRows("assessments", ["actor_id", "threat_level", "confidence", "judgement", "assessed_at", "sectors_targeted"], rows),
-    reportInsert(reports("FRA", 220, 202)),
+    insertRows(
+      "assessments",
+      ["actor_id", "threat_level", "confidence", "judgement", "assessed_at", "sectors_targeted", ...LABEL_COLUMNS],
+      labelled("FRA", mix, 201, rows),
+    ),
+    reportInsert("FRA", 220, 202),
   ];
 }
 
@@ -53,8 +89,12 @@ function deu(): string[] {
     ]);
   }
   return [
-    insertRows("sightings", ["id", "actor_id", "observed_at", "country", "sector", "description", "source_ref"], rows),
-    reportInsert(reports("DEU", 160, 302)),
+    insertRows(
+      "sightings",
+      ["id", "actor_id", "observed_at", "country", "sector", "description", "source_ref", ...LABEL_COLUMNS],
+      labelled("DEU", { ...RECORDS, base: NATO_RESTRICTED, narrower: ["EU"] }, 301, rows),
+    ),
+    reportInsert("DEU", 160, 302),
   ];
 }
 
@@ -83,8 +123,12 @@ function est(): string[] {
     ]);
   }
   return [
-    insertRows("indicators", ["id", "actor_id", "kind", "value", "first_seen", "last_seen", "confidence", "tags"], rows),
-    reportInsert(reports("EST", 160, 402)),
+    insertRows(
+      "indicators",
+      ["id", "actor_id", "kind", "value", "first_seen", "last_seen", "confidence", "tags", ...LABEL_COLUMNS],
+      labelled("EST", { ...RECORDS, base: NATO_RESTRICTED, narrower: ["EU"] }, 401, rows),
+    ),
+    reportInsert("EST", 160, 402),
   ];
 }
 

@@ -2,6 +2,7 @@ import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
 import { ensureDefaultAgreements } from "../agreement/defaults.js";
 import { DEFAULT_DATA_ROOT } from "../agreement/document-file.js";
 import { agreementJwksPath } from "../agreement/keys.js";
+import { gatewayJwksPath, gatewayPrivateKeyPath, loadOrCreateGatewayKey } from "../gateway-key/keys.js";
 import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
 import { type ServiceProcess, type SpawnedService, type SpawnOptions, spawnService } from "./service-process.js";
@@ -64,13 +65,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const keysDir = options.keysDir ?? process.env.KEYS_DIR ?? DEFAULT_KEYS_DIR;
   // Each nation publishes signed agreements; on the first start they share as the labels alone would (see the README).
   await ensureDefaultAgreements({ dataRoot, keysDir, nations: NATIONS });
+  // The gateway vouches for every subgraph request with its own key; each subgraph trusts that key's JWKS alone.
+  await loadOrCreateGatewayKey(keysDir);
   try {
     const idpEnv: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.idpPort) };
     idpEnv.KEYS_DIR = keysDir;
     const idpReady = start({ name: "idp", entry: "scripts/idp/main.ts", env: idpEnv, readyTimeoutMs, log });
     const subgraphs = await Promise.all(
       NATIONS.map(async (nation) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, ...options.subgraphEnv, HOST: host, PORT: String(options.subgraphPorts[nation]) };
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          GATEWAY_KEYS: JSON.stringify({ file: gatewayJwksPath(keysDir) }),
+          AGREEMENT_KEYS: JSON.stringify({ file: agreementJwksPath(keysDir, nation) }),
+          ...options.subgraphEnv,
+          HOST: host,
+          PORT: String(options.subgraphPorts[nation]),
+        };
         const databaseUrl = options.databaseUrls?.[nation];
         if (databaseUrl) env.DATABASE_URL = databaseUrl;
         else delete env.DATABASE_URL;
@@ -99,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       AUDIENCE: DEV_AUDIENCE,
       AGREEMENTS: JSON.stringify(agreements),
       AGREEMENTS_FLOOR_FILE: `${dataRoot}/gateway/agreement-floors.json`,
+      GATEWAY_ENVELOPE_KEY_FILE: gatewayPrivateKeyPath(keysDir),
     };
     const gateway = await start({
       name: "gateway",

@@ -1,5 +1,6 @@
 import type { NationContext } from "../shared/context.js";
 import { newestPerActor, pageSize, rowsByKey } from "../shared/loaders.js";
+import { ROW_LABELS } from "../shared/records.js";
 import { nationReports } from "../shared/reports.js";
 import { DateTimeScalar } from "../shared/scalars.js";
 import type { Resolvers, Sector } from "./__generated__/resolvers-types.js";
@@ -16,7 +17,7 @@ interface SightingRow {
 
 const reports = nationReports("DEU");
 
-const SIGHTING_COLUMNS = `id, actor_id AS "actorId", observed_at AS "observedAt", country, sector, description, source_ref AS "sourceRef"`;
+const SIGHTING_COLUMNS = `id, actor_id AS "actorId", observed_at AS "observedAt", country, sector, description, source_ref AS "sourceRef", ${ROW_LABELS}`;
 
 const sightingsByActor = (ctx: NationContext, first: number | null | undefined) =>
   rowsByKey<SightingRow>(

@@ -1,5 +1,6 @@
 import type { NationContext } from "../shared/context.js";
 import { newestPerActor, pageSize, rowByKey, rowsByKey } from "../shared/loaders.js";
+import { ROW_LABELS } from "../shared/records.js";
 import { nationReports } from "../shared/reports.js";
 import { DateTimeScalar } from "../shared/scalars.js";
 import type { IndicatorKind, Resolvers } from "./__generated__/resolvers-types.js";
@@ -17,7 +18,7 @@ interface IndicatorRow {
 
 const reports = nationReports("EST");
 
-const COLUMNS = `id, actor_id AS "actorId", kind, value, first_seen AS "firstSeen", last_seen AS "lastSeen", confidence, tags`;
+const COLUMNS = `id, actor_id AS "actorId", kind, value, first_seen AS "firstSeen", last_seen AS "lastSeen", confidence, tags, ${ROW_LABELS}`;
 
 const indicatorById = (ctx: NationContext) =>
   rowByKey<IndicatorRow>(ctx, "indicatorById", `SELECT ${COLUMNS} FROM indicators WHERE id = ANY($1)`, (i) => i.id);

@@ -6,6 +6,8 @@ CREATE TABLE indicators (
   first_seen timestamptz NOT NULL,
   last_seen timestamptz NOT NULL CHECK (last_seen >= first_seen),
   confidence smallint NOT NULL CHECK (confidence BETWEEN 0 AND 100),
-  tags text[] NOT NULL DEFAULT '{}'
+  tags text[] NOT NULL DEFAULT '{}',
+  classification tearline_level NOT NULL,
+  releasable_to text[] NOT NULL
 );
 CREATE INDEX indicators_actor_idx ON indicators (actor_id, last_seen DESC);

@@ -1,5 +1,6 @@
 import type { NationContext } from "../shared/context.js";
 import { rowByKey } from "../shared/loaders.js";
+import { ROW_LABELS } from "../shared/records.js";
 import { nationReports } from "../shared/reports.js";
 import { DateTimeScalar } from "../shared/scalars.js";
 import type { Confidence, Resolvers, ThreatLevel } from "./__generated__/resolvers-types.js";
@@ -20,7 +21,7 @@ const assessmentByActor = (ctx: NationContext) =>
     ctx,
     "assessmentByActor",
     `SELECT actor_id AS "actorId", threat_level AS "threatLevel", confidence, judgement,
-            assessed_at AS "assessedAt", sectors_targeted AS "sectorsTargeted"
+            assessed_at AS "assessedAt", sectors_targeted AS "sectorsTargeted", ${ROW_LABELS}
      FROM assessments WHERE actor_id = ANY($1)`,
     (a) => a.actorId,
   );

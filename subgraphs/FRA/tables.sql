@@ -4,5 +4,7 @@ CREATE TABLE assessments (
   confidence text NOT NULL,
   judgement text NOT NULL,
   assessed_at timestamptz NOT NULL,
-  sectors_targeted text[] NOT NULL DEFAULT '{}'
+  sectors_targeted text[] NOT NULL DEFAULT '{}',
+  classification tearline_level NOT NULL,
+  releasable_to text[] NOT NULL
 );

@@ -1,5 +1,6 @@
 import type { NationContext } from "../shared/context.js";
 import { pageSize, rowByKey } from "../shared/loaders.js";
+import { ROW_LABELS } from "../shared/records.js";
 import { nationReports } from "../shared/reports.js";
 import { DateTimeScalar } from "../shared/scalars.js";
 import type { Motivation, Resolvers } from "./__generated__/resolvers-types.js";
@@ -12,7 +13,7 @@ interface ActorRow {
   attributedState: string | null;
 }
 
-const ACTOR_COLUMNS = `id, name, aliases, motivation, attributed_state AS "attributedState"`;
+const ACTOR_COLUMNS = `id, name, aliases, motivation, attributed_state AS "attributedState", ${ROW_LABELS}`;
 const reports = nationReports("GBR");
 
 const actorById = (ctx: NationContext) =>

@@ -48,25 +48,41 @@ export function loadNationConfig(nation: NationCode, env: NodeJS.ProcessEnv = pr
   const schema = z.object({
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: portSetting(defaultSubgraphPort(nation)),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
-    DATA_DIR: z.string().min(1).default(`${DATA_ROOT}${nation}`),
+    ...storageSettings(nation),
     LOG_LEVEL: logLevelSetting(),
     GATEWAY_KEYS: keysSetting("GATEWAY_KEYS"),
     AGREEMENT_KEYS: keysSetting("AGREEMENT_KEYS"),
-    RETENTION_FILE: z
-      .string()
-      .min(1)
-      .default(fileURLToPath(new URL(`../${nation}/retention.json`, import.meta.url))),
   });
   const parsed = parseConfig(schema, env, `${nation} subgraph`);
   return {
     host: parsed.HOST,
     port: parsed.PORT,
-    database: parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : { dataDir: parsed.DATA_DIR },
-    dataDir: parsed.DATA_DIR,
+    ...storageOf(parsed),
     logLevel: parsed.LOG_LEVEL,
     gatewayKeys: parsed.GATEWAY_KEYS,
     agreementKeys: parsed.AGREEMENT_KEYS,
-    retentionFile: parsed.RETENTION_FILE,
   };
+}
+
+/** Where a nation's records are and how long it keeps them: the settings its subgraph and `npm run purge` share. */
+export type NationStorage = Pick<NationConfig, "database" | "dataDir" | "retentionFile">;
+
+const storageSettings = (nation: NationCode) => ({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+  DATA_DIR: z.string().min(1).default(`${DATA_ROOT}${nation}`),
+  RETENTION_FILE: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL(`../${nation}/retention.json`, import.meta.url))),
+});
+
+const storageOf = (parsed: { DATABASE_URL?: string | undefined; DATA_DIR: string; RETENTION_FILE: string }): NationStorage => ({
+  database: parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : { dataDir: parsed.DATA_DIR },
+  dataDir: parsed.DATA_DIR,
+  retentionFile: parsed.RETENTION_FILE,
+});
+
+/** DATABASE_URL, DATA_DIR and RETENTION_FILE alone, as the subgraph reads them. */
+export function loadNationStorage(nation: NationCode, env: NodeJS.ProcessEnv = process.env): NationStorage {
+  return storageOf(parseConfig(z.object(storageSettings(nation)), env, `${nation} storage`));
 }

@@ -1,9 +1,102 @@
 import type { IncomingMessage } from "node:http";
+import { isClassification, isNationCode, type Subject } from "@tearline/policy";
+import {
+  ENVELOPE_HEADER,
+  type EnvelopeClaims,
+  EnvelopeRejected,
+  openEnvelope,
+  ReplayCache,
+  verifyOpenedEnvelope,
+} from "../../lib/access-envelope.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError } from "../../lib/http-server.js";
+import { KeySetUnavailable, PublicKeySet } from "../../lib/jwks-keys.js";
+import { SampledLog } from "../../lib/log-sampler.js";
+import { logger } from "../../lib/logger.js";
+import type { JwksSource } from "../../lib/trust-config.js";
 import type { Caller } from "./context.js";
 
-// SKELETON (issue 10, in progress): refuses everything until the envelope verification is wired here.
-export async function admitEnvelope(_req: IncomingMessage, _body: unknown): Promise<Caller> {
-  throw new HttpError(401, ErrorCode.Unauthenticated, "This subgraph answers only requests the gateway vouches for");
+/** Decides, before anything else runs, whether a request to the subgraph is the gateway's, and for whom. */
+export type Admit = (req: IncomingMessage, body: unknown) => Promise<Caller>;
+
+/** What a refused caller reads: the same for every refusal, so that a prober learns nothing of why. */
+export const REFUSED_MESSAGE = "This subgraph answers only requests the gateway vouches for";
+
+export interface EnvelopeGuardOptions {
+  /** The nation whose subgraph this is: the only audience it accepts. */
+  nation: string;
+  /** The gateway's public envelope keys. */
+  keys: PublicKeySet;
+  replays?: ReplayCache;
+  /** Epoch ms. */
+  now?: () => number;
+}
+
+/** The operation a body asks for, exactly as Apollo Server will run it; anything else is refused, never guessed at. */
+function operationOf(body: unknown): { query: string; variables: Record<string, unknown> | null } {
+  // A batch (array), text that is not JSON, or no body at all: one envelope vouches for one operation only.
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new EnvelopeRejected("not one JSON operation");
+  const { query, variables } = body as Record<string, unknown>;
+  // A persisted-query hash without its text has nothing to compare the digest with.
+  if (typeof query !== "string" || query === "") throw new EnvelopeRejected("no query text");
+  if (variables === undefined || variables === null) return { query, variables: null };
+  if (typeof variables !== "object" || Array.isArray(variables)) throw new EnvelopeRejected("variables not an object");
+  return { query, variables: variables as Record<string, unknown> };
+}
+
+/** The policy's subject from verified claims; a claim the policy cannot read refuses the envelope (fail closed). */
+function subjectOf(claims: EnvelopeClaims): Subject {
+  if (!isNationCode(claims.nation)) throw new EnvelopeRejected("subject: not a nation code");
+  if (!isClassification(claims.clearance)) throw new EnvelopeRejected("subject: clearance not a classification");
+  if (claims.purpose === "") throw new EnvelopeRejected("subject: no purpose");
+  return {
+    nation: claims.nation,
+    clearance: claims.clearance,
+    compartments: new Set(claims.compartments),
+    purpose: claims.purpose,
+    scopes: new Set(claims.scopes),
+  };
+}
+
+/**
+ * The subgraph's first lock, shared by every nation: a request is admitted
+ * only with an access envelope that the gateway's key signed for this nation,
+ * for exactly this query and these variables, not expired and never seen
+ * before. It runs before Apollo Server sees the request, so `_entities`,
+ * `_service` and every field are covered alike. Every refusal is the same
+ * 401 UNAUTHENTICATED; the reason stays in the subgraph's own log.
+ */
+export function envelopeGuard(options: EnvelopeGuardOptions): Admit {
+  const replays = options.replays ?? new ReplayCache();
+  const now = options.now ?? Date.now;
+  const log = logger(options.nation);
+  // A flood of forged or replayed requests costs a few log lines per interval, not one each.
+  const refusals = new SampledLog(log, "subgraph request refused: no valid gateway envelope");
+
+  return async (req, body) => {
+    try {
+      const header = req.headers[ENVELOPE_HEADER];
+      const opened = openEnvelope(typeof header === "string" ? header : undefined);
+      const { query, variables } = operationOf(body);
+      const key = await options.keys.keyFor(opened.kid);
+      const claims = verifyOpenedEnvelope(opened, key, { audience: options.nation, replays, query, variables, now: now() });
+      return { subject: subjectOf(claims), requestId: claims.rid };
+    } catch (error) {
+      if (error instanceof EnvelopeRejected) refusals.note(error.message);
+      else if (error instanceof KeySetUnavailable) refusals.note("gateway keys unavailable");
+      else {
+        log.error({ err: error }, "envelope check failed");
+        refusals.note("check failed");
+      }
+      throw new HttpError(401, ErrorCode.Unauthenticated, REFUSED_MESSAGE);
+    }
+  };
+}
+
+/** The guard of a nation's subgraph process, trusting the gateway keys its configuration names. */
+export async function gatewayEnvelopeGuard(nation: string, gatewayKeys: JwksSource): Promise<Admit> {
+  const keys = new PublicKeySet(gatewayKeys);
+  // Read once at start so that an operator sees a wrong key source at once; requests are refused until it reads.
+  if (!(await keys.ready())) logger(nation).error("gateway envelope keys cannot be read: every request is refused until they can");
+  return envelopeGuard({ nation, keys });
 }

@@ -1,6 +1,7 @@
 import type { NationCode } from "../nations.js";
 import type { NationContext } from "./context.js";
 import { newestPerActor, pageSize, rowByKey, rowsByKey } from "./loaders.js";
+import { ROW_LABELS } from "./records.js";
 
 export type Reliability = "A" | "B" | "C" | "D" | "E" | "F";
 
@@ -16,7 +17,7 @@ export interface ReportRow {
   collectedAt: Date;
 }
 
-const COLUMNS = `id, actor_id AS "actorId", title, summary, body, reliability, credibility, collected_at AS "collectedAt"`;
+const COLUMNS = `id, actor_id AS "actorId", title, summary, body, reliability, credibility, collected_at AS "collectedAt", ${ROW_LABELS}`;
 
 export interface ReportListArgs {
   first?: number | null;

@@ -1,14 +1,5 @@
 import { type Classification, type Coalitions, expandReleasability, higher } from "@tearline/policy";
-
-/** The marking of the rows one subgraph request read, as the subgraph reports it to the gateway (response extensions). */
-export interface RowMarking {
-  level: Classification;
-  /** Nations every row read is releasable to; null when no row was read. */
-  releasableTo: string[] | null;
-}
-
-/** Where a subgraph reports its row marking in a response's extensions. */
-export const ROW_MARKING_EXTENSION = "tearlineRows";
+import type { RowMarking } from "../../lib/row-marking.js";
 
 /**
  * The high-water mark of the rows a request read from the nation's own

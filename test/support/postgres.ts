@@ -23,7 +23,8 @@ async function freePort(): Promise<number> {
 }
 
 export interface TempPostgres {
-  url(database: string): string;
+  /** A connection URL to `database` as `user` (default the cluster's superuser, tearline; every login is trusted). */
+  url(database: string, user?: string): string;
   createDatabase(name: string): void;
   stop(): void;
 }
@@ -54,7 +55,7 @@ export async function startTempPostgres(binDir: string): Promise<TempPostgres> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
     "start",
   ]);
-  const url = (database: string) => `postgresql://tearline@127.0.0.1:${port}/${database}`;
+  const url = (database: string, user = "tearline") => `postgresql://${user}@127.0.0.1:${port}/${database}`;
   return {
     url,
     createDatabase(name) {

@@ -84,6 +84,16 @@ describe("reading an agreements document", () => {
       "partners.GBR.purposes: ct must each be a purpose code",
     ],
     [
+      "a purpose with junk before or after it",
+      { ...VALID, partners: { GBR: { ...gbr, purposes: ["x-CT", "CT x"] } } },
+      "partners.GBR.purposes: x-CT, CT x must each be a purpose code",
+    ],
+    [
+      "a date-time with junk before or after it",
+      { ...VALID, partners: { GBR: { ...gbr, validFrom: "on 2026-01-01T00:00:00Z", expires: "2027-01-01T00:00:00Z!" } } },
+      "partners.GBR.validFrom: must be an ISO 8601 date-time",
+    ],
+    [
       "a malformed cover",
       { ...VALID, partners: { GBR: { ...gbr, covers: ["Threat Actor"] } } },
       "partners.GBR.covers: Threat Actor must each be a Type or Type.field",

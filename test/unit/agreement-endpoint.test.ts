@@ -85,9 +85,11 @@ describe("a nation's GET /agreements", () => {
 });
 
 describe("a nation's data directory", () => {
+  const KEYS = { GATEWAY_KEYS: '{"file":"/keys/gateway/jwks.json"}', AGREEMENT_KEYS: '{"file":"/keys/agreements/FRA/jwks.json"}' };
+
   it("defaults to .data/<NATION> with PGlite and with a real PostgreSQL alike", () => {
-    expect(loadNationConfig("FRA", {}).dataDir).toMatch(/\/\.data\/FRA$/);
-    const onPostgres = loadNationConfig("FRA", { DATABASE_URL: "postgresql://u@127.0.0.1:5432/fra" });
+    expect(loadNationConfig("FRA", KEYS).dataDir).toMatch(/\/\.data\/FRA$/);
+    const onPostgres = loadNationConfig("FRA", { ...KEYS, DATABASE_URL: "postgresql://u@127.0.0.1:5432/fra" });
     expect([onPostgres.database, onPostgres.dataDir]).toEqual([
       { databaseUrl: "postgresql://u@127.0.0.1:5432/fra" },
       expect.stringMatching(/\/\.data\/FRA$/),
@@ -95,8 +97,8 @@ describe("a nation's data directory", () => {
   });
 
   it("is DATA_DIR when set, whatever the database", () => {
-    const config = loadNationConfig("FRA", { DATABASE_URL: "postgresql://u@127.0.0.1:5432/fra", DATA_DIR: "/srv/fra" });
+    const config = loadNationConfig("FRA", { ...KEYS, DATABASE_URL: "postgresql://u@127.0.0.1:5432/fra", DATA_DIR: "/srv/fra" });
     expect(config.dataDir).toBe("/srv/fra");
-    expect(loadNationConfig("FRA", { DATA_DIR: "/srv/fra" }).database).toEqual({ dataDir: "/srv/fra" });
+    expect(loadNationConfig("FRA", { ...KEYS, DATA_DIR: "/srv/fra" }).database).toEqual({ dataDir: "/srv/fra" });
   });
 });

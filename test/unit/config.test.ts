@@ -1,13 +1,28 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadGatewayConfig } from "../../gateway/config.js";
 import { ConfigError } from "../../lib/config.js";
+import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
 import { loadNationConfig } from "../../subgraphs/shared/config.js";
 
-// Every gateway needs at least one trusted issuer; these tests are about the other settings.
+const keyFolder = mkdtempSync(join(tmpdir(), "tearline-config-keys-"));
+afterAll(() => rmSync(keyFolder, { recursive: true, force: true }));
+const keyFile = (name: string, content: unknown) => {
+  const file = join(keyFolder, name);
+  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+};
+const envelopeJwk = generateEnvelopeJwk();
+const ENVELOPE_KEY = { GATEWAY_ENVELOPE_KEY_FILE: keyFile("private.jwk.json", envelopeJwk) };
+
+// Every gateway needs at least one trusted issuer and its envelope key; these tests are about the other settings.
 const TRUST = {
   ISSUERS: JSON.stringify([
     { issuer: "https://idp.test", nation: "GBR", jwks: { url: "http://127.0.0.1:1/jwks.json" }, algorithms: ["ES256"] },
   ]),
+  ...ENVELOPE_KEY,
 };
 const gatewayConfig = (env: NodeJS.ProcessEnv) => loadGatewayConfig({ ...TRUST, ...env });
 
@@ -68,6 +83,7 @@ describe("gateway configuration", () => {
   it("refuses an issuer whose keys are a nation's agreement keys: one kind of key never signs the other", () => {
     const keys = { file: "/keys/agreements/GBR/jwks.json" };
     const env = {
+      ...ENVELOPE_KEY,
       ISSUERS: JSON.stringify([{ issuer: "https://idp.test", nation: "GBR", jwks: keys, algorithms: ["EdDSA"] }]),
       AGREEMENTS: JSON.stringify([{ nation: "GBR", url: "http://127.0.0.1:1/agreements", keys }]),
     };
@@ -84,7 +100,24 @@ describe("gateway configuration", () => {
   });
 
   it("refuses to start without a trusted issuer: fail closed", () => {
-    expect(() => loadGatewayConfig({})).toThrow(/no trusted issuers/);
+    expect(() => loadGatewayConfig(ENVELOPE_KEY)).toThrow(/no trusted issuers/);
+  });
+
+  it("reads the envelope key at start-up, and refuses to start without a usable one: fail closed", () => {
+    expect(gatewayConfig({}).envelopeKey.kid).toBe(envelopeJwk.kid);
+    const { GATEWAY_ENVELOPE_KEY_FILE: _none, ...withoutKey } = TRUST;
+    expect(() => loadGatewayConfig(withoutKey)).toThrow(/GATEWAY_ENVELOPE_KEY_FILE is required/);
+    for (const [name, content, problem] of [
+      ["missing.json", undefined, "cannot read"],
+      ["text.json", "not json", "is not JSON"],
+      ["public.json", publicJwkOf(envelopeJwk), "Ed25519 private JWK"],
+      ["nokid.json", { ...envelopeJwk, kid: undefined }, "has no kid"],
+      ["mismatch.json", { ...envelopeJwk, x: generateEnvelopeJwk().x }, "not its key's"],
+    ] as const) {
+      const file = content === undefined ? join(keyFolder, name) : keyFile(name, content);
+      expect(() => gatewayConfig({ GATEWAY_ENVELOPE_KEY_FILE: file })).toThrow(ConfigError);
+      expect(() => gatewayConfig({ GATEWAY_ENVELOPE_KEY_FILE: file })).toThrow(problem);
+    }
   });
 
   it.each([
@@ -97,18 +130,30 @@ describe("gateway configuration", () => {
 });
 
 describe("nation configuration", () => {
+  const KEYS = { GATEWAY_KEYS: '{"file":"/keys/gateway/jwks.json"}', AGREEMENT_KEYS: '{"url":"https://keys.example/deu.json"}' };
+
   it("uses PGlite under .data/<NATION> on the nation's default port", () => {
-    const config = loadNationConfig("DEU", {});
+    const config = loadNationConfig("DEU", KEYS);
     expect(config.port).toBe(4003);
     expect(config.database).toEqual({ dataDir: expect.stringMatching(/\.data\/DEU$/) });
   });
 
   it("switches to a real PostgreSQL when DATABASE_URL is set", () => {
-    const config = loadNationConfig("GBR", { DATABASE_URL: "postgresql://u@127.0.0.1:5432/gbr" });
+    const config = loadNationConfig("GBR", { ...KEYS, DATABASE_URL: "postgresql://u@127.0.0.1:5432/gbr" });
     expect(config.database).toEqual({ databaseUrl: "postgresql://u@127.0.0.1:5432/gbr" });
   });
 
   it("refuses a DATABASE_URL that is not PostgreSQL", () => {
-    expect(() => loadNationConfig("GBR", { DATABASE_URL: "mysql://u@h/db" })).toThrow(/DATABASE_URL/);
+    expect(() => loadNationConfig("GBR", { ...KEYS, DATABASE_URL: "mysql://u@h/db" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("trusts the gateway key set and the agreement key set it is given, and refuses to start without them", () => {
+    expect(loadNationConfig("DEU", KEYS)).toMatchObject({
+      gatewayKeys: { file: "/keys/gateway/jwks.json" },
+      agreementKeys: { url: "https://keys.example/deu.json" },
+    });
+    expect(() => loadNationConfig("DEU", {})).toThrow(/GATEWAY_KEYS is required[\s\S]*AGREEMENT_KEYS is required/);
+    expect(() => loadNationConfig("DEU", { ...KEYS, GATEWAY_KEYS: '{"url":"ftp://x"}' })).toThrow(/GATEWAY_KEYS/);
+    expect(() => loadNationConfig("DEU", { ...KEYS, GATEWAY_KEYS: "{" })).toThrow(/GATEWAY_KEYS/);
   });
 });

@@ -1,0 +1,178 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { open } from "node:fs/promises";
+import type { JWK } from "jose";
+import { readBodyCapped } from "./read-capped.js";
+import type { JwksSource } from "./trust-config.js";
+
+/** A public key set is a few hundred bytes; a file or answer larger than this is refused unread. */
+export const MAX_KEY_SET_BYTES = 64 * 1024;
+
+/** The key set cannot be read (or is too old to trust): whoever asked must refuse, never allow. */
+export class KeySetUnavailable extends Error {}
+
+export interface PublicKeySetOptions {
+  /** A key file is read again at most this often, so that a rotated key counts within it without a restart; 0: on every use. Default 1 s. */
+  fileRecheckMs?: number;
+  /** Keys from a URL older than this are fetched again before use; while that fails, none is trusted. Default 60 s. */
+  urlMaxAgeMs?: number;
+  /** An unknown kid fetches a URL again at most this often, so that junk kids cannot make a process hammer a key server. Default 30 s. */
+  unknownKidCooldownMs?: number;
+  /** After a failed read, every use refuses at once until this long has passed; then a read is tried again. Default 1 s. */
+  retryMs?: number;
+  /** A key URL that does not answer within this counts as unreachable. Default 5 s. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/** A JWKS's Ed25519 public keys by kid; anything else in it (other curves, private members, no kid) is left out. */
+export function ed25519PublicJwks(jwks: unknown): Map<string, JWK> {
+  const keys = new Map<string, JWK>();
+  const list = (jwks as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(list)) return keys;
+  for (const key of list as JWK[]) {
+    if (key?.kty === "OKP" && key.crv === "Ed25519" && typeof key.kid === "string" && key.d === undefined) keys.set(key.kid, key);
+  }
+  return keys;
+}
+
+/** The file's text, or an error once it is larger than `maxBytes`: a file that grows without end costs at most that. */
+async function readFileCapped(path: string, maxBytes: number): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, size, buffer.length - size, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > maxBytes) throw new Error("key set too large");
+    }
+    return buffer.toString("utf8", 0, size);
+  } finally {
+    await handle.close();
+  }
+}
+
+interface Loaded {
+  text: string;
+  keys: Map<string, KeyObject>;
+  /** Epoch ms of the read that produced it. */
+  at: number;
+}
+
+/**
+ * A set of trusted public keys (Ed25519), from a JWKS file or a JWKS URL,
+ * kept current without a restart: a file is read again at most every
+ * `fileRecheckMs` (compared whole, so a key replaced within one mtime tick is
+ * still seen), a URL whenever its keys are older than `urlMaxAgeMs` or a kid
+ * is unknown (once per cooldown). Reads are shared by concurrent callers.
+ *
+ * Fails closed: a file that cannot be read or parsed, or a URL whose keys are
+ * stale and cannot be fetched, makes every use throw KeySetUnavailable until
+ * a read succeeds; no last-known key outlives its source.
+ */
+export class PublicKeySet {
+  private loaded: Loaded | undefined;
+  /** Epoch ms of the last read attempt, whatever its outcome. */
+  private attemptedAt = Number.NEGATIVE_INFINITY;
+  private failed = false;
+  private pending: Promise<void> | undefined;
+  private readonly settings: Required<Omit<PublicKeySetOptions, "now">>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly source: JwksSource,
+    options: PublicKeySetOptions = {},
+  ) {
+    this.settings = {
+      fileRecheckMs: options.fileRecheckMs ?? 1000,
+      urlMaxAgeMs: options.urlMaxAgeMs ?? 60_000,
+      unknownKidCooldownMs: options.unknownKidCooldownMs ?? 30_000,
+      retryMs: options.retryMs ?? 1000,
+      timeoutMs: options.timeoutMs ?? 5000,
+    };
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The public key named `kid`, or undefined when the set has none by that id; throws KeySetUnavailable. */
+  async keyFor(kid: string): Promise<KeyObject | undefined> {
+    return (await this.current(kid)).get(kid);
+  }
+
+  /** Whether `kid` is in the set now; throws KeySetUnavailable. */
+  async has(kid: string): Promise<boolean> {
+    return (await this.current(undefined)).has(kid);
+  }
+
+  /** Reads the set now if a read is due; resolves whether it is usable (for a start-up log line). */
+  async ready(): Promise<boolean> {
+    return this.current(undefined).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async current(kid: string | undefined): Promise<ReadonlyMap<string, KeyObject>> {
+    // A read under way is waited for by every caller, due or not: none answers from the state it is replacing.
+    if (this.pending || this.readDue(kid)) {
+      this.pending ??= this.read().finally(() => {
+        this.pending = undefined;
+      });
+      await this.pending;
+    }
+    const loaded = this.loaded;
+    if (this.failed && ("file" in this.source || loaded === undefined || this.now() - loaded.at >= this.settings.urlMaxAgeMs)) {
+      throw new KeySetUnavailable("key set unavailable");
+    }
+    if (loaded === undefined) throw new KeySetUnavailable("key set unavailable");
+    return loaded.keys;
+  }
+
+  private readDue(kid: string | undefined): boolean {
+    const sinceAttempt = this.now() - this.attemptedAt;
+    if (this.loaded === undefined || this.failed) return sinceAttempt >= this.settings.retryMs;
+    if ("file" in this.source) return sinceAttempt >= this.settings.fileRecheckMs;
+    if (this.now() - this.loaded.at >= this.settings.urlMaxAgeMs) return true;
+    return kid !== undefined && !this.loaded.keys.has(kid) && sinceAttempt >= this.settings.unknownKidCooldownMs;
+  }
+
+  private async read(): Promise<void> {
+    const at = this.now();
+    this.attemptedAt = at;
+    try {
+      const text =
+        "file" in this.source ? await readFileCapped(this.source.file, MAX_KEY_SET_BYTES) : await this.fetchText(this.source.url);
+      // Unchanged text keeps the keys already imported; a changed one is imported whole (a kid may name new key material).
+      this.loaded = { text, keys: text === this.loaded?.text ? this.loaded.keys : importKeys(text), at };
+      this.failed = false;
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  private async fetchText(url: string): Promise<string> {
+    const response = await fetch(url, { signal: AbortSignal.timeout(this.settings.timeoutMs) });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new Error(`key set answered ${response.status}`);
+    }
+    const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
+    if (text === undefined) throw new Error("key set too large");
+    return text;
+  }
+}
+
+/** The Ed25519 keys of a JWKS text; throws when the text is not a JWKS at all. */
+function importKeys(text: string): Map<string, KeyObject> {
+  const jwks: unknown = JSON.parse(text);
+  if (!Array.isArray((jwks as { keys?: unknown } | null)?.keys)) throw new Error("not a JWKS");
+  const keys = new Map<string, KeyObject>();
+  for (const [kid, jwk] of ed25519PublicJwks(jwks)) {
+    try {
+      keys.set(kid, createPublicKey({ key: jwk as JsonWebKey, format: "jwk" }));
+    } catch {
+      // One malformed key leaves the others usable.
+    }
+  }
+  return keys;
+}
