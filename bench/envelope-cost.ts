@@ -1,5 +1,5 @@
-// `tsx bench/envelope-cost.ts`: what one access envelope costs: the gateway signs one per subgraph request, and the
-// subgraph verifies it (digest, signature, replay cache) before anything else runs. Single-threaded, in process.
+// What one access envelope costs: the gateway signs one per subgraph request, and the subgraph verifies it (digest,
+// signature, replay cache) before anything else runs. Single-threaded, in process; run by bench/lock-cost.ts.
 import { sign, verify } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
@@ -9,6 +9,7 @@ import { ENVELOPE_HEADER, openEnvelope, ReplayCache, signEnvelope, verifyOpenedE
 import { envelopeSigningKeyOf, generateEnvelopeJwk, publicJwkOf } from "../lib/envelope-key.js";
 import { PublicKeySet } from "../lib/jwks-keys.js";
 import { envelopeGuard } from "../subgraphs/shared/envelope-guard.js";
+import { microseconds } from "./cpu-micro.js";
 
 const jwk = generateEnvelopeJwk();
 const key = envelopeSigningKeyOf(JSON.stringify(jwk));
@@ -36,67 +37,53 @@ const OPERATIONS = {
   },
 };
 
-/**
- * Median CPU µs per call over `rounds` batches of `n`, after a warm-up batch (8 batches in all). CPU time, not wall
- * time: on a shared machine a process that is descheduled does not count the wait as cost.
- */
-async function microseconds(n: number, work: () => unknown, rounds = 7): Promise<number> {
-  for (let i = 0; i < n; i++) await work();
-  const perCall: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < n; i++) await work();
-    const used = process.cpuUsage(start);
-    perCall.push((used.user + used.system) / n);
+/** Sign, verify and the whole guard, per envelope, for a root fetch and a 50-entity fetch; and the bare signature. */
+export async function measureEnvelopeCost() {
+  const jwksFile = join(tmpdir(), `tearline-envelope-cost-${process.pid}.json`);
+  writeFileSync(jwksFile, JSON.stringify({ keys: [publicJwkOf(jwk)] }));
+  const publicKey = await new PublicKeySet({ file: jwksFile }).keyFor(key.kid);
+
+  const N = 5000;
+  const results: Record<string, Record<string, number>> = {};
+  for (const [name, operation] of Object.entries(OPERATIONS)) {
+    const sign = (now = Date.now()) =>
+      signEnvelope(
+        { subject, audience: "FRA", requestId: "r", query: operation.query, variables: operation.variables, now },
+        key.privateKey,
+        key.kid,
+      );
+    // Envelopes signed beforehand, one per verification (warm-up and rounds): each jti is new to the replay cache, as in service.
+    const fresh = (count: number) => Array.from({ length: count }, () => sign());
+    const forVerify = fresh(N * 8);
+    const replays = new ReplayCache();
+    const verifyOne = () =>
+      verifyOpenedEnvelope(openEnvelope(forVerify.pop()), publicKey, {
+        audience: "FRA",
+        replays,
+        query: operation.query,
+        variables: operation.variables,
+        now: Date.now(),
+      });
+    const forGuard = fresh(N * 8);
+    const admit = envelopeGuard({ nation: "FRA", keys: new PublicKeySet({ file: jwksFile }) });
+    const body = { query: operation.query, variables: operation.variables };
+    const guardOne = () => admit({ headers: { [ENVELOPE_HEADER]: forGuard.pop() } } as unknown as IncomingMessage, body);
+    results[name] = {
+      sign_us: await microseconds(N, () => sign()),
+      verify_us: await microseconds(N, verifyOne),
+      guard_us: await microseconds(N, guardOne),
+      header_bytes: sign().length,
+    };
   }
-  perCall.sort((a, b) => a - b);
-  return Math.round(perCall[Math.floor(rounds / 2)]! * 10) / 10;
-}
-
-const jwksFile = join(tmpdir(), `tearline-envelope-cost-${process.pid}.json`);
-writeFileSync(jwksFile, JSON.stringify({ keys: [publicJwkOf(jwk)] }));
-const publicKey = await new PublicKeySet({ file: jwksFile }).keyFor(key.kid);
-
-const N = 5000;
-const results: Record<string, Record<string, number>> = {};
-for (const [name, operation] of Object.entries(OPERATIONS)) {
-  const sign = (now = Date.now()) =>
-    signEnvelope(
-      { subject, audience: "FRA", requestId: "r", query: operation.query, variables: operation.variables, now },
-      key.privateKey,
-      key.kid,
-    );
-  // Envelopes signed beforehand, one per verification (warm-up and rounds): each jti is new to the replay cache, as in service.
-  const fresh = (count: number) => Array.from({ length: count }, () => sign());
-  const forVerify = fresh(N * 8);
-  const replays = new ReplayCache();
-  const verifyOne = () =>
-    verifyOpenedEnvelope(openEnvelope(forVerify.pop()), publicKey, {
-      audience: "FRA",
-      replays,
-      query: operation.query,
-      variables: operation.variables,
-      now: Date.now(),
-    });
-  const forGuard = fresh(N * 8);
-  const admit = envelopeGuard({ nation: "FRA", keys: new PublicKeySet({ file: jwksFile }) });
-  const body = { query: operation.query, variables: operation.variables };
-  const guardOne = () => admit({ headers: { [ENVELOPE_HEADER]: forGuard.pop() } } as unknown as IncomingMessage, body);
-  results[name] = {
-    sign_us: await microseconds(N, () => sign()),
-    verify_us: await microseconds(N, verifyOne),
-    guard_us: await microseconds(N, guardOne),
-    header_bytes: sign().length,
+  // The signature alone, for scale: the rest of each figure is the digest, JSON and the replay cache.
+  const message = Buffer.from(
+    signEnvelope({ subject, audience: "FRA", requestId: "r", query: "{ a }", now: Date.now() }, key.privateKey, key.kid),
+  );
+  const signature = sign(null, message, key.privateKey);
+  const primitives = {
+    ed25519_sign_us: await microseconds(N, () => sign(null, message, key.privateKey)),
+    ed25519_verify_us: await microseconds(N, () => verify(null, message, publicKey!, signature)),
   };
+  rmSync(jwksFile, { force: true });
+  return { results, primitives };
 }
-// The signature alone, for scale: the rest of each figure is the digest, JSON and the replay cache.
-const message = Buffer.from(
-  signEnvelope({ subject, audience: "FRA", requestId: "r", query: "{ a }", now: Date.now() }, key.privateKey, key.kid),
-);
-const signature = sign(null, message, key.privateKey);
-const primitives = {
-  ed25519_sign_us: await microseconds(N, () => sign(null, message, key.privateKey)),
-  ed25519_verify_us: await microseconds(N, () => verify(null, message, publicKey!, signature)),
-};
-rmSync(jwksFile, { force: true });
-console.log(JSON.stringify({ node: process.version, results, primitives }, null, 2));

@@ -17,6 +17,8 @@ export interface ReportInput {
   peaks: Record<string, number>;
   shape: Record<string, { fields: number; withheld: number }>;
   micro: MicroResult | null;
+  /** bench/lock-cost.ts: the envelope (sign, verify) and, inside a subgraph, the shield and row-level security. */
+  secondLock: object | null;
   startup: { cold_s: number; warm_s: number } | null;
 }
 
@@ -106,7 +108,8 @@ export function buildReport(input: ReportInput) {
     };
   };
   const typical = input.queries.includes("typical") ? "typical" : input.queries[0]!;
-  const fullVariantNote = "T-full (agreements, envelope, audit) is measured once those features land (issue 13 part 2)";
+  const fullVariantNote =
+    "Every T variant already runs with the agreements and signs one envelope per subgraph fetch, against subgraphs that verify each one; T-full adds the audit trail, measured once it lands (issue 13 part 2). The subgraph side of the lock (verification, shield, row-level security) runs on core 1 and is reported in second_lock, not in the gateway's CPU";
   const tAllowRss = summary("T-allow", typical)?.rss_mb;
   const bRss = summary("B", typical)?.rss_mb;
   return {
@@ -140,6 +143,7 @@ export function buildReport(input: ReportInput) {
       steal_max: Math.max(0, ...input.windows.map((w) => w.steal)),
     },
     micro: input.micro,
+    second_lock: input.secondLock,
     startup: input.startup,
     windows: input.windows,
   };

@@ -34,6 +34,16 @@ if (threadCpuLists("self").join() !== "1") {
 }
 
 const QUICK = process.env.BENCH_QUICK === "1";
+
+/** bench/lock-cost.ts in a process of its own on core 0, once the gateways have stopped: the lock's own costs. */
+function measureSecondLock(): object {
+  const child = spawnSync("taskset", ["-c", "0", process.execPath, "--import", "tsx", "bench/lock-cost.ts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (child.status !== 0) throw new Error(`bench/lock-cost.ts failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as object;
+}
 const setting = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
 const SETTINGS = {
   quick: QUICK,
@@ -191,8 +201,9 @@ const peaks = Object.fromEntries(variants.map((v) => [v.name, peakRssMb(v.pid)])
 
 for (const pid of uniquePids) process.kill(pid, "SIGCONT");
 await Promise.all([...processes.map((s) => s.stop()), stack.stop()]);
-if (!QUICK) log("micro-benchmark of enforcement, then start-up: cold and warm npm start");
+if (!QUICK) log("micro-benchmarks of enforcement and of the second lock, then start-up: cold and warm npm start");
 const micro = QUICK ? null : runMicro();
+const secondLock = QUICK ? null : measureSecondLock();
 const startup = QUICK ? null : await measureStartup();
 
 const report = buildReport({
@@ -205,6 +216,7 @@ const report = buildReport({
   peaks,
   shape,
   micro,
+  secondLock,
   startup,
 });
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });

@@ -111,7 +111,8 @@ export async function startVariants(
       name: "T-allow",
       headers: () => allowed.next(),
       metricsUrl: metricsOf(stack.gateway),
-      description: "Tearline, one caller cleared for everything, one token (token and plan caches hit)",
+      description:
+        "Tearline (agreements on, one envelope signed per subgraph fetch), one caller cleared for everything, one token (token and plan caches hit)",
     }),
     variant(tRedact, {
       name: "T-redact",

@@ -128,6 +128,7 @@ describe("the benchmark harness", () => {
       peaks: { B: 120, "T-allow": 130 },
       shape: {},
       micro: null,
+      secondLock: null,
       startup: { cold_s: 20, warm_s: 8 },
     });
     expect(Object.keys(report)).toEqual(
