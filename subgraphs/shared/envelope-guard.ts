@@ -1,12 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { isClassification, isNationCode, type Subject } from "@tearline/policy";
 import {
+  bindEnvelope,
+  checkEnvelope,
   ENVELOPE_HEADER,
   type EnvelopeClaims,
   EnvelopeRejected,
   openEnvelope,
   ReplayCache,
-  verifyOpenedEnvelope,
 } from "../../lib/access-envelope.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError } from "../../lib/http-server.js";
@@ -16,8 +17,18 @@ import { logger } from "../../lib/logger.js";
 import type { JwksSource } from "../../lib/trust-config.js";
 import type { Caller } from "./context.js";
 
-/** Decides, before anything else runs, whether a request to the subgraph is the gateway's, and for whom. */
-export type Admit = (req: IncomingMessage, body: unknown) => Promise<Caller>;
+/**
+ * Decides, before anything else runs, whether a request to the subgraph is the gateway's, and for whom: first from
+ * its headers alone (before its body is read), then for the body it vouches for.
+ */
+export type Admit = (req: IncomingMessage) => Promise<AdmitBody>;
+export type AdmitBody = (body: unknown) => Caller;
+
+/** Both steps at once, for a caller that has the body already. */
+export const admitWhole =
+  (admit: Admit) =>
+  async (req: IncomingMessage, body: unknown): Promise<Caller> =>
+    (await admit(req))(body);
 
 /** What a refused caller reads: the same for every refusal, so that a prober learns nothing of why. */
 export const REFUSED_MESSAGE = "This subgraph answers only requests the gateway vouches for";
@@ -30,6 +41,8 @@ export interface EnvelopeGuardOptions {
   replays?: ReplayCache;
   /** Epoch ms. */
   now?: () => number;
+  /** Epoch ms: envelopes issued before it are refused (default: when the guard is made, i.e. the process's start). */
+  startedAt?: number;
 }
 
 /** The operation a body asks for, exactly as Apollo Server will run it; anything else is refused, never guessed at. */
@@ -39,6 +52,7 @@ function operationOf(body: unknown): { query: string; variables: Record<string, 
   const { query, variables } = body as Record<string, unknown>;
   // A persisted-query hash without its text has nothing to compare the digest with.
   if (typeof query !== "string" || query === "") throw new EnvelopeRejected("no query text");
+  // Stryker disable next-line ConditionalExpression: equivalent: dropping the null test lets null through the object check below, which returns it as null all the same
   if (variables === undefined || variables === null) return { query, variables: null };
   if (typeof variables !== "object" || Array.isArray(variables)) throw new EnvelopeRejected("variables not an object");
   return { query, variables: variables as Record<string, unknown> };
@@ -73,23 +87,37 @@ export function envelopeGuard(options: EnvelopeGuardOptions): Admit {
   // A flood of forged or replayed requests costs a few log lines per interval, not one each.
   const refusals = new SampledLog(log, "subgraph request refused: no valid gateway envelope");
 
-  return async (req, body) => {
+  // Rounded up: an envelope issued in the second the process started could have been admitted by its previous life.
+  const notBefore = Math.ceil((options.startedAt ?? now()) / 1000);
+  const refuse = (error: unknown): never => {
+    if (error instanceof EnvelopeRejected) refusals.note(error.message);
+    else if (error instanceof KeySetUnavailable) refusals.note("gateway keys unavailable");
+    else {
+      log.error({ err: error }, "envelope check failed");
+      refusals.note("check failed");
+    }
+    throw new HttpError(401, ErrorCode.Unauthenticated, REFUSED_MESSAGE);
+  };
+
+  return async (req) => {
+    let claims: EnvelopeClaims;
     try {
       const header = req.headers[ENVELOPE_HEADER];
       const opened = openEnvelope(typeof header === "string" ? header : undefined);
-      const { query, variables } = operationOf(body);
       const key = await options.keys.keyFor(opened.kid);
-      const claims = verifyOpenedEnvelope(opened, key, { audience: options.nation, replays, query, variables, now: now() });
-      return { subject: subjectOf(claims), requestId: claims.rid };
+      claims = checkEnvelope(opened, key, { audience: options.nation, now: now(), notBefore });
     } catch (error) {
-      if (error instanceof EnvelopeRejected) refusals.note(error.message);
-      else if (error instanceof KeySetUnavailable) refusals.note("gateway keys unavailable");
-      else {
-        log.error({ err: error }, "envelope check failed");
-        refusals.note("check failed");
-      }
-      throw new HttpError(401, ErrorCode.Unauthenticated, REFUSED_MESSAGE);
+      return refuse(error);
     }
+    return (body) => {
+      try {
+        const { query, variables } = operationOf(body);
+        bindEnvelope(claims, { replays, query, variables, now: now() });
+        return { subject: subjectOf(claims), requestId: claims.rid };
+      } catch (error) {
+        return refuse(error);
+      }
+    };
   };
 }
 

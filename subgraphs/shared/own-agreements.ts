@@ -47,7 +47,8 @@ export class OwnAgreements {
     try {
       // Verified every time, not only when the text changes: a retired key withdraws the document it signed.
       const { document } = await verifiedAgreement(text.trim(), this.nation, this.keyFor);
-      if (text !== this.lastText || this.book === NONE) {
+      // After a withdrawal lastText is unset, so the same document verified again is put back in force.
+      if (text !== this.lastText) {
         this.book = new Map([[this.nation, document]]);
         this.lastText = text;
         this.lastProblem = undefined;

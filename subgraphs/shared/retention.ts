@@ -17,6 +17,8 @@ export interface RetentionPeriod {
 export type Retention = ReadonlyMap<string, RetentionPeriod>;
 
 const PERIOD = /^P(?:(\d{1,4})Y)?(?:(\d{1,5})M)?(?:(\d{1,5})W)?(?:(\d{1,6})D)?$/;
+/** The longest period a file may give; anything longer is "forever". */
+const MAX_YEARS = 1000;
 const EXAMPLE = `write one such as "P10Y", "P18M" or "P90D", or "forever" to keep them until deleted by hand`;
 
 const period = z
@@ -25,9 +27,16 @@ const period = z
     if (text === "forever") return { text, interval: null };
     const [, y = "0", m = "0", w = "0", d = "0"] = PERIOD.exec(text) ?? [];
     const interval = { years: Number(y), months: Number(m), days: Number(w) * 7 + Number(d) };
-    if (PERIOD.test(text) && interval.years + interval.months + interval.days > 0) return { text, interval };
-    ctx.addIssue({ code: "custom", message: `"${text}" is not a period longer than zero: ${EXAMPLE}` });
-    return z.NEVER;
+    if (!PERIOD.test(text) || interval.years + interval.months + interval.days === 0) {
+      ctx.addIssue({ code: "custom", message: `"${text}" is not a period longer than zero: ${EXAMPLE}` });
+      return z.NEVER;
+    }
+    // now() minus a longer period falls before PostgreSQL's earliest timestamp, and every query on the table would fail.
+    if (interval.years + interval.months / 12 + interval.days / 365 > MAX_YEARS) {
+      ctx.addIssue({ code: "custom", message: `"${text}" is longer than ${MAX_YEARS} years: write "forever" instead` });
+      return z.NEVER;
+    }
+    return { text, interval };
   });
 
 /** The file's shape for one nation: every record type it keeps, nothing else, and no default. */

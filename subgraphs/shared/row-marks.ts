@@ -14,7 +14,7 @@ export class RowMarks {
 
   /** One row read: its classification and its releasability (nation codes or coalition names). */
   note(level: Classification, releasableTo: readonly string[]): void {
-    this.level = this.level === undefined ? level : higher(this.level, level);
+    this.level = higher(this.level ?? level, level);
     const nations = expandReleasability(releasableTo, this.coalitions);
     this.releasableTo = this.releasableTo === null ? new Set(nations) : new Set([...this.releasableTo].filter((n) => nations.has(n)));
   }

@@ -77,8 +77,10 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers, ext
   const admitted = extensions.wrapHandler ? extensions.wrapHandler(execute) : execute;
   // The envelope guard first, before Apollo Server or any resolver sees the request.
   const handle: RequestHandler = async (req, readBody) => {
+    // The envelope is checked before the body is read: a request without one costs no body and no parse.
+    const admitBody = await admit(req);
     const body = await readBody();
-    return admitted(req, body, await admit(req, body));
+    return admitted(req, body, admitBody(body));
   };
   const server = createJsonHttpServer({
     handle,

@@ -48,11 +48,14 @@ describe("the envelope: every subgraph answers only what the gateway vouches for
   });
 
   /** An envelope as the gateway signs one; each option plays a different attacker. */
-  const envelope = (operation: Operation, options: { audience?: string; now?: number; key?: EnvelopeSigningKey } = {}) => {
+  const envelope = (
+    operation: Operation,
+    options: { audience?: string; now?: number; key?: EnvelopeSigningKey; subject?: EnvelopeSubject } = {},
+  ) => {
     const key = options.key ?? gatewayKey;
     const request = {
       ...operation,
-      subject: FRENCH,
+      subject: options.subject ?? FRENCH,
       audience: options.audience ?? "FRA",
       requestId: "e2e",
       now: options.now ?? Date.now(),
@@ -83,6 +86,31 @@ describe("the envelope: every subgraph answers only what the gateway vouches for
     expect(honest.body.errors).toBeUndefined();
     expect((honest.body.data as { fraReports: unknown[] }).fraReports).toEqual(expect.any(Array));
     expectRefused(await direct(REPORTS, withEnvelope(token)));
+  });
+
+  it("refuses, behind a valid envelope, what the nation's own labels withhold: a compromised gateway gets nothing of it", async () => {
+    // An Estonian analyst cleared RESTRICTED: FRA's assessment is CONFIDENTIAL, and the gateway would never ask for it.
+    const estonian: EnvelopeSubject = {
+      nation: "EST",
+      sub: "analyst@est",
+      clearance: "RESTRICTED",
+      compartments: [],
+      scopes: [],
+      purpose: "CYBER",
+    };
+    const assessment = {
+      query: "query ($r: [_Any!]!) { _entities(representations: $r) { ... on ThreatActor { id assessment { threatLevel judgement } } } }",
+      variables: { r: [{ __typename: "ThreatActor", id: "TA-0003" }] },
+    };
+    const answer = await direct(assessment, withEnvelope(envelope(assessment, { subject: estonian })));
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({ _entities: [{ id: "TA-0003", assessment: null }] });
+    expect(answer.body.errors?.map((e) => (e.extensions as Record<string, unknown>).reasons)).toEqual([["CLEARANCE"]]);
+    // `_service` is not the nation's to give, even to a caller the gateway vouches for.
+    const service = await direct(SERVICE, withEnvelope(envelope(SERVICE)));
+    expect(service.body.data ?? null).toBeNull();
+    expect(service.body.errors?.map((e) => (e.extensions as Record<string, unknown>).code)).toEqual(["FORBIDDEN_FIELD"]);
+    expect(JSON.stringify(service.body)).not.toMatch(/@label|type Query/);
   });
 
   it("refuses a request without an envelope, `_service` and `_entities` included", async () => {

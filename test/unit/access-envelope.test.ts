@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign } from "node:crypto";
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   ENVELOPE_TTL_SECONDS,
@@ -40,10 +40,42 @@ const check = (overrides: Partial<EnvelopeCheck> = {}): EnvelopeCheck => ({
   now: NOW,
   ...overrides,
 });
-const refused = (token: string | undefined, reason: string, overrides: Partial<EnvelopeCheck> = {}) => {
-  expect(() => verifyEnvelope(token, check(overrides))).toThrow(EnvelopeRejected);
-  expect(() => verifyEnvelope(token, check(overrides))).toThrow(reason);
+/** What verifying `token` throws (undefined when it is accepted). */
+const rejection = (token: string | undefined, overrides: Partial<EnvelopeCheck> = {}): unknown => {
+  try {
+    verifyEnvelope(token, check(overrides));
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 };
+/** Refused as an EnvelopeRejected of exactly this category (never another error, never a neighbouring category). */
+const refused = (token: string | undefined, reason: string, overrides: Partial<EnvelopeCheck> = {}) => {
+  const error = rejection(token, overrides);
+  expect(error).toBeInstanceOf(EnvelopeRejected);
+  expect((error as Error).message).toBe(reason);
+};
+const accepted = (token: string, overrides: Partial<EnvelopeCheck> = {}) => verifyEnvelope(token, check(overrides));
+
+// Envelopes forged part by part, signed with the gateway's own key: only what is being tested is wrong.
+const T = NOW / 1000;
+const HEADER = { alg: "EdDSA", typ: "tearline-envelope+jwt", kid: "gw-1" };
+// Made when a test runs, not while the file loads: a mutant of the digest must fail tests, not the loading of the file.
+const goodClaims = () => ({
+  ...SUBJECT,
+  aud: "FRA",
+  rid: "req-1",
+  dig: requestDigest(QUERY, VARIABLES),
+  iat: T,
+  exp: T + 60,
+  jti: "jti-1",
+});
+const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const signedParts = (header: string, payload: string) => {
+  const input = `${header}.${payload}`;
+  return `${input}.${sign(null, Buffer.from(input), gateway.privateKey).toString("base64url")}`;
+};
+const signed = (header: unknown, claims: unknown) => signedParts(part(header), part(claims));
 
 describe("canonical JSON", () => {
   it("orders keys at every depth, drops undefined members and writes no spaces", () => {
@@ -59,6 +91,46 @@ describe("canonical JSON", () => {
     expect(requestDigest(QUERY, null)).toBe(requestDigest(QUERY, {}));
     expect(requestDigest(QUERY, { a: 1 })).not.toBe(requestDigest(QUERY, { a: 2 }));
     expect(requestDigest(`${QUERY} `, { a: 1 })).not.toBe(requestDigest(QUERY, { a: 1 }));
+  });
+});
+
+describe("canonical JSON, exactly", () => {
+  it.each<[string, unknown, string]>([
+    ["undefined alone", undefined, "null"],
+    ["a function alone", () => 1, "null"],
+    ["a symbol alone", Symbol("s"), "null"],
+    ["null", null, "null"],
+    ["numbers and strings as JSON.stringify writes them", [1e21, -0, 0.1, "\u2028", '"'], '[1e+21,0,0.1,"\u2028","\\""]'],
+    ["members with no JSON form left out", { f() {}, s: Symbol("s"), u: undefined, n: null, z: 0 }, '{"n":null,"z":0}'],
+    ["items with no JSON form written as null", [() => 1, Symbol("s"), undefined, null], "[null,null,null,null]"],
+    ["nested arrays kept in order", [3, [2, [1, []]], [{}]], "[3,[2,[1,[]]],[{}]]"],
+    ["an empty object", {}, "{}"],
+    [
+      "keys in UTF-16 code-unit order, as RFC 8785 sorts",
+      { b: 1, a: 2, B: 3, "": 4, aa: 5, é: 6, "😀": 7, "\uffff": 8, "10": 9, "9": 10 },
+      '{"":4,"10":9,"9":10,"B":3,"a":2,"aa":5,"b":1,"é":6,"😀":7,"\uffff":8}',
+    ],
+    [
+      "keys ordered inside arrays and nested objects",
+      { z: [{ b: 1, a: { d: 1, c: 2 } }], y: { y: 1, x: 2 } },
+      '{"y":{"x":2,"y":1},"z":[{"a":{"c":2,"d":1},"b":1}]}',
+    ],
+  ])("%s", (_, value, json) => {
+    expect(canonicalJson(value)).toBe(json);
+  });
+
+  it("is the same for two objects that differ only in member order or in members with no JSON form", () => {
+    expect(canonicalJson({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(
+      canonicalJson({ b: [1, { d: 3, c: 2 }], a: 1, f: () => 1, s: Symbol("s") }),
+    );
+  });
+
+  it("digests the canonical JSON of { query, variables } with SHA-256 in base64url; no variables, null and {} are one request", () => {
+    const sha = (text: string) => createHash("sha256").update(text).digest("base64url");
+    expect(requestDigest("{ a }", { b: 1, a: [2] })).toBe(sha('{"query":"{ a }","variables":{"a":[2],"b":1}}'));
+    for (const none of [undefined, null, {}]) expect(requestDigest("{ a }", none)).toBe(sha('{"query":"{ a }","variables":{}}'));
+    expect(requestDigest("{ a }", { a: undefined })).toBe(requestDigest("{ a }", {}));
+    expect(requestDigest("{ a }", { a: null })).not.toBe(requestDigest("{ a }", {}));
   });
 });
 
@@ -129,6 +201,26 @@ describe("the access envelope", () => {
 });
 
 describe("the replay cache", () => {
+  it("forgets an id at its expiry exactly, not before", () => {
+    const cache = new ReplayCache(1);
+    expect(cache.admit("a", 100, 0)).toBe(true);
+    expect(cache.admit("b", 200, 99.999)).toBe(false);
+    expect(cache.admit("b", 200, 100)).toBe(true);
+    expect(cache.size).toBe(1);
+  });
+
+  it("sweeps expired ids only once full (no scan per request), and until then still refuses them", () => {
+    const cache = new ReplayCache(3);
+    expect(cache.admit("a", 100, 0)).toBe(true);
+    expect(cache.admit("b", 300, 150)).toBe(true);
+    expect(cache.size).toBe(2);
+    expect(cache.admit("a", 100, 150)).toBe(false);
+    expect(cache.admit("c", 300, 150)).toBe(true);
+    expect(cache.size).toBe(3);
+    expect(cache.admit("d", 300, 150)).toBe(true);
+    expect(cache.size).toBe(3);
+  });
+
   it("forgets ids once they expire, and refuses new ones when full of live ids (fail closed)", () => {
     const cache = new ReplayCache(2);
     expect(cache.admit("a", 100, 0)).toBe(true);
@@ -137,5 +229,144 @@ describe("the replay cache", () => {
     expect(cache.admit("c", 300, 150)).toBe(true);
     expect(cache.size).toBe(2);
     expect(cache.admit("b", 200, 150)).toBe(false);
+  });
+});
+
+describe("the envelope's form, refusal by refusal", () => {
+  // Built when each case runs (see goodClaims).
+  const pieces = () => {
+    const token = envelope();
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    return { token, header, payload, signature };
+  };
+
+  it("accepts the well-formed forged envelope these cases start from", () => {
+    expect(accepted(signed(HEADER, goodClaims()))).toEqual(goodClaims());
+  });
+
+  it.each<[string, () => string | undefined, string]>([
+    ["no envelope", () => undefined, "missing"],
+    ["an empty envelope", () => "", "missing"],
+    ["two parts", () => `${pieces().header}.${pieces().payload}`, "malformed"],
+    ["four parts", () => `${pieces().token}.${pieces().signature}`, "malformed"],
+    ["a trailing dot", () => `${pieces().token}.`, "malformed"],
+    ["a header that is not base64url JSON", () => signedParts("!!", pieces().payload), "malformed"],
+    ["a header that is JSON null", () => signed(null, goodClaims()), "malformed"],
+    ["a header that is an array", () => signed([HEADER], goodClaims()), "malformed"],
+    ["a header that is a string", () => signed("EdDSA", goodClaims()), "malformed"],
+    ["a header that is a number", () => signed(1, goodClaims()), "malformed"],
+    ["a header that is true", () => signed(true, goodClaims()), "malformed"],
+    ["a JWT's typ", () => signed({ ...HEADER, typ: "JWT" }, goodClaims()), "not an envelope"],
+    ["no typ", () => signed({ alg: "EdDSA", kid: "gw-1" }, goodClaims()), "not an envelope"],
+    ["alg none", () => signed({ ...HEADER, alg: "none" }, goodClaims()), "not an envelope"],
+    ["alg ES256", () => signed({ ...HEADER, alg: "ES256" }, goodClaims()), "not an envelope"],
+    ["no kid", () => signed({ alg: "EdDSA", typ: "tearline-envelope+jwt" }, goodClaims()), "not an envelope"],
+    ["a kid that is a number", () => signed({ ...HEADER, kid: 1 }, goodClaims()), "not an envelope"],
+    ["a kid that is null", () => signed({ ...HEADER, kid: null }, goodClaims()), "not an envelope"],
+    ["a crit header, even empty", () => signed({ ...HEADER, crit: [] }, goodClaims()), "not an envelope"],
+    ["a kid the subgraph does not trust", () => signed({ ...HEADER, kid: "gw-2" }, goodClaims()), "unknown key"],
+    [
+      "a signature cut short",
+      () => {
+        const { header, payload, signature } = pieces();
+        return `${header}.${payload}.${signature.slice(0, -2)}`;
+      },
+      "bad signature",
+    ],
+    [
+      "a signature in base64 rather than base64url",
+      () => {
+        const { header, payload, signature } = pieces();
+        return `${header}.${payload}.${Buffer.from(signature, "base64url").toString("base64")}`;
+      },
+      "bad signature",
+    ],
+    ["claims that are not base64url JSON", () => signedParts(pieces().header, "!!"), "malformed"],
+    ["claims that are JSON null", () => signed(HEADER, null), "malformed"],
+    ["claims that are an array", () => signed(HEADER, [goodClaims()]), "malformed"],
+    ["claims that are a string", () => signed(HEADER, "FRA"), "malformed"],
+    ["claims that are a number", () => signed(HEADER, 1), "malformed"],
+  ])("refuses %s", (_, make, reason) => {
+    refused(make(), reason);
+  });
+});
+
+describe("the envelope's claims, checked one by one", () => {
+  const wrong: [keyof ReturnType<typeof goodClaims>, unknown][] = [];
+  for (const name of ["aud", "rid", "dig", "jti", "nation", "sub", "clearance", "purpose"] as const) {
+    wrong.push([name, undefined], [name, null], [name, 1], [name, [name]]);
+  }
+  wrong.push(["iat", undefined], ["iat", null], ["iat", String(T)], ["iat", [T]]);
+  wrong.push(["exp", undefined], ["exp", null], ["exp", String(T + 60)], ["exp", [T + 60]]);
+  for (const name of ["compartments", "scopes"] as const) {
+    wrong.push(
+      [name, undefined],
+      [name, null],
+      [name, "ORCHID"],
+      [name, { 0: "ORCHID" }],
+      [name, [1]],
+      [name, ["ORCHID", null]],
+      [name, [["ORCHID"]]],
+    );
+  }
+
+  it.each(wrong)("refuses %s = %j as malformed claims, everything else being right", (name, value) => {
+    refused(signed(HEADER, { ...goodClaims(), [name]: value }), "malformed claims");
+  });
+
+  it("accepts empty compartments and scopes, and returns only the claims it knows", () => {
+    const claims = accepted(signed(HEADER, { ...goodClaims(), compartments: [], scopes: [], role: "admin", admin: true }));
+    expect(claims).toEqual({ ...goodClaims(), compartments: [], scopes: [] });
+  });
+
+  it("checks the audience after the shape and before the time", () => {
+    refused(signed(HEADER, { ...goodClaims(), aud: "fra" }), "meant for another nation");
+    refused(signed(HEADER, { ...goodClaims(), aud: "DEU", exp: T - 3600, iat: T - 3660 }), "meant for another nation");
+  });
+});
+
+describe("the envelope's time, to the boundary", () => {
+  // Signed at NOW: iat = T, exp = T + 60. The default tolerance for clocks apart is 5 s.
+  it.each<[string, number, boolean]>([
+    ["when signed", NOW, true],
+    ["a millisecond before exp + tolerance", (T + 65) * 1000 - 1, true],
+    ["at exp + tolerance", (T + 65) * 1000, false],
+    ["a minute after", (T + 120) * 1000, false],
+    ["at iat - tolerance (the gateway's clock ahead)", (T - 5) * 1000, true],
+    ["a millisecond before iat - tolerance", (T - 5) * 1000 - 1, false],
+  ])("with the default tolerance, checked %s: accepted %s", (_, now, ok) => {
+    const token = envelope();
+    if (ok) expect(accepted(token, { now }).iat).toBe(T);
+    else refused(token, "expired or not yet valid", { now });
+  });
+
+  it.each<[string, number, boolean]>([
+    ["a millisecond before exp", (T + 60) * 1000 - 1, true],
+    ["at exp", (T + 60) * 1000, false],
+    ["at iat", T * 1000, true],
+    ["a millisecond before iat", T * 1000 - 1, false],
+  ])("with no tolerance, checked %s: accepted %s", (_, now, ok) => {
+    const token = envelope();
+    if (ok) expect(accepted(token, { now, clockToleranceSeconds: 0 }).iat).toBe(T);
+    else refused(token, "expired or not yet valid", { now, clockToleranceSeconds: 0 });
+  });
+
+  it("refuses a well-signed envelope that claims a longer life than the gateway ever gives, even while current", () => {
+    expect(accepted(signed(HEADER, { ...goodClaims(), exp: T + ENVELOPE_TTL_SECONDS })).exp).toBe(T + 60);
+    refused(signed(HEADER, { ...goodClaims(), exp: T + ENVELOPE_TTL_SECONDS + 1 }), "expired or not yet valid");
+    refused(signed(HEADER, { ...goodClaims(), iat: T - 3600, exp: T + 30 }), "expired or not yet valid");
+  });
+
+  it("remembers an envelope's id for as long as the tolerance lets it be presented: a late replay is refused even when the cache is full", () => {
+    const replays = new ReplayCache(1);
+    const token = envelope();
+    expect(accepted(token, { replays }).exp).toBe(T + 60);
+    // Past exp, within the tolerance: still a valid envelope, so the full cache must not have forgotten it.
+    refused(token, "replayed", { replays, now: (T + 64) * 1000 });
+    // And the full cache refuses a new one rather than forget a live id.
+    refused(envelope({ now: (T + 64) * 1000 }), "replayed", { replays, now: (T + 64) * 1000 });
+    // Once it could no longer be accepted it is forgotten, and the cache has room again.
+    refused(token, "expired or not yet valid", { replays, now: (T + 65) * 1000 });
+    expect(accepted(envelope({ now: (T + 65) * 1000 }), { replays, now: (T + 65) * 1000 }).iat).toBe(T + 65);
   });
 });

@@ -2,14 +2,64 @@ import { createPrivateKey, type JsonWebKey } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, signEnvelope } from "../../lib/access-envelope.js";
 import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
 import { HttpError } from "../../lib/http-server.js";
 import { PublicKeySet } from "../../lib/jwks-keys.js";
-import { envelopeGuard, REFUSED_MESSAGE } from "../../subgraphs/shared/envelope-guard.js";
+import { SampledLog } from "../../lib/log-sampler.js";
+import {
+  admitWhole,
+  REFUSED_MESSAGE,
+  gatewayEnvelopeGuard as twoStepGatewayGuard,
+  envelopeGuard as twoStepGuard,
+} from "../../subgraphs/shared/envelope-guard.js";
+
+// Most tests give the body at once; the two steps (headers, then body) are tested on their own below.
+// Started long ago (startedAt 0), unless a test says otherwise: the start-time check has tests of its own.
+const envelopeGuard = (options: Parameters<typeof twoStepGuard>[0]) => admitWhole(twoStepGuard({ startedAt: 0, ...options }));
+const gatewayEnvelopeGuard = async (...args: Parameters<typeof twoStepGatewayGuard>) => admitWhole(await twoStepGatewayGuard(...args));
+
 import { temporaryFolders } from "../support/temporary-folders.js";
 import { createTestKey, signToken, tokenClaims } from "../support/tokens.js";
+
+/** Every line logged in this file's process, by the component that logged it. */
+interface Logged {
+  component: string;
+  level: string;
+  fields: Record<string, unknown>;
+  message: string | undefined;
+}
+const logged = vi.hoisted(() => [] as Logged[]);
+vi.mock("../../lib/logger.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../lib/logger.js")>();
+  const recorder = (component: string): unknown => {
+    const at =
+      (level: string) =>
+      (first?: unknown, message?: string): void => {
+        if (typeof first === "string") logged.push({ component, level, fields: {}, message: first });
+        else logged.push({ component, level, fields: (first ?? {}) as Record<string, unknown>, message });
+      };
+    return {
+      fatal: at("fatal"),
+      error: at("error"),
+      warn: at("warn"),
+      info: at("info"),
+      debug: at("debug"),
+      trace: at("trace"),
+      child: (bindings: { component?: string }) => recorder(bindings.component ?? component),
+    };
+  };
+  return { ...actual, logger: recorder };
+});
+
+const REFUSAL_LOG = "subgraph request refused: no valid gateway envelope";
+/** The category of each refusal the guards noted, repeats included (the log itself shows a repeat once per interval). */
+const noted = vi.spyOn(SampledLog.prototype, "note");
+beforeEach(() => {
+  logged.length = 0;
+  noted.mockClear();
+});
 
 const temporary = temporaryFolders();
 const gatewayJwk = generateEnvelopeJwk();
@@ -35,8 +85,26 @@ interface Envelope {
   jwk?: typeof gatewayJwk;
 }
 
+/** A gateway envelope signed with `jwk`'s key at `now` (epoch ms). */
+function sealed(options: Envelope, now: number): string {
+  const jwk = options.jwk ?? gatewayJwk;
+  const body = options.body ?? BODY;
+  return signEnvelope(
+    {
+      subject: { ...SUBJECT, ...options.subject },
+      audience: options.audience ?? "FRA",
+      requestId: "req-7",
+      query: body.query,
+      variables: body.variables,
+      now: options.now ?? now,
+    },
+    privateOf(jwk),
+    jwk.kid!,
+  );
+}
+
 /** A guard for FRA trusting a key file that holds `keys`, and what it takes to send it requests. */
-function fixture(keys = [gatewayJwk]) {
+function fixture(keys = [gatewayJwk], replays: ReplayCache | undefined = new ReplayCache()) {
   let now = Date.parse("2026-11-25T12:00:00Z");
   const file = join(temporary("tearline-guard-"), "gateway-jwks.json");
   const publish = (list: object[]) => writeFileSync(file, JSON.stringify({ keys: list.map((jwk) => publicJwkOf(jwk)) }));
@@ -44,37 +112,31 @@ function fixture(keys = [gatewayJwk]) {
   const admit = envelopeGuard({
     nation: "FRA",
     keys: new PublicKeySet({ file }, { now: () => now }),
-    replays: new ReplayCache(),
+    replays,
     now: () => now,
   });
-  const envelope = (options: Envelope = {}) => {
-    const jwk = options.jwk ?? gatewayJwk;
-    const body = options.body ?? BODY;
-    return signEnvelope(
-      {
-        subject: { ...SUBJECT, ...options.subject },
-        audience: options.audience ?? "FRA",
-        requestId: "req-7",
-        query: body.query,
-        variables: body.variables,
-        now: options.now ?? now,
-      },
-      privateOf(jwk),
-      jwk.kid!,
-    );
-  };
-  const send = (headers: Record<string, string>, body: unknown = BODY) => admit({ headers } as unknown as IncomingMessage, body);
-  const sendEnvelope = (token: string, body: unknown = BODY) => send({ [ENVELOPE_HEADER]: token }, body);
+  const envelope = (options: Envelope = {}) => sealed(options, now);
+  const send = (headers: Record<string, string | string[]>, body: unknown = BODY) => admit({ headers } as unknown as IncomingMessage, body);
+  // The header's name as it comes off the wire (Node lowercases header names): the gateway and the subgraph agree on it, not on a constant.
+  const sendEnvelope = (token: string, body: unknown = BODY) => send({ "x-tearline-envelope": token }, body);
   return { admit, envelope, send, sendEnvelope, publish, advance: (ms: number) => (now += ms), now: () => now, file };
 }
 
-async function expectRefused(attempt: Promise<unknown>): Promise<void> {
+/** Refused with the one 401 every refusal gets, and noted in the subgraph's log under exactly `category`. */
+async function expectRefused(attempt: Promise<unknown>, category: string): Promise<void> {
   const error = await attempt.then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
   expect(error).toBeInstanceOf(HttpError);
-  expect(error).toMatchObject({ status: 401, code: "UNAUTHENTICATED", message: REFUSED_MESSAGE });
+  expect({ ...(error as HttpError), message: (error as HttpError).message }).toEqual({
+    status: 401,
+    code: "UNAUTHENTICATED",
+    message: "This subgraph answers only requests the gateway vouches for",
+  });
+  // The guard may have refused before the attempt reached here (it refuses without waiting): every note since the last refusal.
+  expect(noted.mock.calls.map(([kind]) => kind)).toEqual([category]);
+  noted.mockClear();
 }
 
 describe("the subgraph's envelope guard", () => {
@@ -95,82 +157,191 @@ describe("the subgraph's envelope guard", () => {
     const bare = { query: "{ threatActors(first: 1) { name } }" };
     expect((await sendEnvelope(envelope({ body: bare }), bare)).requestId).toBe("req-7");
     expect((await sendEnvelope(envelope({ body: bare }), { ...bare, variables: null })).requestId).toBe("req-7");
+    expect((await sendEnvelope(envelope({ body: bare }), { ...bare, variables: {} })).requestId).toBe("req-7");
+    expect((await sendEnvelope(envelope({ body: { ...bare, variables: {} } }), bare)).requestId).toBe("req-7");
+    expect(noted).not.toHaveBeenCalled();
+    expect(logged).toEqual([]);
+  });
+
+  it("reads the envelope from the x-tearline-envelope header only", async () => {
+    expect(ENVELOPE_HEADER).toBe("x-tearline-envelope");
+    const { send, envelope } = fixture();
+    await expectRefused(send({ "x-tearline-envelope-2": envelope() }), "missing");
+    await expectRefused(send({ envelope: envelope() }), "missing");
+    expect((await send({ "x-tearline-envelope": envelope() })).requestId).toBe("req-7");
   });
 
   it("refuses a request without an envelope, with an analyst's token in either header, or with two envelopes", async () => {
     const { send, sendEnvelope, envelope } = fixture();
     const analyst = await createTestKey();
     const token = await signToken(analyst, tokenClaims("FRA"));
-    await expectRefused(send({}));
-    await expectRefused(send({ authorization: `Bearer ${token}` }));
-    await expectRefused(sendEnvelope(token));
-    await expectRefused(sendEnvelope(`${envelope()}, ${envelope()}`));
+    await expectRefused(send({}), "missing");
+    await expectRefused(send({ authorization: `Bearer ${token}` }), "missing");
+    await expectRefused(sendEnvelope(""), "missing");
+    await expectRefused(sendEnvelope(token), "not an envelope");
+    await expectRefused(sendEnvelope(`${envelope()}, ${envelope()}`), "malformed");
+    // A header that is not one string (as a fake or a future Node might hand it over) is no envelope at all.
+    await expectRefused(send({ "x-tearline-envelope": [envelope(), envelope()] }), "missing");
   });
 
   it("refuses one meant for another nation, an expired one, and one from the future", async () => {
     const { sendEnvelope, envelope, now } = fixture();
-    await expectRefused(sendEnvelope(envelope({ audience: "DEU" })));
-    await expectRefused(sendEnvelope(envelope({ now: now() - 70_000 })));
-    await expectRefused(sendEnvelope(envelope({ now: now() + 30_000 })));
+    await expectRefused(sendEnvelope(envelope({ audience: "DEU" })), "meant for another nation");
+    await expectRefused(sendEnvelope(envelope({ now: now() - 70_000 })), "expired or not yet valid");
+    await expectRefused(sendEnvelope(envelope({ now: now() + 30_000 })), "expired or not yet valid");
   });
 
   it("refuses an edited query or edited variables", async () => {
     const { sendEnvelope, envelope } = fixture();
-    await expectRefused(sendEnvelope(envelope(), { ...BODY, query: QUERY.replace("name", "name aliases") }));
-    await expectRefused(sendEnvelope(envelope(), { ...BODY, variables: { id: "TA-0004" } }));
-    await expectRefused(sendEnvelope(envelope(), { query: QUERY }));
+    await expectRefused(sendEnvelope(envelope(), { ...BODY, query: QUERY.replace("name", "name aliases") }), "does not match the request");
+    await expectRefused(sendEnvelope(envelope(), { ...BODY, variables: { id: "TA-0004" } }), "does not match the request");
+    await expectRefused(sendEnvelope(envelope(), { query: QUERY }), "does not match the request");
   });
 
   it("accepts an envelope once: a replay is refused", async () => {
     const { sendEnvelope, envelope } = fixture();
     const token = envelope();
     await sendEnvelope(token);
-    await expectRefused(sendEnvelope(token));
+    await expectRefused(sendEnvelope(token), "replayed");
+  });
+
+  it("records admitted envelopes in the replay cache it is given, and keeps one of its own when given none", async () => {
+    const replays = new ReplayCache();
+    const given = fixture([gatewayJwk], replays);
+    await given.sendEnvelope(given.envelope());
+    expect(replays.size).toBe(1);
+
+    const own = fixture([gatewayJwk], undefined);
+    const token = own.envelope();
+    expect((await own.sendEnvelope(token)).requestId).toBe("req-7");
+    await expectRefused(own.sendEnvelope(token), "replayed");
+    expect(replays.size).toBe(1);
   });
 
   it("refuses one signed by another key, even under the trusted key's kid", async () => {
     const { sendEnvelope, envelope } = fixture();
-    await expectRefused(sendEnvelope(envelope({ jwk: otherJwk })));
-    await expectRefused(sendEnvelope(envelope({ jwk: { ...otherJwk, kid: gatewayJwk.kid } })));
+    await expectRefused(sendEnvelope(envelope({ jwk: otherJwk })), "unknown key");
+    await expectRefused(sendEnvelope(envelope({ jwk: { ...otherJwk, kid: gatewayJwk.kid } })), "bad signature");
   });
 
-  it("refuses a body that is not one operation with its text: batch, text, none, persisted query alone, odd variables", async () => {
+  // Each body is checked before the envelope is: a mutated check would fall through to the digest and be refused there,
+  // under another category, so the category is what shows the body check itself works.
+  it.each<[string, unknown, string]>([
+    ["a batch", [BODY], "not one JSON operation"],
+    ["an empty batch", [], "not one JSON operation"],
+    ["text", JSON.stringify(BODY), "not one JSON operation"],
+    ["a number", 42, "not one JSON operation"],
+    ["true", true, "not one JSON operation"],
+    ["no body", undefined, "not one JSON operation"],
+    ["null", null, "not one JSON operation"],
+    ["a persisted query alone", { extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } }, "no query text"],
+    ["an empty query", { query: "" }, "no query text"],
+    ["a query that is not text", { query: 42, variables: BODY.variables }, "no query text"],
+    ["a query that is a list of texts", { query: [QUERY], variables: BODY.variables }, "no query text"],
+    ["variables in a list", { ...BODY, variables: ["TA-0003"] }, "variables not an object"],
+    ["variables as text", { ...BODY, variables: "TA-0003" }, "variables not an object"],
+    ["variables as a number", { ...BODY, variables: 3 }, "variables not an object"],
+    ["variables as false", { ...BODY, variables: false }, "variables not an object"],
+  ])("refuses a body that is not one operation with its text: %s", async (_, body, category) => {
     const { admit, envelope } = fixture();
-    for (const body of [
-      [BODY],
-      JSON.stringify(BODY),
-      undefined,
-      null,
-      { extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } },
-      { query: "" },
-      { ...BODY, variables: ["TA-0003"] },
-      { ...BODY, variables: "TA-0003" },
-    ]) {
-      // Straight to the guard: a body of undefined must reach it as such.
-      await expectRefused(admit({ headers: { [ENVELOPE_HEADER]: envelope() } } as unknown as IncomingMessage, body));
-    }
+    // Straight to the guard: a body of undefined must reach it as such.
+    await expectRefused(admit({ headers: { [ENVELOPE_HEADER]: envelope() } } as unknown as IncomingMessage, body), category);
   });
 
-  it("refuses a well-signed subject the policy cannot read: no guessing at a clearance or a nation", async () => {
+  it("refuses the empty query even when the gateway signed it", async () => {
     const { sendEnvelope, envelope } = fixture();
-    await expectRefused(sendEnvelope(envelope({ subject: { clearance: "COSMIC" } })));
-    await expectRefused(sendEnvelope(envelope({ subject: { nation: "Germany" } })));
-    await expectRefused(sendEnvelope(envelope({ subject: { purpose: "" } })));
+    await expectRefused(sendEnvelope(envelope({ body: { query: "" } }), { query: "" }), "no query text");
+  });
+
+  it.each<[string, Partial<EnvelopeSubject>, string]>([
+    ["a clearance the policy does not know", { clearance: "COSMIC" }, "subject: clearance not a classification"],
+    ["a nation that is no nation code", { nation: "Germany" }, "subject: not a nation code"],
+    ["no purpose", { purpose: "" }, "subject: no purpose"],
+  ])("refuses a well-signed subject the policy cannot read (%s): no guessing", async (_, subject, category) => {
+    const { sendEnvelope, envelope } = fixture();
+    await expectRefused(sendEnvelope(envelope({ subject })), category);
   });
 
   it("follows a rotation of the gateway key without a restart, and refuses everything while the key file is unreadable", async () => {
     const { sendEnvelope, envelope, publish, advance, file } = fixture();
     const next = generateEnvelopeJwk();
-    await expectRefused(sendEnvelope(envelope({ jwk: next })));
+    await expectRefused(sendEnvelope(envelope({ jwk: next })), "unknown key");
     publish([gatewayJwk, next]);
     advance(1000);
     expect((await sendEnvelope(envelope({ jwk: next }))).requestId).toBe("req-7");
     expect((await sendEnvelope(envelope())).requestId).toBe("req-7");
     publish([next]);
     advance(1000);
-    await expectRefused(sendEnvelope(envelope()));
+    await expectRefused(sendEnvelope(envelope()), "unknown key");
     writeFileSync(file, "{ half a file");
     advance(1000);
-    await expectRefused(sendEnvelope(envelope({ jwk: next })));
+    await expectRefused(sendEnvelope(envelope({ jwk: next })), "gateway keys unavailable");
+  });
+
+  it("logs a refusal as a warning naming its category, never the envelope; the caller reads the same 401 for all", async () => {
+    const { sendEnvelope, envelope } = fixture();
+    const token = envelope({ audience: "DEU" });
+    await expectRefused(sendEnvelope(token), "meant for another nation");
+    expect(logged).toEqual([{ component: "FRA", level: "warn", fields: { kind: "meant for another nation" }, message: REFUSAL_LOG }]);
+    expect(JSON.stringify(logged)).not.toContain(token);
+    expect(REFUSED_MESSAGE).toBe("This subgraph answers only requests the gateway vouches for");
+  });
+
+  it("refuses, and logs as an error, a check that fails for a reason it did not foresee", async () => {
+    const failure = new Error("disk on fire");
+    const keys = { keyFor: () => Promise.reject(failure) } as unknown as PublicKeySet;
+    const admit = envelopeGuard({ nation: "FRA", keys, replays: new ReplayCache() });
+    const token = sealed({}, Date.now());
+    await expectRefused(admit({ headers: { [ENVELOPE_HEADER]: token } } as unknown as IncomingMessage, BODY), "check failed");
+    expect(logged).toEqual([
+      { component: "FRA", level: "error", fields: { err: failure }, message: "envelope check failed" },
+      { component: "FRA", level: "warn", fields: { kind: "check failed" }, message: REFUSAL_LOG },
+    ]);
+  });
+});
+
+describe("a nation's subgraph guard from its configuration", () => {
+  it("trusts the gateway keys its configuration names, for its own nation, and logs nothing when they read", async () => {
+    const file = join(temporary("tearline-guard-"), "gateway-jwks.json");
+    writeFileSync(file, JSON.stringify({ keys: [publicJwkOf(gatewayJwk)] }));
+    const admit = await gatewayEnvelopeGuard("FRA", { file });
+    expect(logged).toEqual([]);
+    const send = (token: string) => admit({ headers: { [ENVELOPE_HEADER]: token } } as unknown as IncomingMessage, BODY);
+    // Signed a second later: an envelope issued in the second the guard started is refused (tested below).
+    expect((await send(sealed({}, Date.now() + 1000))).requestId).toBe("req-7");
+    await expectRefused(send(sealed({ audience: "DEU" }, Date.now() + 1000)), "meant for another nation");
+  });
+
+  it("says at start when the gateway keys cannot be read, and refuses every request until they can", async () => {
+    const file = join(temporary("tearline-guard-"), "absent.json");
+    const admit = await gatewayEnvelopeGuard("FRA", { file });
+    expect(logged).toEqual([
+      {
+        component: "FRA",
+        level: "error",
+        fields: {},
+        message: "gateway envelope keys cannot be read: every request is refused until they can",
+      },
+    ]);
+    await expectRefused(
+      admit({ headers: { [ENVELOPE_HEADER]: sealed({}, Date.now()) } } as unknown as IncomingMessage, BODY),
+      "gateway keys unavailable",
+    );
+  });
+});
+
+describe("a guard that has just started", () => {
+  it("refuses envelopes issued before it started, or in the second it started, and admits the next ones", async () => {
+    const file = join(temporary("tearline-guard-"), "gateway-jwks.json");
+    writeFileSync(file, JSON.stringify({ keys: [publicJwkOf(gatewayJwk)] }));
+    const startedAt = Date.parse("2026-12-03T12:00:00.400Z");
+    const at = (iso: string) => Date.parse(iso);
+    const admit = admitWhole(
+      twoStepGuard({ nation: "FRA", keys: new PublicKeySet({ file }), startedAt, now: () => at("2026-12-03T12:00:02Z") }),
+    );
+    const send = (signedAt: number) => admit({ headers: { [ENVELOPE_HEADER]: sealed({}, signedAt) } } as unknown as IncomingMessage, BODY);
+    await expectRefused(send(at("2026-12-03T11:59:59.900Z")), "issued before this process started");
+    await expectRefused(send(at("2026-12-03T12:00:00.900Z")), "issued before this process started");
+    expect((await send(at("2026-12-03T12:00:01.000Z"))).requestId).toBe("req-7");
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -22,13 +22,22 @@ async function newKey(): Promise<NationKey> {
 }
 
 const temporary = temporaryFolders();
-const silent = { info: () => undefined, warn: () => undefined };
+/** A log that keeps what it was told, to check what an operator reads. */
+const recordingLog = () => {
+  const lines: Array<[string, object, string]> = [];
+  return {
+    lines,
+    info: (fields: object, message: string) => void lines.push(["info", fields, message]),
+    warn: (fields: object, message: string) => void lines.push(["warn", fields, message]),
+  };
+};
 
 describe("a subgraph's own agreements", () => {
   let file: string;
   let key: NationKey;
   let trusted: Map<string, CryptoKey>;
   let own: OwnAgreements;
+  let log: ReturnType<typeof recordingLog>;
   const write = async (nation: string, version: number, status: "ACTIVE" | "PAUSED" = "ACTIVE", by: NationKey = key) =>
     writeFileSync(
       file,
@@ -44,7 +53,8 @@ describe("a subgraph's own agreements", () => {
     file = join(temporary("own-agreements-"), "agreements.jws");
     key = await newKey();
     trusted = new Map([[key.kid, key.publicKey]]);
-    own = new OwnAgreements("FRA", file, async (kid) => trusted.get(kid), silent);
+    log = recordingLog();
+    own = new OwnAgreements("FRA", file, async (kid) => trusted.get(kid), log as never);
   });
 
   it("shares with no other nation while there is no document", async () => {
@@ -102,4 +112,65 @@ describe("a subgraph's own agreements", () => {
     await own.refresh();
     expect(own.current().size).toBe(0);
   });
+
+  it("reads a document with the newline an editor or the command leaves after it", async () => {
+    await write("FRA", 1);
+    writeFileSync(file, `${readFileSync(file, "utf8")}\n`);
+    await own.refresh();
+    expect(gbrStatus()).toBe("ACTIVE");
+  });
+
+  it("withdraws everything when the path cannot be read as a file, and says why once", async () => {
+    mkdirSync(file);
+    await own.refresh();
+    await own.refresh();
+    expect(own.current().size).toBe(0);
+    expect(log.lines).toEqual([["warn", { problem: "unreadable" }, "own agreements not in force: sharing with no other nation"]]);
+  });
+
+  it("tells the operator which version is in force, and each new reason it is not, once per change", async () => {
+    await own.refresh();
+    await own.refresh();
+    await write("FRA", 3);
+    await own.refresh();
+    await own.refresh();
+    rmSync(file);
+    await own.refresh();
+    expect(log.lines).toEqual([
+      ["warn", { problem: "missing" }, "own agreements not in force: sharing with no other nation"],
+      ["info", { version: 3 }, "own agreements in force"],
+      ["warn", { problem: "missing" }, "own agreements not in force: sharing with no other nation"],
+    ]);
+  });
+
+  it("puts the same document back in force once it verifies again", async () => {
+    await write("FRA", 1);
+    await own.refresh();
+    const saved = [...trusted.entries()];
+    trusted.clear();
+    await own.refresh();
+    expect(own.current().size).toBe(0);
+    for (const [kid, publicKey] of saved) trusted.set(kid, publicKey);
+    await own.refresh();
+    expect(gbrStatus()).toBe("ACTIVE");
+  });
+
+  it("follows the file on its own once started, and stops when told", async () => {
+    const stop = await own.start(20);
+    expect(own.current().size).toBe(0);
+    await write("FRA", 1);
+    await until(() => gbrStatus() === "ACTIVE");
+    stop();
+    await write("FRA", 2, "PAUSED");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gbrStatus()).toBe("ACTIVE");
+  });
 });
+
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error("not within 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

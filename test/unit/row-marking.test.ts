@@ -23,6 +23,12 @@ describe("a subgraph's row marks", () => {
     marks.note("RESTRICTED", ["EU", "GBR"]);
     expect(marks.marking()).toEqual({ level: "SECRET", releasableTo: ["FRA", "GBR"] });
   });
+
+  it("report the nations in a stable order, and the level of a single row as it is", () => {
+    const marks = new RowMarks(coalitions);
+    marks.note("RESTRICTED", ["GBR", "FRA"]);
+    expect(marks.marking()).toEqual({ level: "RESTRICTED", releasableTo: ["FRA", "GBR"] });
+  });
 });
 
 describe("the gateway's returned rows", () => {

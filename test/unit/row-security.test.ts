@@ -124,6 +124,11 @@ describe("row-level security in the nation's own database (FRA on PGlite)", () =
   it("refuses a row read without its labels rather than under-mark the banner", async () => {
     const ctx = contextFor(analyst("FRA", "TOP_SECRET"));
     await expect(ctx.db.query("SELECT id FROM reports LIMIT 1")).rejects.toBeInstanceOf(UnlabelledRow);
+    // Half the labels is no label: a level without its releasability (or the other way round) is refused too.
+    await expect(ctx.db.query(`SELECT id, classification AS "rowClassification" FROM reports LIMIT 1`)).rejects.toThrow(
+      'a row was read without its labels; select classification AS "rowClassification", releasable_to AS "rowReleasableTo"',
+    );
+    await expect(ctx.db.query(`SELECT id, releasable_to AS "rowReleasableTo" FROM reports LIMIT 1`)).rejects.toBeInstanceOf(UnlabelledRow);
   });
 
   it("ranks levels in SQL exactly as the policy package does, and refuses a level that is not one", async () => {
