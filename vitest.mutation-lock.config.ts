@@ -8,6 +8,7 @@ export default defineConfig({
     ...mutation.test,
     include: [
       "test/unit/access-envelope.test.ts",
+      "test/unit/canonical-json.test.ts",
       "test/unit/envelope-guard.test.ts",
       "test/unit/second-lock.test.ts",
       "test/unit/second-lock-rules.test.ts",
