@@ -15,8 +15,21 @@ function readMarking(value: unknown): Mark {
     !releasableTo.every((nation) => typeof nation === "string" && isNationCode(nation))
   )
     return UNREADABLE;
-  return { level, releasableTo: new Set(releasableTo), compartments: new Set() };
+  // The same marking comes back request after request: one Mark object for it, so that combineMarks's memory of
+  // combinations (keyed by object) is hit instead of growing with a fresh object per response.
+  const key = `${level}:${(releasableTo as string[]).join(",")}`;
+  let mark = known.get(key);
+  if (mark === undefined) {
+    if (known.size >= KNOWN_MARKINGS) known.clear();
+    mark = { level, releasableTo: new Set(releasableTo as string[]), compartments: new Set() };
+    known.set(key, mark);
+  }
+  return mark;
 }
+
+/** Distinct markings remembered; past it the memory starts again, so it stays bounded. */
+const KNOWN_MARKINGS = 1000;
+const known = new Map<string, Mark>();
 
 /**
  * The high-water mark of the rows every subgraph of one request read, as
