@@ -8,12 +8,9 @@ import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, signEnvelope, verif
 import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
 import { PublicKeySet } from "../../lib/jwks-keys.js";
 import { DecisionCache } from "../../subgraphs/shared/decision-cache.js";
-import { admitWhole, envelopeGuard as twoStepGuard } from "../../subgraphs/shared/envelope-guard.js";
-
-// Started long ago (startedAt 0) unless a test says otherwise: an envelope issued in a guard's first second is refused.
-const envelopeGuard = (options: Parameters<typeof twoStepGuard>[0]) => admitWhole(twoStepGuard({ startedAt: 0, ...options }));
 
 import { openAgreements } from "../support/agreements-fixture.js";
+import { runningGuard as envelopeGuard } from "../support/running-guard.js";
 import { temporaryFolders } from "../support/temporary-folders.js";
 
 const temporary = temporaryFolders();

@@ -8,11 +8,8 @@ import { canonicalJson, NonFiniteNumber } from "../../lib/canonical-json.js";
 import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
 import { HttpError } from "../../lib/http-server.js";
 import { PublicKeySet } from "../../lib/jwks-keys.js";
-import { admitWhole, envelopeGuard as twoStepGuard } from "../../subgraphs/shared/envelope-guard.js";
 
-// Started long ago (startedAt 0) unless a test says otherwise: an envelope issued in a guard's first second is refused.
-const envelopeGuard = (options: Parameters<typeof twoStepGuard>[0]) => admitWhole(twoStepGuard({ startedAt: 0, ...options }));
-
+import { runningGuard as envelopeGuard } from "../support/running-guard.js";
 import { temporaryFolders } from "../support/temporary-folders.js";
 
 // The digest binds an envelope to "the exact query and variables". An attacker who holds an envelope (observed, or

@@ -16,10 +16,9 @@ import {
 } from "../../subgraphs/shared/envelope-guard.js";
 
 // Most tests give the body at once; the two steps (headers, then body) are tested on their own below.
-// Started long ago (startedAt 0), unless a test says otherwise: the start-time check has tests of its own.
-const envelopeGuard = (options: Parameters<typeof twoStepGuard>[0]) => admitWhole(twoStepGuard({ startedAt: 0, ...options }));
 const gatewayEnvelopeGuard = async (...args: Parameters<typeof twoStepGatewayGuard>) => admitWhole(await twoStepGatewayGuard(...args));
 
+import { runningGuard as envelopeGuard } from "../support/running-guard.js";
 import { temporaryFolders } from "../support/temporary-folders.js";
 import { createTestKey, signToken, tokenClaims } from "../support/tokens.js";
 
