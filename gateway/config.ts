@@ -10,6 +10,7 @@ import { type AgreementSource, loadAgreementSources } from "./agreements/config.
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../.data/audit", import.meta.url));
 const DEFAULT_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/agreement-floors.json", import.meta.url));
 
 const booleanSetting = (fallback: boolean) =>
@@ -36,6 +37,11 @@ const gatewayEnv = z.object({
   AGREEMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   AGREEMENTS_FLOOR_FILE: z.string().min(1).default(DEFAULT_FLOOR_FILE),
   LOG_LEVEL: logLevelSetting(),
+  AUDIT_STORE: z.enum(["file", "postgres", "none"], { error: "must be file, postgres or none" }).default("file"),
+  AUDIT_DIR: z.string().min(1).default(DEFAULT_AUDIT_DIR),
+  AUDIT_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(0.1).max(86_400).default(10),
   GATEWAY_ENVELOPE_KEY_FILE: z
     .string({ error: "GATEWAY_ENVELOPE_KEY_FILE is required: the gateway's Ed25519 private envelope key, a JWK file with a kid" })
     .min(1),
@@ -74,11 +80,26 @@ export interface GatewayConfig {
   /** The key in that file at start-up, checked: a gateway that cannot vouch for its requests does not start. */
   envelopeKey: EnvelopeSigningKey;
   logLevel: LogLevel;
+  audit: AuditConfig;
+}
+
+/** Where the audit trail is kept, and how often its checkpoints are signed. */
+export interface AuditConfig {
+  /** none: no audit trail (benchmark variants only; the gateway says so loudly at start). */
+  store: "file" | "postgres" | "none";
+  /** The folder of the file store's chains. */
+  dir: string;
+  /** The PostgreSQL database of the postgres store. */
+  databaseUrl: string | undefined;
+  checkpointEvery: number;
+  checkpointMs: number;
 }
 
 /** The gateway's settings from its environment; throws a ConfigError naming every bad one. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const base = parseConfig(gatewayEnv, env, "gateway");
+  if (base.AUDIT_STORE === "postgres" && !base.AUDIT_DATABASE_URL)
+    throw new ConfigError("Invalid gateway configuration:\n  - AUDIT_DATABASE_URL: required when AUDIT_STORE is postgres");
   const overrides = Object.fromEntries(
     Object.entries(env)
       .filter(([name]) => name.startsWith("SUBGRAPH_URL_"))
@@ -116,6 +137,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     envelopeKeyFile: base.GATEWAY_ENVELOPE_KEY_FILE,
     envelopeKey: loadEnvelopeKey(base.GATEWAY_ENVELOPE_KEY_FILE),
     logLevel: base.LOG_LEVEL,
+    audit: {
+      store: base.AUDIT_STORE,
+      dir: base.AUDIT_DIR,
+      databaseUrl: base.AUDIT_DATABASE_URL,
+      checkpointEvery: base.AUDIT_CHECKPOINT_EVERY,
+      checkpointMs: Math.round(base.AUDIT_CHECKPOINT_SECONDS * 1000),
+    },
   };
 }
 

@@ -3,10 +3,9 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { close, createJsonHttpServer, listen } from "../lib/http-server.js";
-import { logger } from "../lib/logger.js";
 import { cacheSamples, metricsReply } from "../lib/metrics.js";
 import { AgreementStore } from "./agreements/store.js";
-import { logRecorder } from "./audit/record.js";
+import { openAuditTrail } from "./audit/open-trail.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import type { GatewayConfig } from "./config.js";
 import { OperationPlanner } from "./enforcement/plan.js";
@@ -25,9 +24,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder): ApolloGateway {
-  // One signer for every subgraph: a rotated key file is read once, not once per subgraph.
-  const signer = new EnvelopeSigner(config.envelopeKeyFile, config.envelopeKey);
+export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder, signer: EnvelopeSigner): ApolloGateway {
   const gateway = new ApolloGateway({
     // A supergraph whose labels the policy cannot read is refused before it goes live.
     supergraphSdl: supergraphFromFile(config.supergraphPath, { check: (sdl) => policy.check(sdl) }),
@@ -41,6 +38,10 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder)
 /** Starts the gateway's HTTP server; resolves once it serves the supergraph. */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const policy = new PolicyHolder(config.coalitions);
+  // One signer for every subgraph and for the audit checkpoints: a rotated key file is read once.
+  const signer = new EnvelopeSigner(config.envelopeKeyFile, config.envelopeKey);
+  // The audit trail before anything is served: a gateway that cannot record does not answer.
+  const trail = await openAuditTrail(config.audit, () => signer.currentKey());
   // Agreements first: a request served before them would find no nation sharing anything (fail closed, but needless).
   const agreements = new AgreementStore(config.agreements, {
     pollMs: config.agreementsPollMs,
@@ -51,7 +52,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   await agreements.start();
   policy.updateAgreements(agreements.book);
   const apollo = new ApolloServer<RequestContext>({
-    gateway: createApolloGateway(config, policy),
+    gateway: createApolloGateway(config, policy, signer),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
@@ -82,7 +83,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       planner,
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
-      recorder: logRecorder(logger("record")),
+      recorder: trail.recorder,
     }),
   });
   const port = await listen(server, config.host, config.port);
@@ -91,7 +92,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     server,
     async stop() {
       agreements.stop();
+      // In-flight requests finish (and are recorded) before the chain is closed with its final checkpoint.
       await close(server);
+      await trail.close();
       await apollo.stop();
     },
   };

@@ -31,6 +31,9 @@ export const ErrorCode = {
   SubgraphTimeout: "SUBGRAPH_TIMEOUT",
   SubgraphError: "SUBGRAPH_ERROR",
   Internal: "INTERNAL_SERVER_ERROR",
+  // the audit trail, and the throttle that anomaly flags may set
+  AuditUnavailable: "AUDIT_UNAVAILABLE",
+  Throttled: "THROTTLED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

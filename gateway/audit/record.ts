@@ -1,3 +1,4 @@
+import type { AgreementBook } from "@tearline/policy";
 import type { ErrorCode } from "../../lib/error-codes.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Principal } from "../auth/principal.js";
@@ -16,6 +17,12 @@ export interface RequestRecord {
   /** Undefined when the request was refused before its caller was known. */
   principal: Principal | undefined;
   operationName: string | undefined;
+  /** SHA-256 of the operation's text (base64url); undefined when the body was never read. */
+  operationHash: string | undefined;
+  /** The agreements in force when it was decided; undefined when it was refused before. */
+  agreements: AgreementBook | undefined;
+  /** The subgraphs fetched from while answering it. */
+  subgraphs: ReadonlySet<string>;
   /** The plan the operation was decided with; undefined when it was refused before planning. */
   plan: OperationPlan | undefined;
   /** The code of a refusal; undefined for an answered operation. */

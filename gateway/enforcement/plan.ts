@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
 import { type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, print, type VariableDefinitionNode } from "graphql";
+import type { FieldAccess } from "../../lib/audit/event.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import type { CacheCounts } from "../../lib/metrics.js";
 import type { BannerEntry, Denial, QueryLimits, QueryRule } from "../rules/context.js";
@@ -25,13 +26,15 @@ export interface ExecutablePlan {
   banner: ReadonlyMap<string, BannerEntry>;
   /** Every field the caller asked for and may not see. */
   denials: readonly Denial[];
+  /** Every coordinate decided, for the audit trail. */
+  fields: readonly FieldAccess[];
   /** Epoch ms after which the decisions behind this plan may no longer hold. */
   validUntil: number;
 }
 
 export type OperationPlan =
   | { kind: "invalid"; status: 400; errors: GraphQLFormattedError[]; validUntil: number }
-  | { kind: "reject"; denials: readonly Denial[]; validUntil: number }
+  | { kind: "reject"; denials: readonly Denial[]; fields: readonly FieldAccess[]; validUntil: number }
   | ExecutablePlan;
 
 export interface PlannerOptions extends QueryLimits {
@@ -139,8 +142,14 @@ export class OperationPlanner {
 
     const walk = walkOperation(state, operation, { subject, now, rules: this.rules, limits: this.options });
     if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };
-    if (operationOutcome(walk.denials, this.options.mode) === "reject")
-      return { kind: "reject", denials: walk.denials, validUntil: walk.validUntil };
+    const outcome = operationOutcome(walk.denials, this.options.mode);
+    const fields = walk.decided.map(({ coordinate, owners, allowed, reasons }) => ({
+      coordinate,
+      owners,
+      decision: allowed ? ("ALLOWED" as const) : outcome === "reject" ? ("REJECTED" as const) : ("REDACTED" as const),
+      reasons: [...reasons],
+    }));
+    if (outcome === "reject") return { kind: "reject", denials: walk.denials, fields, validUntil: walk.validUntil };
 
     const tree = redactionTree(walk.denials);
     const rewritten =
@@ -153,6 +162,7 @@ export class OperationPlanner {
       rootOrder: responseKeyOrder(operation.selectionSet),
       banner: walk.banner,
       denials: walk.denials,
+      fields,
       validUntil: walk.validUntil,
     };
   }

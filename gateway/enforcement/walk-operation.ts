@@ -1,4 +1,4 @@
-import { FOREVER, type Subject } from "@tearline/policy";
+import { coordinate, FOREVER, type Reason, type Subject } from "@tearline/policy";
 import {
   type FieldNode,
   type GraphQLError,
@@ -21,12 +21,23 @@ export interface WalkOptions {
 }
 
 /** What one walk of an operation found: errors (limits), denials with their field nodes, the banner plan, and the plan's validity. */
+/** One coordinate the operation reached and what was decided for it (the audit trail's view of the walk). */
+export interface DecidedField {
+  coordinate: string;
+  /** The nations whose labels govern it, sorted. */
+  owners: string[];
+  allowed: boolean;
+  reasons: readonly Reason[];
+}
+
 export interface WalkResult {
   errors: GraphQLError[];
   denials: Denial[];
   denied: ReadonlySet<FieldNode>;
   banner: Map<string, BannerEntry>;
   validUntil: number;
+  /** Each coordinate decided, once, in the order first met; a coordinate denied anywhere is recorded denied. */
+  decided: DecidedField[];
 }
 
 /**
@@ -40,6 +51,7 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
   const denied = new Set<FieldNode>();
   const banner = new Map<string, BannerEntry>();
   let validUntil = FOREVER;
+  const decided = new Map<string, DecidedField>();
   const typeInfo = new TypeInfo(state.schema);
   const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
   const context: QueryRuleContext = {
@@ -56,10 +68,19 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
       denied.add(denial.place.node);
     },
     isDenied: (node) => denied.has(node),
+    reportDecided: (place, decision) => {
+      for (const type of place.parentTypes) {
+        const at = coordinate(type, place.node.name.value);
+        const known = decided.get(at);
+        if (known && (!known.allowed || decision.allowed)) continue;
+        const owners = [...new Set(state.index.get(at)?.requirements.flatMap((r) => (r.owner ? [r.owner] : [])) ?? [])].sort();
+        decided.set(at, { coordinate: at, owners, allowed: decision.allowed, reasons: decision.allowed ? [] : decision.reasons });
+      }
+    },
     reportValidUntil: (until) => {
       if (until < validUntil) validUntil = until;
     },
   };
   visit(operation, visitWithTypeInfo(typeInfo, visitWithScope(scope, visitInParallel(options.rules.map((rule) => rule(context))))));
-  return { errors, denials, denied, banner, validUntil };
+  return { errors, denials, denied, banner, validUntil, decided: [...decided.values()] };
 }

@@ -39,13 +39,19 @@ export class EnvelopeSigner {
 
   /** Signs one envelope for one subgraph request. */
   async sign(request: Omit<EnvelopeRequest, "now">): Promise<string> {
+    const key = await this.currentKey();
+    return signEnvelope({ ...request, now: this.now() }, key.privateKey, key.kid);
+  }
+
+  /** The key to sign with now (the audit trail's checkpoints use it too, under their own media type). */
+  async currentKey(): Promise<EnvelopeSigningKey> {
     if (this.now() - this.checkedAt >= KEY_FILE_RECHECK_MS)
       this.pending ??= this.recheck().finally(() => {
         this.pending = undefined;
       });
-    // A key file being read is waited for: no envelope is signed with a key that is being replaced.
+    // A key file being read is waited for: nothing is signed with a key that is being replaced.
     if (this.pending) await this.pending;
-    return signEnvelope({ ...request, now: this.now() }, this.key.privateKey, this.key.kid);
+    return this.key;
   }
 
   private async recheck(): Promise<void> {

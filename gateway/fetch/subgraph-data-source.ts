@@ -63,6 +63,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     // Only a caller's operation has a subject to vouch for; anything else goes unsigned, and the subgraph refuses it.
     if ((options.kind as string) !== INCOMING_OPERATION || !("incomingRequestContext" in options)) return;
     const { principal, requestId } = options.context;
+    options.context.subgraphs?.add(this.name);
     // The subgraph name is its nation (composition names each subgraph after the nation that runs it).
     const envelope = await this.signer.sign({
       subject: envelopeSubjectOf(principal),

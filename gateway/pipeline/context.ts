@@ -21,4 +21,6 @@ export interface RequestContext {
   readonly plan: ExecutablePlan;
   /** The marking of the rows the subgraphs read for this request: filled in by the fetches, read by the banner. */
   readonly rows: ReturnedRows;
+  /** The subgraphs fetched from: filled in by the fetches, read by the record. */
+  readonly subgraphs: Set<string>;
 }

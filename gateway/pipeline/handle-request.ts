@@ -1,8 +1,9 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Coalitions } from "@tearline/policy";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError, type HttpReply, jsonReply, type RequestHandler } from "../../lib/http-server.js";
+import { AuditUnavailable } from "../audit/chain-writer.js";
 import type { Recorder, RequestRecord } from "../audit/record.js";
 import { UNAUTHENTICATED_MESSAGE } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
@@ -34,17 +35,21 @@ export interface PipelineStages {
  */
 export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
   return async (req, readBody) => {
+    const subgraphs = new Set<string>();
     const record: RequestRecord = {
       requestId: randomUUID(),
       receivedAt: Date.now(),
       status: 0,
       principal: undefined,
       operationName: undefined,
+      operationHash: undefined,
+      agreements: undefined,
+      subgraphs,
       plan: undefined,
       refusal: undefined,
     };
     const finish = async (reply: HttpReply, refusal?: ErrorCode): Promise<HttpReply> => {
-      await stages.recorder.record({ ...record, status: reply.status, refusal });
+      await recordOrWithhold(stages.recorder, { ...record, status: reply.status, refusal });
       return { ...reply, headers: { ...reply.headers, "x-request-id": record.requestId } };
     };
     const refuse = (status: number, code: ErrorCode, body: unknown) => finish(jsonReply(status, body), code);
@@ -57,11 +62,12 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       record.principal = principal;
       request = graphQLRequestBody(await readBody());
       record.operationName = request.operationName;
+      record.operationHash = createHash("sha256").update(request.query).digest("base64url");
       // A body sent slowly must not stretch a token, or a decision, past its time: both are judged once it has arrived.
       decidedAt = Date.now();
       if (principal.expiresAt * 1000 <= decidedAt) throw new HttpError(401, ErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
     } catch (error) {
-      if (error instanceof HttpError) await stages.recorder.record({ ...record, status: error.status, refusal: error.code });
+      if (error instanceof HttpError) await recordOrWithhold(stages.recorder, { ...record, status: error.status, refusal: error.code });
       throw error;
     }
 
@@ -71,6 +77,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
         errors: [{ message: "The access policy is not available", extensions: { code: ErrorCode.PolicyUnavailable } }],
       });
 
+    record.agreements = state.agreements;
     const plan = stages.planner.plan(state, request.query, request.operationName, principal, decidedAt);
     record.plan = plan;
     if (plan.kind === "invalid") return refuse(plan.status, plan.errors[0]?.extensions?.code as ErrorCode, { errors: plan.errors });
@@ -92,9 +99,21 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       state,
       plan,
       rows: new ReturnedRows(),
+      subgraphs,
     };
     const executed = plan.query === null ? null : await stages.execute(context);
     const { status, ...response } = completeResponse(executed, context, stages.coalitions);
     return finish(jsonReply(status, response));
   };
+}
+
+/** Records a request; when the audit trail cannot take it, the answer is withheld: 503, and nothing of the data leaves. */
+async function recordOrWithhold(recorder: Recorder, record: RequestRecord): Promise<void> {
+  try {
+    await recorder.record(record);
+  } catch (error) {
+    if (error instanceof AuditUnavailable)
+      throw new HttpError(503, ErrorCode.AuditUnavailable, "The audit trail cannot be written; no answer is released");
+    throw error;
+  }
 }

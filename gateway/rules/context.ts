@@ -1,4 +1,4 @@
-import type { DecisionContext, DenyMode, LabelIndex, Mark, Reason, Subject } from "@tearline/policy";
+import type { Decision, DecisionContext, DenyMode, LabelIndex, Mark, Reason, Subject } from "@tearline/policy";
 import type { ASTVisitor, FieldNode, GraphQLError, GraphQLSchema } from "graphql";
 import type { FieldPlace, SelectionScope } from "./selection-scope.js";
 
@@ -37,6 +37,8 @@ export interface QueryRuleContext {
   reportError(error: GraphQLError): void;
   reportDenial(denial: Denial): void;
   isDenied(node: FieldNode): boolean;
+  /** Every field decided, allowed or not: what the audit trail records of the operation. */
+  reportDecided(place: FieldPlace, decision: Decision): void;
   /** A decision's validity, so that no plan is served past the earliest. */
   reportValidUntil(validUntil: number): void;
   /** The banner plan's root: the marking of every response key the operation can return. */

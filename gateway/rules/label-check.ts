@@ -16,6 +16,7 @@ export const labelCheckRule: QueryRule = (context) => ({
     const place = context.scope.field;
     const decision = decideField(context.index, place.parentTypes, node.name.value, context.subject, context.decision);
     context.reportValidUntil(decision.validUntil);
+    context.reportDecided(place, decision);
     if (decision.allowed) return undefined;
     context.reportDenial({ place, reasons: decision.reasons, onDeny: decision.onDeny });
     return false;

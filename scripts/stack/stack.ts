@@ -109,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       AUDIENCE: DEV_AUDIENCE,
       AGREEMENTS: JSON.stringify(agreements),
       AGREEMENTS_FLOOR_FILE: `${dataRoot}/gateway/agreement-floors.json`,
+      AUDIT_DIR: `${dataRoot}/audit`,
       GATEWAY_ENVELOPE_KEY_FILE: gatewayPrivateKeyPath(keysDir),
     };
     const gateway = await start({
