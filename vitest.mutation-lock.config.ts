@@ -8,8 +8,11 @@ export default defineConfig({
     ...mutation.test,
     include: [
       "test/unit/access-envelope.test.ts",
+      "test/unit/access-envelope-forgeries.test.ts",
+      "test/unit/access-envelope-time.test.ts",
       "test/unit/canonical-json.test.ts",
       "test/unit/envelope-guard.test.ts",
+      "test/unit/envelope-guard-start.test.ts",
       "test/unit/second-lock.test.ts",
       "test/unit/second-lock-rules.test.ts",
       "test/unit/decision-cache.test.ts",

@@ -51,6 +51,9 @@ export default defineConfig({
       // The tests of the gateway's query rules, transforms and planner (mutated beside the policy, see stryker.config.mjs).
       "test/unit/query-rules.test.ts",
       "test/unit/operation-plan.test.ts",
+      "test/unit/operation-plan-refusals.test.ts",
+      "test/unit/operation-plan-banner.test.ts",
+      "test/unit/operation-plan-cache.test.ts",
       "test/unit/redact.test.ts",
       "test/unit/lru.test.ts",
     ],

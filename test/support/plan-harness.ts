@@ -12,6 +12,10 @@ import { TEST_SUPERGRAPH } from "./test-schema.js";
 
 export const testState: PolicyState = policyStateOf(TEST_SUPERGRAPH);
 
+/** British analysts cleared to SECRET and to CONFIDENTIAL: the callers of the planner's tests. */
+export const SECRET_GBR: PrincipalSpec = { nation: "GBR", clearance: "SECRET" };
+export const CONFIDENTIAL_GBR: PrincipalSpec = { nation: "GBR", clearance: "CONFIDENTIAL" };
+
 export interface PlanOptions {
   mode?: EnforcementMode;
   operationName?: string;

@@ -1,142 +1,22 @@
-import { createPrivateKey, type JsonWebKey } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { join } from "node:path";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, signEnvelope } from "../../lib/access-envelope.js";
-import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
-import { HttpError } from "../../lib/http-server.js";
-import { PublicKeySet } from "../../lib/jwks-keys.js";
-import { SampledLog } from "../../lib/log-sampler.js";
-import {
-  admitWhole,
-  REFUSED_MESSAGE,
-  gatewayEnvelopeGuard as twoStepGatewayGuard,
-  envelopeGuard as twoStepGuard,
-} from "../../subgraphs/shared/envelope-guard.js";
-
-// Most tests give the body at once; the two steps (headers, then body) are tested on their own below.
-const gatewayEnvelopeGuard = async (...args: Parameters<typeof twoStepGatewayGuard>) => admitWhole(await twoStepGatewayGuard(...args));
-
+import { describe, expect, it, vi } from "vitest";
+import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache } from "../../lib/access-envelope.js";
+import { generateEnvelopeJwk } from "../../lib/envelope-key.js";
+import type { PublicKeySet } from "../../lib/jwks-keys.js";
+import { REFUSED_MESSAGE } from "../../subgraphs/shared/envelope-guard.js";
+import { BODY, envelopeGuardTests, expectRefused, gatewayJwk, noted, QUERY, sealed } from "../support/envelope-guard-fixture.js";
+import { logged } from "../support/recording-logger.js";
 import { runningGuard as envelopeGuard } from "../support/running-guard.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
 import { createTestKey, signToken, tokenClaims } from "../support/tokens.js";
 
-/** Every line logged in this file's process, by the component that logged it. */
-interface Logged {
-  component: string;
-  level: string;
-  fields: Record<string, unknown>;
-  message: string | undefined;
-}
-const logged = vi.hoisted(() => [] as Logged[]);
-vi.mock("../../lib/logger.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../lib/logger.js")>();
-  const recorder = (component: string): unknown => {
-    const at =
-      (level: string) =>
-      (first?: unknown, message?: string): void => {
-        if (typeof first === "string") logged.push({ component, level, fields: {}, message: first });
-        else logged.push({ component, level, fields: (first ?? {}) as Record<string, unknown>, message });
-      };
-    return {
-      fatal: at("fatal"),
-      error: at("error"),
-      warn: at("warn"),
-      info: at("info"),
-      debug: at("debug"),
-      trace: at("trace"),
-      child: (bindings: { component?: string }) => recorder(bindings.component ?? component),
-    };
-  };
-  return { ...actual, logger: recorder };
-});
+// A running guard, request by request. How a nation's guard starts is tested in envelope-guard-start.test.ts.
+
+vi.mock("../../lib/logger.js", async (importOriginal) => (await import("../support/recording-logger.js")).recordingLogger(importOriginal));
 
 const REFUSAL_LOG = "subgraph request refused: no valid gateway envelope";
-/** The category of each refusal the guards noted, repeats included (the log itself shows a repeat once per interval). */
-const noted = vi.spyOn(SampledLog.prototype, "note");
-beforeEach(() => {
-  logged.length = 0;
-  noted.mockClear();
-});
-
-const temporary = temporaryFolders();
-const gatewayJwk = generateEnvelopeJwk();
+const { fixture } = envelopeGuardTests();
 const otherJwk = generateEnvelopeJwk();
-const privateOf = (jwk: object) => createPrivateKey({ key: jwk as JsonWebKey, format: "jwk" });
-
-const SUBJECT: EnvelopeSubject = {
-  nation: "DEU",
-  sub: "analyst@deu",
-  clearance: "SECRET",
-  compartments: ["ORCHID"],
-  scopes: ["watchlist:read"],
-  purpose: "CT",
-};
-const QUERY = "query ($id: ID!) { threatActor(id: $id) { name } }";
-const BODY = { query: QUERY, variables: { id: "TA-0003" } };
-
-interface Envelope {
-  subject?: Partial<EnvelopeSubject>;
-  audience?: string;
-  body?: { query: string; variables?: Record<string, unknown> };
-  now?: number;
-  jwk?: typeof gatewayJwk;
-}
-
-/** A gateway envelope signed with `jwk`'s key at `now` (epoch ms). */
-function sealed(options: Envelope, now: number): string {
-  const jwk = options.jwk ?? gatewayJwk;
-  const body = options.body ?? BODY;
-  return signEnvelope(
-    {
-      subject: { ...SUBJECT, ...options.subject },
-      audience: options.audience ?? "FRA",
-      requestId: "req-7",
-      query: body.query,
-      variables: body.variables,
-      now: options.now ?? now,
-    },
-    privateOf(jwk),
-    jwk.kid!,
-  );
-}
-
-/** A guard for FRA trusting a key file that holds `keys`, and what it takes to send it requests. */
-function fixture(keys = [gatewayJwk], replays: ReplayCache | undefined = new ReplayCache()) {
-  let now = Date.parse("2026-11-25T12:00:00Z");
-  const file = join(temporary("tearline-guard-"), "gateway-jwks.json");
-  const publish = (list: object[]) => writeFileSync(file, JSON.stringify({ keys: list.map((jwk) => publicJwkOf(jwk)) }));
-  publish(keys);
-  const admit = envelopeGuard({
-    nation: "FRA",
-    keys: new PublicKeySet({ file }, { now: () => now }),
-    replays,
-    now: () => now,
-  });
-  const envelope = (options: Envelope = {}) => sealed(options, now);
-  const send = (headers: Record<string, string | string[]>, body: unknown = BODY) => admit({ headers } as unknown as IncomingMessage, body);
-  // The header's name as it comes off the wire (Node lowercases header names): the gateway and the subgraph agree on it, not on a constant.
-  const sendEnvelope = (token: string, body: unknown = BODY) => send({ "x-tearline-envelope": token }, body);
-  return { admit, envelope, send, sendEnvelope, publish, advance: (ms: number) => (now += ms), now: () => now, file };
-}
-
-/** Refused with the one 401 every refusal gets, and noted in the subgraph's log under exactly `category`. */
-async function expectRefused(attempt: Promise<unknown>, category: string): Promise<void> {
-  const error = await attempt.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(HttpError);
-  expect({ ...(error as HttpError), message: (error as HttpError).message }).toEqual({
-    status: 401,
-    code: "UNAUTHENTICATED",
-    message: "This subgraph answers only requests the gateway vouches for",
-  });
-  // The guard may have refused before the attempt reached here (it refuses without waiting): every note since the last refusal.
-  expect(noted.mock.calls.map(([kind]) => kind)).toEqual([category]);
-  noted.mockClear();
-}
 
 describe("the subgraph's envelope guard", () => {
   it("admits a request the gateway signed for this nation, query and variables, as the subject the envelope names", async () => {
@@ -296,51 +176,5 @@ describe("the subgraph's envelope guard", () => {
       { component: "FRA", level: "error", fields: { err: failure }, message: "envelope check failed" },
       { component: "FRA", level: "warn", fields: { kind: "check failed" }, message: REFUSAL_LOG },
     ]);
-  });
-});
-
-describe("a nation's subgraph guard from its configuration", () => {
-  it("trusts the gateway keys its configuration names, for its own nation, and logs nothing when they read", async () => {
-    const file = join(temporary("tearline-guard-"), "gateway-jwks.json");
-    writeFileSync(file, JSON.stringify({ keys: [publicJwkOf(gatewayJwk)] }));
-    const admit = await gatewayEnvelopeGuard("FRA", { file });
-    expect(logged).toEqual([]);
-    const send = (token: string) => admit({ headers: { [ENVELOPE_HEADER]: token } } as unknown as IncomingMessage, BODY);
-    // Signed a second later: an envelope issued in the second the guard started is refused (tested below).
-    expect((await send(sealed({}, Date.now() + 1000))).requestId).toBe("req-7");
-    await expectRefused(send(sealed({ audience: "DEU" }, Date.now() + 1000)), "meant for another nation");
-  });
-
-  it("says at start when the gateway keys cannot be read, and refuses every request until they can", async () => {
-    const file = join(temporary("tearline-guard-"), "absent.json");
-    const admit = await gatewayEnvelopeGuard("FRA", { file });
-    expect(logged).toEqual([
-      {
-        component: "FRA",
-        level: "error",
-        fields: {},
-        message: "gateway envelope keys cannot be read: every request is refused until they can",
-      },
-    ]);
-    await expectRefused(
-      admit({ headers: { [ENVELOPE_HEADER]: sealed({}, Date.now()) } } as unknown as IncomingMessage, BODY),
-      "gateway keys unavailable",
-    );
-  });
-});
-
-describe("a guard that has just started", () => {
-  it("refuses envelopes issued before it started, or in the second it started, and admits the next ones", async () => {
-    const file = join(temporary("tearline-guard-"), "gateway-jwks.json");
-    writeFileSync(file, JSON.stringify({ keys: [publicJwkOf(gatewayJwk)] }));
-    const startedAt = Date.parse("2026-12-03T12:00:00.400Z");
-    const at = (iso: string) => Date.parse(iso);
-    const admit = admitWhole(
-      twoStepGuard({ nation: "FRA", keys: new PublicKeySet({ file }), startedAt, now: () => at("2026-12-03T12:00:02Z") }),
-    );
-    const send = (signedAt: number) => admit({ headers: { [ENVELOPE_HEADER]: sealed({}, signedAt) } } as unknown as IncomingMessage, BODY);
-    await expectRefused(send(at("2026-12-03T11:59:59.900Z")), "issued before this process started");
-    await expectRefused(send(at("2026-12-03T12:00:00.900Z")), "issued before this process started");
-    expect((await send(at("2026-12-03T12:00:01.000Z"))).requestId).toBe("req-7");
   });
 });
