@@ -14,7 +14,8 @@ export function operationEvent(record: RequestRecord): OperationEvent {
     status: record.status,
     caller: principal ? { nation: principal.nation, sub: principal.sub, issuer: principal.issuer, tokenId: principal.tokenId } : null,
     purpose: principal?.purpose ?? null,
-    operationName: record.operationName ?? null,
+    // The operation that ran, as the document names it: the request need not say operationName for a single operation.
+    operationName: plan && plan.kind !== "invalid" ? plan.operationName : (record.operationName ?? null),
     operationHash: record.operationHash ?? null,
     fields: plan && plan.kind !== "invalid" ? [...plan.fields] : [],
     subgraphs: [...record.subgraphs].sort(),

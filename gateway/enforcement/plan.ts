@@ -28,13 +28,15 @@ export interface ExecutablePlan {
   denials: readonly Denial[];
   /** Every coordinate decided, for the audit trail. */
   fields: readonly FieldAccess[];
+  /** The name of the operation that was chosen to run; null for an anonymous one. */
+  operationName: string | null;
   /** Epoch ms after which the decisions behind this plan may no longer hold. */
   validUntil: number;
 }
 
 export type OperationPlan =
   | { kind: "invalid"; status: 400; errors: GraphQLFormattedError[]; validUntil: number }
-  | { kind: "reject"; denials: readonly Denial[]; fields: readonly FieldAccess[]; validUntil: number }
+  | { kind: "reject"; denials: readonly Denial[]; fields: readonly FieldAccess[]; operationName: string | null; validUntil: number }
   | ExecutablePlan;
 
 export interface PlannerOptions extends QueryLimits {
@@ -149,7 +151,9 @@ export class OperationPlanner {
       decision: allowed ? ("ALLOWED" as const) : outcome === "reject" ? ("REJECTED" as const) : ("REDACTED" as const),
       reasons: [...reasons],
     }));
-    if (outcome === "reject") return { kind: "reject", denials: walk.denials, fields, validUntil: walk.validUntil };
+    const chosenName = operation.name?.value ?? null;
+    if (outcome === "reject")
+      return { kind: "reject", denials: walk.denials, fields, operationName: chosenName, validUntil: walk.validUntil };
 
     const tree = redactionTree(walk.denials);
     const rewritten =
@@ -163,6 +167,7 @@ export class OperationPlanner {
       banner: walk.banner,
       denials: walk.denials,
       fields,
+      operationName: chosenName,
       validUntil: walk.validUntil,
     };
   }

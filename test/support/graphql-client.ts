@@ -8,6 +8,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
     extensions?: Record<string, unknown>;
   };
   text: string;
+  /** The response's headers (x-request-id names the operation's audit event). */
+  headers: Headers;
 }
 
 /** POSTs one operation as JSON and returns the status, the parsed body and the raw text. */
@@ -23,5 +25,5 @@ export async function post<T = Record<string, unknown>>(
     body: JSON.stringify({ query: typeof query === "string" ? query : print(query), variables }),
   });
   const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as GraphQLResponse<T>["body"], text };
+  return { status: response.status, body: JSON.parse(text) as GraphQLResponse<T>["body"], text, headers: response.headers };
 }
