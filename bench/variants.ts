@@ -67,6 +67,7 @@ export async function startVariants(
   const tearline = (name: string, env: NodeJS.ProcessEnv = {}) =>
     start(name, "gateway/main.ts", { ...stack.gatewayEnv, ...subgraphUrls, HOST: "127.0.0.1", METRICS: "true", ...env });
 
+  const tNoAudit = await tearline("T-noaudit", { AUDIT_STORE: "none" });
   const tRedact = await tearline("T-redact");
   const tTokens = await tearline("T-tokens", { TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) });
   const tAttrs = await tearline("T-attrs", { PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) });
@@ -112,7 +113,13 @@ export async function startVariants(
       headers: () => allowed.next(),
       metricsUrl: metricsOf(stack.gateway),
       description:
-        "Tearline (agreements on, one envelope signed per subgraph fetch), one caller cleared for everything, one token (token and plan caches hit)",
+        "Tearline (agreements on, one envelope signed per subgraph fetch, every operation's event made durable in the audit chain before its answer), one caller cleared for everything, one token (token and plan caches hit)",
+    }),
+    variant(tNoAudit, {
+      name: "T-noaudit",
+      headers: () => allowed.next(),
+      metricsUrl: metricsOf(tNoAudit),
+      description: "T-allow without the audit trail (AUDIT_STORE=none): the difference is the cost of recording every operation",
     }),
     variant(tRedact, {
       name: "T-redact",
