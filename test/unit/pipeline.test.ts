@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
+import { AuditUnavailable } from "../../gateway/audit/chain-writer.js";
 import type { Recorder, RequestRecord } from "../../gateway/audit/record.js";
 import type { ExecutionResult } from "../../gateway/execute/apollo-executor.js";
 import { MAX_QUERY_LENGTH } from "../../gateway/http/request-body.js";
@@ -154,5 +155,32 @@ describe("the request pipeline: identity → plan → execute → complete → r
     const { error, executions } = await send({ recorder: { record: async () => Promise.reject(new Error("audit store is full")) } });
     expect(executions).toHaveLength(1);
     expect(error).toEqual(new Error("audit store is full"));
+  });
+
+  it("answers 503 AUDIT_UNAVAILABLE, with nothing of the data, when the audit trail cannot take the record", async () => {
+    const full: Recorder = { record: async () => Promise.reject(new AuditUnavailable("the audit trail cannot be written")) };
+    const answered = await send({ recorder: full });
+    expect(answered.executions).toHaveLength(1);
+    expect(answered.error).toMatchObject({ status: 503, code: "AUDIT_UNAVAILABLE" });
+    // A refusal whose record cannot be written is withheld the same way: no 401 without its event either.
+    expect((await send({ caller: "unauthenticated", recorder: full })).error).toMatchObject({ status: 503, code: "AUDIT_UNAVAILABLE" });
+  });
+
+  it("records what the audit event needs: the operation's hash, the agreements in force, the decided fields", async () => {
+    const { records } = await send({
+      caller: { clearance: "CONFIDENTIAL" },
+      body: { query: `query Q { actor(id: "1") { name secretName } }` },
+    });
+    expect(records[0]).toMatchObject({
+      operationHash: expect.stringMatching(/^[\w-]{43}$/),
+      agreements: testState.agreements,
+      plan: {
+        operationName: "Q",
+        fields: expect.arrayContaining([
+          expect.objectContaining({ coordinate: "Actor.secretName", decision: "REDACTED", reasons: ["CLEARANCE"] }),
+          expect.objectContaining({ coordinate: "Actor.name", decision: "ALLOWED", reasons: [] }),
+        ]),
+      },
+    });
   });
 });
