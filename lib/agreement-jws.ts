@@ -1,26 +1,24 @@
 import { type AgreementDocument, agreementDocumentJson, PolicyDocumentError, parseAgreementDocument } from "@tearline/policy";
-import { CompactSign, type CryptoKey, compactVerify, decodeProtectedHeader, type JWK, type KeyObject } from "jose";
+import type { JWK } from "jose";
 import { ed25519PublicJwks } from "./jwks-keys.js";
+import { type KeyFor, NATION_DOCUMENT_ALGORITHM, signNationDocument, type VerificationKey, verifyNationDocument } from "./nation-jws.js";
 
 /**
  * The media type of a signed agreements document. Access tokens carry another
- * (JWT, at+jwt): each verifier requires its own, so that neither kind of
+ * (at+jwt): each verifier requires its own, so that neither kind of
  * document can be passed off as the other even if keys were mixed up.
  */
 export const AGREEMENT_TYP = "tearline-agreements+jws";
 
 /** Agreement keys are Ed25519: small, fast, deterministic signatures. */
-export const AGREEMENT_ALGORITHM = "EdDSA";
+export const AGREEMENT_ALGORITHM = NATION_DOCUMENT_ALGORITHM;
 
 /** A signed document that is not acceptable; the message names the problem, never the document's contents. */
 export class AgreementRejected extends Error {}
 
-type VerificationKey = CryptoKey | KeyObject | Uint8Array;
-
 /** Signs a document with a nation's agreement key. */
 export async function signAgreementDocument(document: AgreementDocument, privateKey: VerificationKey, kid: string): Promise<string> {
-  const payload = new TextEncoder().encode(JSON.stringify(agreementDocumentJson(document)));
-  return new CompactSign(payload).setProtectedHeader({ alg: AGREEMENT_ALGORITHM, typ: AGREEMENT_TYP, kid }).sign(privateKey);
+  return signNationDocument(agreementDocumentJson(document), AGREEMENT_TYP, privateKey, kid);
 }
 
 /**
@@ -29,11 +27,7 @@ export async function signAgreementDocument(document: AgreementDocument, private
  * algorithm, an unknown kid, a bad signature, a document for another nation
  * and a malformed payload.
  */
-export async function verifyAgreementDocument(
-  jws: string,
-  nation: string,
-  keyFor: (kid: string) => Promise<VerificationKey | undefined>,
-): Promise<AgreementDocument> {
+export async function verifyAgreementDocument(jws: string, nation: string, keyFor: KeyFor): Promise<AgreementDocument> {
   return (await verifiedAgreement(jws, nation, keyFor)).document;
 }
 
@@ -41,33 +35,22 @@ export async function verifyAgreementDocument(
 export async function verifiedAgreement(
   jws: string,
   nation: string,
-  keyFor: (kid: string) => Promise<VerificationKey | undefined>,
+  keyFor: KeyFor,
 ): Promise<{ document: AgreementDocument; kid: string }> {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(jws);
-  } catch {
-    throw new AgreementRejected("not a compact JWS");
-  }
-  if (header.typ !== AGREEMENT_TYP) throw new AgreementRejected("not an agreements document (typ)");
-  if (header.alg !== AGREEMENT_ALGORITHM) throw new AgreementRejected("unexpected signature algorithm");
-  if (typeof header.kid !== "string") throw new AgreementRejected("no key id");
-  const key = await keyFor(header.kid);
-  if (key === undefined) throw new AgreementRejected("signed by a key that is not the nation's agreement key");
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, key, { algorithms: [AGREEMENT_ALGORITHM] }));
-  } catch {
-    throw new AgreementRejected("signature does not verify");
-  }
+  const { payload, kid } = await verifyNationDocument(jws, {
+    typ: AGREEMENT_TYP,
+    what: "an agreements document",
+    keyFor,
+    rejected: (message) => new AgreementRejected(message),
+  });
   let document: AgreementDocument;
   try {
-    document = parseAgreementDocument(JSON.parse(new TextDecoder().decode(payload)));
+    document = parseAgreementDocument(payload);
   } catch (error) {
     throw new AgreementRejected(error instanceof PolicyDocumentError ? error.message : "payload is not JSON");
   }
   if (document.nation !== nation) throw new AgreementRejected("document is for another nation");
-  return { document, kid: header.kid };
+  return { document, kid };
 }
 
 /** A JWKS's keys usable for agreements, by kid: Ed25519 public keys only. */

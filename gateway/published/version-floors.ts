@@ -2,7 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { replaceAtomically } from "../../lib/atomic-files.js";
 
-/** The highest agreements version the gateway has put in force per nation, and the key that signed it. */
+/** The highest version of a kind of published document the gateway has put in force per nation, and the key that signed it. */
 export type VersionFloors = Record<string, { version: number; kid: string }>;
 
 /**

@@ -1,0 +1,223 @@
+import { logger } from "../../lib/logger.js";
+import type { KeyFor } from "../../lib/nation-jws.js";
+import { readBodyCapped } from "../../lib/read-capped.js";
+import type { PublishedSource } from "./config.js";
+import { type NationKeys, nationKeys } from "./keys.js";
+import { VersionFloorFile, type VersionFloors } from "./version-floors.js";
+
+/** A document issued further in the future than this is refused: clocks differ, but not by hours. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A verified document, with what the poller judges it by. */
+export interface Verified<T> {
+  document: T;
+  /** The key that signed it: the document stays in force only while that key is the nation's. */
+  kid: string;
+  version: number;
+  /** Epoch ms. */
+  issuedAt: number;
+}
+
+/** One kind of document that each nation publishes, signed with its agreement key. */
+export interface PublishedKind<T> {
+  /** For the log: "agreements", "revocations". */
+  name: string;
+  /** A document larger than this is refused unread. */
+  maxBytes: number;
+  /** Verifies `text` as `nation`'s document; throws. A rejection's message is logged as the problem. */
+  verify(text: string, nation: string, keyFor: KeyFor): Promise<Verified<T>>;
+  /** Whether a thrown error is the verifier's refusal (its message is safe to log) rather than the keys being unavailable. */
+  isRejection(error: unknown): boolean;
+  /** What the log says about a document put in force. */
+  describe(document: T): Record<string, unknown>;
+}
+
+export interface PollerOptions {
+  /** How often each nation's document is read again (a conditional request: an unchanged one costs a 304). */
+  pollMs: number;
+  /** The most one nation's read (fetch, body, keys, verification) may take; a slow nation never holds up another. */
+  fetchTimeoutMs: number;
+  /** Called whenever a nation's document in force changes (put in force, replaced or withdrawn). */
+  onChange(): void;
+  /** Where the highest version seen per nation is kept, so that a restart cannot be fed an older document. */
+  floorFile?: string;
+  now?: () => number;
+}
+
+interface NationState<T> {
+  source: PublishedSource;
+  keys: NationKeys;
+  /** The last verified document, and the key that signed it: in force while that key is the nation's. */
+  document?: T;
+  version?: number;
+  kid?: string;
+  /** The ETag of the document in force, so that it is not fetched and checked again until it changes. */
+  etag?: string;
+  /** The problem last logged, so that a failure is logged once, not every poll. */
+  problem?: string;
+  /** A read still under way (a hung endpoint or key file): the next poll of this nation is skipped until it ends. */
+  reading?: Promise<void>;
+  timer?: NodeJS.Timeout;
+}
+
+class ReadTimeout extends Error {}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ReadTimeout()), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Keeps every nation's verified document of one kind. Reads each nation's
+ * document at start and every `pollMs`, each nation on its own so that one
+ * slow nation delays no other; verifies it with that nation's agreement keys;
+ * refuses an older version than the highest seen (also across restarts, with
+ * a floor file), an oversized, malformed or forged document. A document that
+ * cannot be fetched or verified changes nothing: the last verified one stays
+ * in force, until the key that signed it is no longer the nation's (a
+ * rotation after a compromise), when the nation has none in force until a
+ * document signed by a current key arrives. What having none means is the
+ * consumer's to say (no sharing; no token accepted).
+ */
+export class PublishedDocuments<T> {
+  private readonly nations: NationState<T>[];
+  private readonly now: () => number;
+  private readonly floors: VersionFloorFile | undefined;
+  private readonly log;
+  private persistedFloors: VersionFloors = {};
+
+  constructor(
+    private readonly kind: PublishedKind<T>,
+    sources: readonly PublishedSource[],
+    private readonly options: PollerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.nations = sources.map((source) => ({ source, keys: nationKeys(source.keys, this.now) }));
+    this.floors = options.floorFile ? new VersionFloorFile(options.floorFile) : undefined;
+    this.log = logger(kind.name);
+  }
+
+  /** Reads every document once, then keeps reading each every pollMs. */
+  async start(): Promise<void> {
+    this.persistedFloors = (await this.floors?.load()) ?? {};
+    await this.poll();
+    for (const nation of this.nations) {
+      nation.timer = setInterval(() => void this.pollNation(nation), this.options.pollMs);
+      nation.timer.unref();
+    }
+  }
+
+  stop(): void {
+    for (const nation of this.nations) clearInterval(nation.timer);
+  }
+
+  /** The verified documents in force, by nation. */
+  inForce(): Map<string, T> {
+    return new Map(this.nations.flatMap((n) => (n.document ? [[n.source.nation, n.document] as const] : [])));
+  }
+
+  /** Reads every nation's document now. */
+  async poll(): Promise<void> {
+    await Promise.all(this.nations.map((nation) => this.pollNation(nation)));
+  }
+
+  private async pollNation(nation: NationState<T>): Promise<void> {
+    // Never two reads of one nation at once: a hung endpoint or key file holds its own slot, and piles up nothing.
+    if (nation.reading) return;
+    const read = this.read(nation)
+      .catch(() => this.problem(nation, "document could not be read"))
+      .then(async (changed) => {
+        // Applied whenever the read ends, even past the deadline below.
+        if (changed) {
+          await this.saveFloors();
+          this.options.onChange();
+        }
+      })
+      .finally(() => {
+        nation.reading = undefined;
+      });
+    nation.reading = read;
+    // The deadline only bounds how long poll() waits; a slow nation delays no other, which have their own timers.
+    await withDeadline(read, this.options.fetchTimeoutMs).catch(() => this.problem(nation, "document or keys not read in time"));
+  }
+
+  /** True when the nation's document in force changed. */
+  private async read(nation: NationState<T>): Promise<boolean> {
+    // The key that signed the document in force may have been retired (rotated after a compromise): then it goes, and
+    // only a document signed by a current key (read just below) can take its place.
+    let withdrawn = false;
+    if (nation.document && nation.kid && !(await nation.keys.has(nation.kid))) {
+      this.log.warn({ nation: nation.source.nation, version: nation.version }, `${this.kind.name} signing key retired: document withdrawn`);
+      nation.document = undefined;
+      nation.version = undefined;
+      nation.kid = undefined;
+      nation.etag = undefined;
+      withdrawn = true;
+    }
+    const response = await fetch(nation.source.url, {
+      headers: nation.etag ? { "if-none-match": nation.etag } : {},
+      signal: AbortSignal.timeout(this.options.fetchTimeoutMs),
+    }).catch(() => undefined);
+    if (response === undefined) return this.problem(nation, "document endpoint unreachable") || withdrawn;
+    // A 304 means "unchanged" only when we asked about the document in force.
+    if (response.status === 304 && nation.etag) return false;
+    const text = response.status === 200 ? await readBodyCapped(response, this.kind.maxBytes) : undefined;
+    if (text === undefined)
+      return (
+        this.problem(nation, response.status === 200 ? "document too large" : `document endpoint answered ${response.status}`) || withdrawn
+      );
+    let verified: Verified<T>;
+    try {
+      verified = await this.kind.verify(text.trim(), nation.source.nation, (kid) => nation.keys.keyFor(kid));
+    } catch (error) {
+      return this.problem(nation, this.kind.isRejection(error) ? (error as Error).message : "agreement keys unavailable") || withdrawn;
+    }
+    if (verified.issuedAt > this.now() + MAX_CLOCK_SKEW_MS) return this.problem(nation, "document issued in the future") || withdrawn;
+    const floor = await this.floorOf(nation);
+    if (floor !== undefined && verified.version < floor)
+      return this.problem(nation, "older version than the highest seen (rollback refused)") || withdrawn;
+    nation.problem = undefined;
+    // Only an accepted document's ETag is remembered: a refusal is fetched and checked again at the next poll.
+    nation.etag = response.headers.get("etag") ?? undefined;
+    if (nation.document && verified.version === nation.version) return withdrawn;
+    nation.document = verified.document;
+    nation.version = verified.version;
+    nation.kid = verified.kid;
+    this.log.info(
+      { nation: nation.source.nation, version: verified.version, ...this.kind.describe(verified.document) },
+      `${this.kind.name} in force`,
+    );
+    return true;
+  }
+
+  /** The lowest version acceptable: the one in force, or the one recorded before a restart while its key is still trusted. */
+  private async floorOf(nation: NationState<T>): Promise<number | undefined> {
+    if (nation.document) return nation.version;
+    const persisted = this.persistedFloors[nation.source.nation];
+    return persisted && (await nation.keys.has(persisted.kid)) ? persisted.version : undefined;
+  }
+
+  private async saveFloors(): Promise<void> {
+    if (!this.floors) return;
+    for (const nation of this.nations)
+      if (nation.document && nation.kid && nation.version !== undefined)
+        this.persistedFloors[nation.source.nation] = { version: nation.version, kid: nation.kid };
+    await this.floors
+      .save(this.persistedFloors)
+      .catch((error: unknown) => this.log.error({ err: error }, `${this.kind.name} floor file not written`));
+  }
+
+  private problem(nation: NationState<T>, problem: string): false {
+    if (nation.problem !== problem) {
+      this.log.warn(
+        { nation: nation.source.nation, problem, inForce: nation.version ?? null },
+        `${this.kind.name} document refused; the one in force stays`,
+      );
+      nation.problem = problem;
+    }
+    return false;
+  }
+}
