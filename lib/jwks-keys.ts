@@ -163,7 +163,7 @@ export class PublicKeySet {
 }
 
 /** The Ed25519 keys of a JWKS text; throws when the text is not a JWKS at all. */
-function importKeys(text: string): Map<string, KeyObject> {
+export function importKeys(text: string): Map<string, KeyObject> {
   const jwks: unknown = JSON.parse(text);
   if (!Array.isArray((jwks as { keys?: unknown } | null)?.keys)) throw new Error("not a JWKS");
   const keys = new Map<string, KeyObject>();

@@ -5,6 +5,7 @@ import type { AuditConfig } from "../config.js";
 import { auditRecorder } from "./audit-recorder.js";
 import { type ChainStore, ChainWriter, type CheckpointSigner } from "./chain-writer.js";
 import { FileChainStore } from "./file-store.js";
+import { PostgresChainStore } from "./postgres-store.js";
 import { logRecorder, type Recorder } from "./record.js";
 
 const log = logger("audit");
@@ -30,8 +31,10 @@ function checkpointSigner(currentKey: CurrentKey): CheckpointSigner {
 }
 
 async function openStore(config: AuditConfig): Promise<ChainStore> {
-  if (config.store === "postgres") throw new Error("the postgres audit store is not available yet");
-  return FileChainStore.create(config.dir);
+  if (config.store !== "postgres") return FileChainStore.create(config.dir);
+  // The configuration refuses postgres without a URL; checked again here rather than asserted.
+  if (!config.databaseUrl) throw new Error("AUDIT_DATABASE_URL is required when AUDIT_STORE is postgres");
+  return PostgresChainStore.create(config.databaseUrl);
 }
 
 /**
@@ -46,10 +49,17 @@ export async function openAuditTrail(config: AuditConfig, currentKey: CurrentKey
     return { recorder: debugLog, writer: undefined, close: async () => undefined };
   }
   const store = await openStore(config);
-  const writer = await ChainWriter.start(store, checkpointSigner(currentKey), (await currentKey()).kid, {
-    checkpointEvery: config.checkpointEvery,
-    checkpointMs: config.checkpointMs,
-  });
+  let writer: ChainWriter;
+  try {
+    writer = await ChainWriter.start(store, checkpointSigner(currentKey), (await currentKey()).kid, {
+      checkpointEvery: config.checkpointEvery,
+      checkpointMs: config.checkpointMs,
+    });
+  } catch (error) {
+    // A store left open (a database pool) would keep a gateway that failed to start from exiting.
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   log.info({ chain: writer.chain, store: config.store }, "audit trail started");
   return { recorder: auditRecorder(writer, debugLog), writer, close: () => writer.close() };
 }

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { ChainEntry } from "./chain.js";
 
-const EVENTS_SUFFIX = ".jsonl";
-const CHECKPOINTS_SUFFIX = ".checkpoints.jsonl";
+export const EVENTS_SUFFIX = ".jsonl";
+export const CHECKPOINTS_SUFFIX = ".checkpoints.jsonl";
 
 /** The files of one chain in a folder of the file store. */
 export interface ChainFileSet {

@@ -23,6 +23,14 @@ export const gatewayNextKeyPath = (keysDir: string) => join(folderOf(keysDir), "
 export const gatewayJwksPath = (keysDir: string) => join(folderOf(keysDir), "jwks.json");
 
 /**
+ * Every public key the gateway has had, retired ones too (public halves
+ * only, never removed): a checkpoint of the audit trail signed before a
+ * rotation must still verify after the key that signed it is retired, so
+ * `npm run audit:verify` trusts this file beside the JWKS.
+ */
+export const gatewayArchivePath = (keysDir: string) => join(folderOf(keysDir), "archive.jwks.json");
+
+/**
  * How long a rotation waits by default between its steps: a subgraph reading
  * the JWKS from a URL sees a new key within 60 s, and an envelope signed with
  * the old key is good for ENVELOPE_TTL_SECONDS; 5 s more for clocks and rechecks.
@@ -55,14 +63,43 @@ async function publishedKeys(keysDir: string): Promise<JWK[]> {
   }
 }
 
+/** The archived public keys; an archive that cannot be read is an error, never replaced (it would lose retired keys). */
+export async function archivedKeys(keysDir: string): Promise<JWK[]> {
+  const path = gatewayArchivePath(keysDir);
+  const text = await readIfPresent(path);
+  if (text === undefined) return [];
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not JSON: mend it by hand, it holds the keys of old audit checkpoints`);
+  }
+  if (!Array.isArray((jwks as { keys?: unknown } | null)?.keys))
+    throw new Error(`${path} is not a JWKS: mend it by hand, it holds the keys of old audit checkpoints`);
+  return [...ed25519PublicJwks(jwks).values()];
+}
+
+/** Adds to the archive those of `keys` it lacks, all at once. */
+async function archive(keysDir: string, keys: readonly EnvelopeSigningKey[]): Promise<void> {
+  const present = await archivedKeys(keysDir);
+  const missing = keys.filter((key) => !present.some((jwk) => jwk.kid === key.kid));
+  if (missing.length > 0)
+    await replaceAtomically(gatewayArchivePath(keysDir), jwksText([...present, ...missing.map((key) => key.publicJwk)]), 0o644);
+}
+
 /** Rewrites the public JWKS as `keys`, unless it already says exactly that. */
 async function publish(keysDir: string, keys: readonly JWK[]): Promise<void> {
   const wanted = jwksText(keys);
   if ((await readIfPresent(gatewayJwksPath(keysDir))) !== wanted) await replaceAtomically(gatewayJwksPath(keysDir), wanted, 0o644);
 }
 
-/** Adds to the public JWKS those of `keys` it lacks, keeping every key already there (and the file as it is if none). */
+/**
+ * Adds to the public JWKS those of `keys` it lacks, keeping every key already
+ * there (and the file as it is if none). Archived first: no key signs
+ * anything that is not in the archive.
+ */
 async function publishAlongside(keysDir: string, ...keys: EnvelopeSigningKey[]): Promise<void> {
+  await archive(keysDir, keys);
   const present = await publishedKeys(keysDir);
   const missing = keys.filter((key) => !present.some((jwk) => jwk.kid === key.kid && jwk.x === key.publicJwk.x));
   if (missing.length > 0)

@@ -6,10 +6,19 @@ import { acquireLockFile, LockFileBusy, readIfPresent } from "../../lib/atomic-f
 import { envelopeSigningKeyOf } from "../../lib/envelope-key.js";
 import { ed25519PublicJwks } from "../../lib/jwks-keys.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
-import { activateNextKey, addNextKey, DEFAULT_ROTATION_WAIT_MS, gatewayJwksPath, gatewayPrivateKeyPath, retireOtherKeys } from "./keys.js";
+import {
+  activateNextKey,
+  addNextKey,
+  archivedKeys,
+  DEFAULT_ROTATION_WAIT_MS,
+  gatewayArchivePath,
+  gatewayJwksPath,
+  gatewayPrivateKeyPath,
+  retireOtherKeys,
+} from "./keys.js";
 
 const USAGE = `Usage: npm run gateway-key -- <command> [--keys-dir .keys] [--wait ${DEFAULT_ROTATION_WAIT_MS / 1000}]
-  show       the kid the gateway signs with, and the kids its public JWKS names
+  show       the kid the gateway signs with, the kids its public JWKS names, and every kid it has had
   rotate     add, wait, activate, wait, retire: a new key, nothing restarted
   add        step 1: a next key, published in the JWKS beside the current one
   activate   step 2: the gateway signs with the next key (within a second)
@@ -52,6 +61,8 @@ async function show(): Promise<void> {
   const published = text === undefined ? [] : [...ed25519PublicJwks(JSON.parse(text)).keys()];
   say(`signing key  ${signing}  (${gatewayPrivateKeyPath(keysDir)})`);
   say(`published    ${published.join(", ")}  (${gatewayJwksPath(keysDir)})`);
+  // Retired keys stay here: they verify the audit checkpoints they signed.
+  say(`archived     ${(await archivedKeys(keysDir)).map((jwk) => jwk.kid).join(", ")}  (${gatewayArchivePath(keysDir)})`);
 }
 
 async function run(): Promise<void> {
