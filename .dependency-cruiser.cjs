@@ -90,6 +90,21 @@ module.exports = {
       comment: "The record stage reads what the pipeline hands it; it never reaches back into the orchestration.",
     },
     {
+      name: "oversight-watches-from-outside",
+      severity: "error",
+      comment:
+        "Anomaly detection reads what the record stage hands it; it never reaches into the pipeline, which only calls its throttle check through the stage it is given.",
+      from: { path: "^gateway/oversight/" },
+      to: { path: ["^gateway/pipeline/", ORCHESTRATION] },
+    },
+    {
+      name: "stages-know-no-oversight",
+      severity: "error",
+      comment: "No stage imports the oversight that watches it; the server wires them together.",
+      from: { path: [IDENTITY, PLAN, EXECUTE, COMPLETE, RECORD, "^gateway/(pipeline|http)/"] },
+      to: { path: "^gateway/oversight/" },
+    },
+    {
       name: "only-the-orchestrator-knows-every-stage",
       severity: "error",
       comment: "Only the pipeline's orchestrator and the server wiring import the orchestrator.",

@@ -8,6 +8,7 @@ import type { LogLevel } from "../lib/logger.js";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
 import { type AgreementSource, loadAgreementSources } from "./agreements/config.js";
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
+import { type AnomalyConfig, loadAnomalyConfig } from "./oversight/anomaly/config.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../.data/audit", import.meta.url));
@@ -81,6 +82,8 @@ export interface GatewayConfig {
   envelopeKey: EnvelopeSigningKey;
   logLevel: LogLevel;
   audit: AuditConfig;
+  /** Anomaly flags' thresholds (ANOMALY_CONFIG) and each nation's webhook (ANOMALY_WEBHOOKS). */
+  anomaly: AnomalyConfig;
 }
 
 /** Where the audit trail is kept, and how often its checkpoints are signed. */
@@ -144,6 +147,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       checkpointEvery: base.AUDIT_CHECKPOINT_EVERY,
       checkpointMs: Math.round(base.AUDIT_CHECKPOINT_SECONDS * 1000),
     },
+    anomaly: loadAnomalyConfig(env),
   };
 }
 

@@ -14,6 +14,7 @@ import { sanitiseError } from "./errors.js";
 import { apolloExecutor } from "./execute/apollo-executor.js";
 import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
+import { openAnomalyFlags } from "./oversight/anomaly/open-anomaly.js";
 import type { RequestContext } from "./pipeline/context.js";
 import { createGraphQLHandler } from "./pipeline/handle-request.js";
 import { supergraphFromFile } from "./supergraph/file-source.js";
@@ -42,6 +43,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const signer = new EnvelopeSigner(config.envelopeKeyFile, config.envelopeKey);
   // The audit trail before anything is served: a gateway that cannot record does not answer.
   const trail = await openAuditTrail(config.audit, () => signer.currentKey());
+  // Flags go into the chain of the operations that raised them (logged and notified only without one).
+  const anomalies = openAnomalyFlags(config.anomaly, { writer: trail.writer });
   // Agreements first: a request served before them would find no nation sharing anything (fail closed, but needless).
   const agreements = new AgreementStore(config.agreements, {
     pollMs: config.agreementsPollMs,
@@ -83,7 +86,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       planner,
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
-      recorder: trail.recorder,
+      recorder: anomalies.observe(trail.recorder),
+      retryAfter: (principal, now) => anomalies.retryAfter(principal, now),
     }),
   });
   const port = await listen(server, config.host, config.port);
@@ -94,6 +98,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       agreements.stop();
       // In-flight requests finish (and are recorded) before the chain is closed with its final checkpoint.
       await close(server);
+      await anomalies.close();
       await trail.close();
       await apollo.stop();
     },

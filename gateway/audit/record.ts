@@ -1,4 +1,4 @@
-import type { AgreementBook } from "@tearline/policy";
+import type { AgreementBook, Classification } from "@tearline/policy";
 import type { ErrorCode } from "../../lib/error-codes.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Principal } from "../auth/principal.js";
@@ -27,6 +27,8 @@ export interface RequestRecord {
   plan: OperationPlan | undefined;
   /** The code of a refusal; undefined for an answered operation. */
   refusal: ErrorCode | undefined;
+  /** The highest classification of the rows the subgraphs reported reading; undefined when it was refused before running. */
+  rowsLevel?: Classification;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Coalitions } from "@tearline/policy";
 import { ErrorCode } from "../../lib/error-codes.js";
-import { HttpError, type HttpReply, jsonReply, type RequestHandler } from "../../lib/http-server.js";
+import { errorBody, HttpError, type HttpReply, jsonReply, type RequestHandler } from "../../lib/http-server.js";
 import { AuditUnavailable } from "../audit/chain-writer.js";
 import type { Recorder, RequestRecord } from "../audit/record.js";
 import { UNAUTHENTICATED_MESSAGE } from "../auth/authenticate.js";
@@ -25,6 +25,8 @@ export interface PipelineStages {
   execute: Execute;
   coalitions: Coalitions;
   recorder: Recorder;
+  /** Seconds until a caller throttled after an anomaly flag may ask again; undefined when it is not throttled. */
+  retryAfter?(principal: Principal, now: number): number | undefined;
 }
 
 /**
@@ -71,6 +73,13 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       throw error;
     }
 
+    const retryAfter = stages.retryAfter?.(principal, decidedAt);
+    if (retryAfter !== undefined)
+      return finish(
+        jsonReply(429, errorBody(ErrorCode.Throttled, "Too many requests; retry later"), { "retry-after": String(retryAfter) }),
+        ErrorCode.Throttled,
+      );
+
     const state = stages.policy();
     if (!state)
       return refuse(503, ErrorCode.PolicyUnavailable, {
@@ -102,6 +111,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       subgraphs,
     };
     const executed = plan.query === null ? null : await stages.execute(context);
+    record.rowsLevel = context.rows.mark.level;
     const { status, ...response } = completeResponse(executed, context, stages.coalitions);
     return finish(jsonReply(status, response));
   };

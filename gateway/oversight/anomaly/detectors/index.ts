@@ -1,0 +1,22 @@
+import type { AnomalyThresholds } from "../config.js";
+import type { Detector } from "../detector.js";
+import { classifiedRecords } from "./classified-records.js";
+import { deniedFields } from "./denied-fields.js";
+import { newPurpose } from "./new-purpose.js";
+import { requestRate } from "./request-rate.js";
+
+/** How many subjects (and purposes per subject) the detectors remember. */
+export interface DetectorMemory {
+  subjects: number;
+  purposesPerSubject: number;
+}
+
+/** Every detector the gateway runs, in the order their flags are raised for one operation. */
+export function specifiedDetectors(thresholds: AnomalyThresholds, memory: DetectorMemory): Detector[] {
+  return [
+    requestRate(thresholds.REQUEST_RATE, memory.subjects),
+    deniedFields(thresholds.DENIED_FIELDS, memory.subjects),
+    classifiedRecords(thresholds.CLASSIFIED_RECORDS, memory.subjects),
+    newPurpose(thresholds.NEW_PURPOSE, memory),
+  ];
+}
