@@ -2,6 +2,7 @@ import { composeServices } from "@apollo/composition";
 import { Supergraph } from "@apollo/federation-internals";
 import { buildSupergraphIndex } from "@tearline/policy";
 import { parse, printSchema } from "graphql";
+import { readPageSizes } from "../lib/page-sizes.js";
 import { loadCoalitionsFile } from "../lib/policy-files.js";
 import { defaultSubgraphUrl, loadSubgraphSdl, NATIONS, type NationCode } from "../subgraphs/nations.js";
 import { stampLabelOwner } from "./stamp-owner.js";
@@ -36,6 +37,12 @@ export function composeNations(
     buildSupergraphIndex(result.supergraphSdl, loadCoalitionsFile());
   } catch (error) {
     return { ok: false, errors: [{ subgraph: undefined, code: "LABELS", message: (error as Error).message }] };
+  }
+  try {
+    // A list of objects without a bounded page fails here, as it would fail the gateway's start.
+    readPageSizes(parse(result.supergraphSdl));
+  } catch (error) {
+    return { ok: false, errors: [{ subgraph: undefined, code: "PAGE_SIZES", message: (error as Error).message }] };
   }
   const apiSchema = Supergraph.build(result.supergraphSdl).apiSchema().toGraphQLJSSchema();
   return {

@@ -25,7 +25,12 @@ export const nationFile = (nation: NationCode, name: string) => fromRoot(`subgra
 
 /** SDL files that make up one nation's subgraph schema, shared vocabulary first. */
 export function subgraphSdlFiles(nation: NationCode): string[] {
-  return [fromRoot("schema/labels.graphql"), fromRoot("schema/common.graphql"), nationFile(nation, "schema.graphql")];
+  return [
+    fromRoot("schema/labels.graphql"),
+    fromRoot("schema/page-size.graphql"),
+    fromRoot("schema/common.graphql"),
+    nationFile(nation, "schema.graphql"),
+  ];
 }
 
 /** The complete SDL of one nation's subgraph, as served and as composed. */

@@ -46,7 +46,11 @@ export function newestPerActor(table: string, columns: string, orderBy: string, 
   ) ranked WHERE rank <= $2 ORDER BY actor_id, ${orderBy} DESC, id`;
 }
 
-/** Clamps a page size from a client to 1..100, so a query cannot ask for everything. */
+/**
+ * A page size for SQL. The nation's page limits (page-limits.ts) have already refused anything past the field's
+ * @pageSize maximum and put in its default; this clamp to 0..100 is the last line should a resolver be reached
+ * some other way, so that no query can ask the database for everything.
+ */
 export function pageSize(first: number | null | undefined, fallback = 20): number {
-  return Math.min(100, Math.max(1, first ?? fallback));
+  return Math.min(100, Math.max(0, first ?? fallback));
 }

@@ -5,9 +5,11 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import { type AgreementBook, buildSubgraphIndex, type Coalitions } from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
+import { readPageSizes } from "../../lib/page-sizes.js";
 import { ROW_MARKING_EXTENSION } from "../../lib/row-marking.js";
 import { loadSubgraphSdl, type NationCode } from "../nations.js";
 import type { NationContext } from "./context.js";
+import { pageLimits } from "./page-limits.js";
 import { entityKeyFields, type SecondLockSource, secondLock } from "./second-lock.js";
 
 // Generated resolver maps are precise per nation; buildSubgraphSchema wants its own looser map.
@@ -30,11 +32,11 @@ export function ownLockSource(
 
 /** A nation's executable subgraph schema, every field behind the nation's own second lock. */
 export function buildNationSchema(nation: NationCode, resolvers: AnyResolvers, lock: SecondLockSource): GraphQLSchema {
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(loadSubgraphSdl(nation)),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
-  });
-  return applyMiddleware(schema, secondLock(lock));
+  const typeDefs = parse(loadSubgraphSdl(nation));
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  // Page limits outermost: the shield hides any error from within it, and a refused page size should say so.
+  // A list of objects without a bounded page stops the subgraph here (readPageSizes throws).
+  return applyMiddleware(schema, pageLimits(readPageSizes(typeDefs)), secondLock(lock));
 }
 
 /** Reports the labels of the rows a request read in the response's extensions, so that the gateway's banner counts them. */

@@ -234,7 +234,6 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DenyMode: ResolverTypeWrapper<Partial<DenyMode>>;
   DeuReport: ResolverTypeWrapper<ReportRow>;
-  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Report: ResolverTypeWrapper<ReportRow>;
@@ -243,6 +242,7 @@ export type ResolversTypes = ResolversObject<{
   SourceReliability: ResolverTypeWrapper<Partial<SourceReliability>>;
   ThreatActor: ResolverTypeWrapper<Partial<Omit<ThreatActor, 'deuReports'> & { deuReports?: Maybe<Array<ResolversTypes['DeuReport']>> }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
 }>;
 
@@ -250,13 +250,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Partial<Scalars['DateTime']['output']>;
   DeuReport: ReportRow;
-  Int: Partial<Scalars['Int']['output']>;
   ID: Partial<Scalars['ID']['output']>;
   Query: Record<PropertyKey, never>;
   Report: ReportRow;
   Sighting: Partial<Sighting>;
   ThreatActor: Partial<Omit<ThreatActor, 'deuReports'> & { deuReports?: Maybe<Array<ResolversParentTypes['DeuReport']>> } | FederationReferenceTypes['ThreatActor']>;
   String: Partial<Scalars['String']['output']>;
+  Int: Partial<Scalars['Int']['output']>;
   Boolean: Partial<Scalars['Boolean']['output']>;
 }>;
 
@@ -271,6 +271,12 @@ export type LabelDirectiveArgs = {
 };
 
 export type LabelDirectiveResolver<Result, Parent, ContextType = NationContext, Args = LabelDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PageSizeDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type PageSizeDirectiveResolver<Result, Parent, ContextType = NationContext, Args = PageSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -327,4 +333,5 @@ export type Resolvers<ContextType = NationContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = NationContext> = ResolversObject<{
   label?: LabelDirectiveResolver<any, any, ContextType>;
+  pageSize?: PageSizeDirectiveResolver<any, any, ContextType>;
 }>;

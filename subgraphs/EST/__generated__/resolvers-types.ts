@@ -247,7 +247,6 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DenyMode: ResolverTypeWrapper<Partial<DenyMode>>;
   EstReport: ResolverTypeWrapper<ReportRow>;
-  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   Indicator: ResolverTypeWrapper<Partial<Omit<Indicator, 'actor'> & { actor?: Maybe<ResolversTypes['ThreatActor']> }>>;
   IndicatorKind: ResolverTypeWrapper<Partial<IndicatorKind>>;
@@ -256,6 +255,7 @@ export type ResolversTypes = ResolversObject<{
   SourceReliability: ResolverTypeWrapper<Partial<SourceReliability>>;
   ThreatActor: ResolverTypeWrapper<Partial<Omit<ThreatActor, 'estReports' | 'indicators'> & { estReports?: Maybe<Array<ResolversTypes['EstReport']>>, indicators?: Maybe<Array<ResolversTypes['Indicator']>> }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
 }>;
 
@@ -263,13 +263,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Partial<Scalars['DateTime']['output']>;
   EstReport: ReportRow;
-  Int: Partial<Scalars['Int']['output']>;
   ID: Partial<Scalars['ID']['output']>;
   Indicator: Partial<Omit<Indicator, 'actor'> & { actor?: Maybe<ResolversParentTypes['ThreatActor']> } | FederationReferenceTypes['Indicator']>;
   Query: Record<PropertyKey, never>;
   Report: ReportRow;
   ThreatActor: Partial<Omit<ThreatActor, 'estReports' | 'indicators'> & { estReports?: Maybe<Array<ResolversParentTypes['EstReport']>>, indicators?: Maybe<Array<ResolversParentTypes['Indicator']>> } | FederationReferenceTypes['ThreatActor']>;
   String: Partial<Scalars['String']['output']>;
+  Int: Partial<Scalars['Int']['output']>;
   Boolean: Partial<Scalars['Boolean']['output']>;
 }>;
 
@@ -284,6 +284,12 @@ export type LabelDirectiveArgs = {
 };
 
 export type LabelDirectiveResolver<Result, Parent, ContextType = NationContext, Args = LabelDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PageSizeDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type PageSizeDirectiveResolver<Result, Parent, ContextType = NationContext, Args = PageSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -344,4 +350,5 @@ export type Resolvers<ContextType = NationContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = NationContext> = ResolversObject<{
   label?: LabelDirectiveResolver<any, any, ContextType>;
+  pageSize?: PageSizeDirectiveResolver<any, any, ContextType>;
 }>;

@@ -226,7 +226,6 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DenyMode: ResolverTypeWrapper<Partial<DenyMode>>;
   FraReport: ResolverTypeWrapper<ReportRow>;
-  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Report: ResolverTypeWrapper<ReportRow>;
@@ -235,6 +234,7 @@ export type ResolversTypes = ResolversObject<{
   ThreatAssessment: ResolverTypeWrapper<Partial<ThreatAssessment>>;
   ThreatLevel: ResolverTypeWrapper<Partial<ThreatLevel>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
 }>;
 
@@ -242,13 +242,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Partial<Scalars['DateTime']['output']>;
   FraReport: ReportRow;
-  Int: Partial<Scalars['Int']['output']>;
   ID: Partial<Scalars['ID']['output']>;
   Query: Record<PropertyKey, never>;
   Report: ReportRow;
   ThreatActor: Partial<Omit<ThreatActor, 'fraReports'> & { fraReports?: Maybe<Array<ResolversParentTypes['FraReport']>> } | FederationReferenceTypes['ThreatActor']>;
   ThreatAssessment: Partial<ThreatAssessment>;
   String: Partial<Scalars['String']['output']>;
+  Int: Partial<Scalars['Int']['output']>;
   Boolean: Partial<Scalars['Boolean']['output']>;
 }>;
 
@@ -263,6 +263,12 @@ export type LabelDirectiveArgs = {
 };
 
 export type LabelDirectiveResolver<Result, Parent, ContextType = NationContext, Args = LabelDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PageSizeDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type PageSizeDirectiveResolver<Result, Parent, ContextType = NationContext, Args = PageSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -317,4 +323,5 @@ export type Resolvers<ContextType = NationContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = NationContext> = ResolversObject<{
   label?: LabelDirectiveResolver<any, any, ContextType>;
+  pageSize?: PageSizeDirectiveResolver<any, any, ContextType>;
 }>;

@@ -228,7 +228,6 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DenyMode: ResolverTypeWrapper<Partial<DenyMode>>;
   GbrReport: ResolverTypeWrapper<ReportRow>;
-  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   Motivation: ResolverTypeWrapper<Partial<Motivation>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -236,6 +235,7 @@ export type ResolversTypes = ResolversObject<{
   SourceReliability: ResolverTypeWrapper<Partial<SourceReliability>>;
   ThreatActor: ResolverTypeWrapper<Partial<Omit<ThreatActor, 'gbrReports'> & { gbrReports?: Maybe<Array<ResolversTypes['GbrReport']>> }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
 }>;
 
@@ -243,12 +243,12 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Partial<Scalars['DateTime']['output']>;
   GbrReport: ReportRow;
-  Int: Partial<Scalars['Int']['output']>;
   ID: Partial<Scalars['ID']['output']>;
   Query: Record<PropertyKey, never>;
   Report: ReportRow;
   ThreatActor: Partial<Omit<ThreatActor, 'gbrReports'> & { gbrReports?: Maybe<Array<ResolversParentTypes['GbrReport']>> } | FederationReferenceTypes['ThreatActor']>;
   String: Partial<Scalars['String']['output']>;
+  Int: Partial<Scalars['Int']['output']>;
   Boolean: Partial<Scalars['Boolean']['output']>;
 }>;
 
@@ -263,6 +263,12 @@ export type LabelDirectiveArgs = {
 };
 
 export type LabelDirectiveResolver<Result, Parent, ContextType = NationContext, Args = LabelDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PageSizeDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type PageSizeDirectiveResolver<Result, Parent, ContextType = NationContext, Args = PageSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -313,4 +319,5 @@ export type Resolvers<ContextType = NationContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = NationContext> = ResolversObject<{
   label?: LabelDirectiveResolver<any, any, ContextType>;
+  pageSize?: PageSizeDirectiveResolver<any, any, ContextType>;
 }>;
