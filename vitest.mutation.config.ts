@@ -50,6 +50,8 @@ export default defineConfig({
       "test/unit/agreement-document.test.ts",
       // The tests of the gateway's query rules, transforms and planner (mutated beside the policy, see stryker.config.mjs).
       "test/unit/query-rules.test.ts",
+      "test/unit/cost-limit.test.ts",
+      "test/unit/armor-limits.test.ts",
       "test/unit/operation-plan.test.ts",
       "test/unit/operation-plan-refusals.test.ts",
       "test/unit/operation-plan-banner.test.ts",

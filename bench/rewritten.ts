@@ -11,7 +11,15 @@ import type { Attributes } from "./callers.js";
  * for less.
  */
 export function rewrittenFor(supergraphPath: string, caller: Attributes, query: string): string {
-  const planner = new OperationPlanner({ mode: "redact", maxDepth: 12, maxAliases: 50, maxFields: 1500, cacheSize: 10 });
+  const planner = new OperationPlanner({
+    mode: "redact",
+    maxDepth: 12,
+    maxAliases: 50,
+    maxDirectives: 50,
+    maxCost: Number.MAX_SAFE_INTEGER,
+    maxFields: 1500,
+    cacheSize: 10,
+  });
   const subject = {
     nation: caller.nation,
     clearance: caller.clearance,

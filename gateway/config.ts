@@ -20,6 +20,13 @@ const booleanSetting = (fallback: boolean) =>
     .default(fallback ? "true" : "false")
     .transform((value) => value === "true" || value === "1");
 
+/**
+ * The default cost cap (rules/cost-model.ts): forty times the costliest operation of the README, the example client
+ * and the benchmark (FullDossiers with `first: 4`, 505), and room for a full page of 100 dossiers (12,601); the 50
+ * aliases of a seven-deep selection with `first: 100` that once returned 32 MB cost 3·10^10.
+ */
+const DEFAULT_MAX_COST = 20_000;
+
 const gatewayEnv = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: portSetting(4000),
@@ -32,6 +39,8 @@ const gatewayEnv = z.object({
   MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(50),
   MAX_FIELDS: z.coerce.number().int().min(1).max(100_000).default(1500),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  MAX_COST: z.coerce.number().int().min(1).max(1_000_000_000).default(DEFAULT_MAX_COST),
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   METRICS: booleanSetting(false),
@@ -66,6 +75,9 @@ export interface GatewayConfig {
   maxDepth: number;
   maxAliases: number;
   maxFields: number;
+  maxDirectives: number;
+  /** Most an operation may cost, its page sizes multiplied through (OPERATION_TOO_COSTLY past it). */
+  maxCost: number;
   planCacheSize: number;
   /** Most verified tokens remembered. */
   tokenCacheSize: number;
@@ -131,6 +143,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     maxDepth: base.MAX_DEPTH,
     maxAliases: base.MAX_ALIASES,
     maxFields: base.MAX_FIELDS,
+    maxDirectives: base.MAX_DIRECTIVES,
+    maxCost: base.MAX_COST,
     planCacheSize: base.PLAN_CACHE_SIZE,
     tokenCacheSize: base.TOKEN_CACHE_SIZE,
     metrics: base.METRICS,

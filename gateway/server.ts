@@ -69,6 +69,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     mode: config.mode,
     maxDepth: config.maxDepth,
     maxAliases: config.maxAliases,
+    maxDirectives: config.maxDirectives,
+    maxCost: config.maxCost,
     maxFields: config.maxFields,
     cacheSize: config.planCacheSize,
   });

@@ -22,6 +22,7 @@ export const ErrorCode = {
   OperationResolutionFailure: "OPERATION_RESOLUTION_FAILURE",
   OperationNotSupported: "OPERATION_NOT_SUPPORTED",
   OperationTooComplex: "OPERATION_TOO_COMPLEX",
+  OperationTooCostly: "OPERATION_TOO_COSTLY",
   // the policy
   ForbiddenField: "FORBIDDEN_FIELD",
   ForbiddenOperation: "FORBIDDEN_OPERATION",
@@ -30,6 +31,11 @@ export const ErrorCode = {
   SubgraphUnavailable: "SUBGRAPH_UNAVAILABLE",
   SubgraphTimeout: "SUBGRAPH_TIMEOUT",
   SubgraphError: "SUBGRAPH_ERROR",
+  SubgraphResponseTooLarge: "SUBGRAPH_RESPONSE_TOO_LARGE",
+  // bounded cost: an answer past its cap, and the gateway's concurrency limits (429 per caller, 503 for everyone)
+  ResponseTooLarge: "RESPONSE_TOO_LARGE",
+  TooManyOperations: "TOO_MANY_OPERATIONS",
+  Overloaded: "OVERLOADED",
   Internal: "INTERNAL_SERVER_ERROR",
   // the audit trail, and the throttle that anomaly flags may set
   AuditUnavailable: "AUDIT_UNAVAILABLE",

@@ -5,6 +5,7 @@ import {
   type GraphQLSchema,
   parse,
   specifiedRules,
+  type ValidationRule,
   validate,
 } from "graphql";
 import { ErrorCode } from "../../lib/error-codes.js";
@@ -17,7 +18,11 @@ export const MAX_TOKENS = 10_000;
  * suggests names ("Did you mean …"): suggestions name fields the caller did
  * not ask for, schema details a client need not learn.
  */
-export function parseAndValidate(schema: GraphQLSchema, query: string): DocumentNode | GraphQLFormattedError[] {
+export function parseAndValidate(
+  schema: GraphQLSchema,
+  query: string,
+  limits: readonly ValidationRule[] = [],
+): DocumentNode | GraphQLFormattedError[] {
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: MAX_TOKENS });
@@ -25,9 +30,14 @@ export function parseAndValidate(schema: GraphQLSchema, query: string): Document
     const e = error as GraphQLError;
     return [{ message: e.message, locations: e.locations, extensions: { code: ErrorCode.GraphQLParseFailed } }];
   }
-  const errors = validate(schema, document, specifiedRules, { hideSuggestions: true });
+  // `limits`: rules that refuse a valid but too large operation, with a code of their own (armor-limits.ts).
+  const errors = validate(schema, document, [...specifiedRules, ...limits], { hideSuggestions: true });
   if (errors.length > 0) {
-    return errors.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: ErrorCode.GraphQLValidationFailed } }));
+    return errors.map((e) => ({
+      message: e.message,
+      locations: e.locations,
+      extensions: { code: e.extensions.code ?? ErrorCode.GraphQLValidationFailed },
+    }));
   }
   return document;
 }

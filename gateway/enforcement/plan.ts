@@ -1,13 +1,22 @@
 import { createHash } from "node:crypto";
 import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
-import { type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, print, type VariableDefinitionNode } from "graphql";
+import {
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+  print,
+  type ValidationRule,
+  type VariableDefinitionNode,
+} from "graphql";
 import type { FieldAccess } from "../../lib/audit/event.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import type { CacheCounts } from "../../lib/metrics.js";
 import type { BannerEntry, Denial, QueryLimits, QueryRule } from "../rules/context.js";
+import { type CostNode, dependsOnVariables, evaluateCost, pageRefused, tooCostly } from "../rules/cost-model.js";
 import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
+import { type ArmorLimits, armorRules } from "./armor-limits.js";
 import { LruCache } from "./lru.js";
 import { parseAndValidate } from "./parse-and-validate.js";
 import type { PolicyState } from "./policy-state.js";
@@ -32,6 +41,8 @@ export interface ExecutablePlan {
   operationName: string | null;
   /** Epoch ms after which the decisions behind this plan may no longer hold. */
   validUntil: number;
+  /** The cost tree, when the cost depends on the variables and is weighed again for each request (admit); null when it was weighed once. */
+  cost: CostNode[] | null;
 }
 
 export type OperationPlan =
@@ -39,7 +50,7 @@ export type OperationPlan =
   | { kind: "reject"; denials: readonly Denial[]; fields: readonly FieldAccess[]; operationName: string | null; validUntil: number }
   | ExecutablePlan;
 
-export interface PlannerOptions extends QueryLimits {
+export interface PlannerOptions extends QueryLimits, ArmorLimits {
   mode: EnforcementMode;
   /** Most fields an operation may select once its fragments are expanded. */
   maxFields: number;
@@ -75,9 +86,11 @@ export class OperationPlanner {
   private readonly plans: LruCache<string, OperationPlan>;
   private readonly documents: LruCache<string, DocumentNode | GraphQLFormattedError[]>;
   private readonly rules: readonly QueryRule[];
+  private readonly armor: ValidationRule[];
 
   constructor(private readonly options: PlannerOptions) {
     this.rules = options.rules ?? specifiedQueryRules;
+    this.armor = armorRules(options);
     // Stryker disable all: weights are estimates of bytes held, bounding memory; LruCache tests the bound itself.
     this.plans = new LruCache(
       options.cacheSize,
@@ -116,7 +129,7 @@ export class OperationPlanner {
     const key = `${state.version}\u0000${queryHash}`;
     let cached = this.documents.get(key);
     if (!cached) {
-      cached = parseAndValidate(state.schema, query);
+      cached = parseAndValidate(state.schema, query, this.armor);
       this.documents.set(key, cached);
     }
     return cached;
@@ -169,6 +182,19 @@ export class OperationPlanner {
       fields,
       operationName: chosenName,
       validUntil: walk.validUntil,
+      cost: dependsOnVariables(walk.cost) ? walk.cost : null,
     };
+  }
+
+  /**
+   * The cost check that needs the request's variables (a page size in a
+   * variable): the refusal, or undefined when the operation may run. A plan
+   * whose cost does not depend on them was weighed once, while it was made.
+   */
+  admit(plan: OperationPlan, variables: Readonly<Record<string, unknown>> | undefined): GraphQLFormattedError | undefined {
+    if (plan.kind !== "execute" || !plan.cost) return undefined;
+    const result = evaluateCost(plan.cost, variables);
+    if ("refused" in result) return pageRefused(result.refused).toJSON();
+    return result.cost > this.options.maxCost ? tooCostly(result.cost, this.options.maxCost).toJSON() : undefined;
   }
 }

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { type AgreementBook, agreementVersions, buildSupergraphIndex, type Coalitions, type LabelIndex } from "@tearline/policy";
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, parse } from "graphql";
 import { logger } from "../../lib/logger.js";
+import type { CostIndex } from "../rules/cost-model.js";
+import { buildCostIndex } from "./cost-index.js";
 
 const log = logger("policy");
 
@@ -9,6 +11,8 @@ const log = logger("policy");
 export interface PolicyState {
   schema: GraphQLSchema;
   index: LabelIndex;
+  /** Where each field is resolved and how large its pages are: what the cost model weighs an operation with. */
+  costs: CostIndex;
   agreements: AgreementBook;
   /** Changes with every supergraph and every agreements document, so that no plan outlives what it was decided under. */
   version: string;
@@ -27,16 +31,20 @@ export class PolicyHolder {
 
   constructor(private readonly coalitions: Coalitions) {}
 
-  /** Throws when the supergraph's labels are unlabelled or malformed; used to refuse a new supergraph before it goes live. */
+  /** Throws when the supergraph's labels are unlabelled or malformed, or a list is unbounded; used to refuse a new supergraph before it goes live. */
   check(supergraphSdl: string): void {
-    buildSupergraphIndex(supergraphSdl, this.coalitions);
+    const document = parse(supergraphSdl);
+    buildSupergraphIndex(document, this.coalitions);
+    buildCostIndex(document);
   }
 
   update(apiSchema: GraphQLSchema, supergraphSdl: string): void {
     try {
-      const index = buildSupergraphIndex(supergraphSdl, this.coalitions);
+      const document = parse(supergraphSdl);
+      const index = buildSupergraphIndex(document, this.coalitions);
+      const costs = buildCostIndex(document);
       this.supergraphVersion = createHash("sha256").update(supergraphSdl).digest("hex").slice(0, 16);
-      this.state = { schema: apiSchema, index, agreements: this.agreements, version: this.version() };
+      this.state = { schema: apiSchema, index, costs, agreements: this.agreements, version: this.version() };
     } catch (error) {
       this.state = undefined;
       log.error({ err: error }, "policy unavailable, refusing every request");

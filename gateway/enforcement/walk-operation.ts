@@ -9,6 +9,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
+import type { CostNode } from "../rules/cost-model.js";
 import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
 import type { PolicyState } from "./policy-state.js";
 
@@ -38,6 +39,8 @@ export interface WalkResult {
   validUntil: number;
   /** Each coordinate decided, once, in the order first met; a coordinate denied anywhere is recorded denied. */
   decided: DecidedField[];
+  /** The operation's cost tree, as the cost rule reported it (empty without that rule). */
+  cost: CostNode[];
 }
 
 /**
@@ -52,12 +55,14 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
   const banner = new Map<string, BannerEntry>();
   let validUntil = FOREVER;
   const decided = new Map<string, DecidedField>();
+  let cost: CostNode[] = [];
   const typeInfo = new TypeInfo(state.schema);
   const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
   const context: QueryRuleContext = {
     schema: state.schema,
     scope,
     index: state.index,
+    costs: state.costs,
     subject: options.subject,
     decision: { now: options.now, agreements: state.agreements },
     limits: options.limits,
@@ -80,7 +85,10 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
     reportValidUntil: (until) => {
       if (until < validUntil) validUntil = until;
     },
+    reportCost: (tree) => {
+      cost = tree;
+    },
   };
   visit(operation, visitWithTypeInfo(typeInfo, visitWithScope(scope, visitInParallel(options.rules.map((rule) => rule(context))))));
-  return { errors, denials, denied, banner, validUntil, decided: [...decided.values()] };
+  return { errors, denials, denied, banner, validUntil, decided: [...decided.values()], cost };
 }

@@ -99,6 +99,9 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       ];
       return refuse(403, ErrorCode.ForbiddenOperation, { errors });
     }
+    // A page size or a cost that depends on the variables is weighed now that they are known.
+    const tooCostly = stages.planner.admit(plan, request.variables);
+    if (tooCostly) return refuse(400, tooCostly.extensions?.code as ErrorCode, { errors: [tooCostly] });
 
     const context: RequestContext = {
       requestId: record.requestId,

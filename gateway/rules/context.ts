@@ -1,5 +1,6 @@
 import type { Decision, DecisionContext, DenyMode, LabelIndex, Mark, Reason, Subject } from "@tearline/policy";
 import type { ASTVisitor, FieldNode, GraphQLError, GraphQLSchema } from "graphql";
+import type { CostIndex, CostNode } from "./cost-model.js";
 import type { FieldPlace, SelectionScope } from "./selection-scope.js";
 
 /** A field the caller may not see: where it is and why, by category only. */
@@ -15,9 +16,10 @@ export interface BannerEntry {
   children: Map<string, BannerEntry>;
 }
 
+/** The limits the query rules enforce; depth, aliases and directives are graphql-armor's, checked while validating. */
 export interface QueryLimits {
-  maxDepth: number;
-  maxAliases: number;
+  /** Most an operation may cost (rules/cost-model.ts), with the variables it is sent with. */
+  maxCost: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface QueryRuleContext {
   readonly schema: GraphQLSchema;
   readonly scope: SelectionScope;
   readonly index: LabelIndex;
+  /** Where each field is resolved and its page sizes: what the cost model weighs with. */
+  readonly costs: CostIndex;
   readonly subject: Subject;
   readonly decision: DecisionContext;
   readonly limits: QueryLimits;
@@ -43,6 +47,8 @@ export interface QueryRuleContext {
   reportValidUntil(validUntil: number): void;
   /** The banner plan's root: the marking of every response key the operation can return. */
   readonly banner: Map<string, BannerEntry>;
+  /** The operation's cost as planned (denied fields left out), for the plan to weigh again with each request's variables. */
+  reportCost(cost: CostNode[]): void;
 }
 
 /** A query rule, in graphql-js's style: a visitor made for one walk. */

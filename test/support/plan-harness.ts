@@ -1,6 +1,6 @@
 import type { EnforcementMode } from "@tearline/policy";
 import { parse } from "graphql";
-import { type OperationPlan, OperationPlanner } from "../../gateway/enforcement/plan.js";
+import { type OperationPlan, OperationPlanner, type PlannerOptions } from "../../gateway/enforcement/plan.js";
 import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import type { RedactionEntry } from "../../gateway/enforcement/redaction-tree.js";
 import { walkOperation } from "../../gateway/enforcement/walk-operation.js";
@@ -19,7 +19,7 @@ export const CONFIDENTIAL_GBR: PrincipalSpec = { nation: "GBR", clearance: "CONF
 export interface PlanOptions {
   mode?: EnforcementMode;
   operationName?: string;
-  limits?: Partial<QueryLimits> & { maxFields?: number };
+  limits?: Partial<Pick<PlannerOptions, "maxDepth" | "maxAliases" | "maxDirectives" | "maxCost" | "maxFields">>;
   state?: PolicyState;
   now?: number;
 }
@@ -35,11 +35,16 @@ export interface PlanSummary {
   errors: string[];
 }
 
+/** The harness's cost cap: far above anything its operations cost, unless a test sets its own. */
+export const HARNESS_MAX_COST = 1_000_000;
+
 export function plannerFor(options: PlanOptions = {}): OperationPlanner {
   return new OperationPlanner({
     mode: options.mode ?? "redact",
     maxDepth: 6,
     maxAliases: 3,
+    maxDirectives: 10,
+    maxCost: HARNESS_MAX_COST,
     maxFields: 5000,
     cacheSize: 100,
     ...options.limits,
@@ -102,7 +107,7 @@ export function runRules(rules: readonly QueryRule[], operation: string, caller:
     subject: principal(caller),
     now: 0,
     rules,
-    limits: { maxDepth: 6, maxAliases: 3, ...limits },
+    limits: { maxCost: HARNESS_MAX_COST, ...limits },
   });
   return {
     errors: result.errors.map((e) => `${String(e.extensions.code)}: ${e.message}`),

@@ -4,6 +4,7 @@ import { Supergraph } from "@apollo/federation-internals";
 import { type AgreementBook, buildSupergraphIndex, type LabelIndex } from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import type { Principal } from "../../gateway/auth/principal.js";
+import { buildCostIndex } from "../../gateway/enforcement/cost-index.js";
 import type { PolicyState } from "../../gateway/enforcement/policy-state.js";
 import { loadCoalitionsFile } from "../../lib/policy-files.js";
 import { stampLabelOwner } from "../../schema/stamp-owner.js";
@@ -13,11 +14,14 @@ import { type SubjectSpec, subjectOf } from "./subject-fixture.js";
 const root = (path: string) => new URL(`../../${path}`, import.meta.url);
 export const coalitions = loadCoalitionsFile();
 const LABELS = readFileSync(root("schema/labels.graphql"), "utf8");
+const PAGE_SIZE = readFileSync(root("schema/page-size.graphql"), "utf8");
 
 const FEDERATION = `extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@external", "@requires", "@shareable", "@composeDirective"])
   @link(url: "https://tearline.dev/label/v1.0", import: ["@label"])
+  @link(url: "https://tearline.dev/paging/v1.0", import: ["@pageSize"])
   @composeDirective(name: "@label")
+  @composeDirective(name: "@pageSize")
 `;
 
 /** Composes small test subgraphs (SDL bodies, by nation) as `npm run compose` would. */
@@ -26,7 +30,7 @@ export function composeTestSupergraph(subgraphs: Record<string, string>): string
     Object.entries(subgraphs).map(([name, body]) => ({
       name,
       url: `http://${name.toLowerCase()}.invalid/graphql`,
-      typeDefs: stampLabelOwner(parse(`${FEDERATION}\n${LABELS}\n${body}`), name),
+      typeDefs: stampLabelOwner(parse(`${FEDERATION}\n${LABELS}\n${PAGE_SIZE}\n${body}`), name),
     })),
   );
   if (result.errors) throw new Error(result.errors.map((e) => e.message).join("\n"));
@@ -39,7 +43,13 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
 
 /** The policy a gateway would hold for a supergraph; agreements default to every nation sharing everything. */
 export function policyStateOf(supergraphSdl: string, version = "test", agreements: AgreementBook = openAgreements()): PolicyState {
-  return { schema: apiSchemaOf(supergraphSdl), index: buildSupergraphIndex(supergraphSdl, coalitions), agreements, version };
+  return {
+    schema: apiSchemaOf(supergraphSdl),
+    index: buildSupergraphIndex(supergraphSdl, coalitions),
+    costs: buildCostIndex(supergraphSdl),
+    agreements,
+    version,
+  };
 }
 
 export function indexOf(supergraphSdl: string): LabelIndex {

@@ -10,10 +10,10 @@ export const TEST_SUPERGRAPH = composeTestSupergraph({
   GBR: `
     type Query @label(level: UNCLASSIFIED, releasableTo: ["NATO"]) {
       actor(id: ID!): Actor
-      actors: [Actor!]
-      items: [Item!]
-      search: [SearchResult!]
-      strictActors: [Actor!]!
+      actors(first: Int = 20): [Actor!] @pageSize(max: 100)
+      items(first: Int = 20): [Item!] @pageSize(max: 100)
+      search(first: Int = 20): [SearchResult!] @pageSize(max: 100)
+      strictActors(first: Int = 20): [Actor!]! @pageSize(max: 100)
     }
     type Mutation @label(level: UNCLASSIFIED, releasableTo: ["NATO"]) {
       flagActor(id: ID!): Boolean

@@ -30,7 +30,11 @@ describe("page sizes, read from a schema (lib/page-sizes.ts)", () => {
     ["a default past the maximum", "items(first: Int = 11): [Item!] @pageSize(max: 10)", /needs a default from 0 to/],
     ["a maximum of 0", "items(first: Int = 0): [Item!] @pageSize(max: 0)", /must be an integer from 1 to 1000/],
     ["a maximum past the largest page", `items(first: Int = 1): [Item!] @pageSize(max: ${LARGEST_PAGE + 1})`, /from 1 to 1000/],
-    ["@pageSize on a single object", "item(first: Int = 1): Item @pageSize(max: 10)", /Query.item has @pageSize but does not return a list/],
+    [
+      "@pageSize on a single object",
+      "item(first: Int = 1): Item @pageSize(max: 10)",
+      /Query.item has @pageSize but does not return a list/,
+    ],
   ])("refuses a list of objects with %s (fail closed)", (_case, fields, message) => {
     expect(() => readPageSizes(sdl(fields))).toThrow(PageSizeError);
     expect(() => readPageSizes(sdl(fields))).toThrow(message);
@@ -71,7 +75,7 @@ describe("a nation's own page limits (subgraphs/shared/page-limits.ts)", () => {
   it("refuses a negative page, and the same through a variable", async () => {
     const negative = await gbr.execute("{ threatActors(first: -1) { id } }");
     expect(negative.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
-    const variable = await gbr.execute("query($n: Int) { threatActor(id: \"TA-0001\") { gbrReports(first: $n) { id } } }", { n: 1000 });
+    const variable = await gbr.execute('query($n: Int) { threatActor(id: "TA-0001") { gbrReports(first: $n) { id } } }', { n: 1000 });
     expect(variable.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
   });
 

@@ -1,54 +1,17 @@
 import { parse, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { describe, expect, it } from "vitest";
 import { OperationPlanner } from "../../gateway/enforcement/plan.js";
-import { aliasLimitRule } from "../../gateway/rules/alias-limit.js";
 import { bannerPlanRule } from "../../gateway/rules/banner-plan.js";
 import type { QueryRule } from "../../gateway/rules/context.js";
-import { depthLimitRule } from "../../gateway/rules/depth-limit.js";
 import { labelCheckRule } from "../../gateway/rules/label-check.js";
 import { reservedAliasesRule } from "../../gateway/rules/reserved-aliases.js";
 import { SelectionScope, visitWithScope } from "../../gateway/rules/selection-scope.js";
-import { runRules, testState } from "../support/plan-harness.js";
+import { HARNESS_MAX_COST, runRules, testState } from "../support/plan-harness.js";
 import { principal } from "../support/policy-harness.js";
 
+const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 10, maxCost: HARNESS_MAX_COST, maxFields: 100 };
+
 describe("each query rule on its own", () => {
-  describe("depthLimitRule", () => {
-    it("allows an operation exactly at the limit", () => {
-      expect(runRules([depthLimitRule], `{ actor(id: "1") { name } }`, {}, { maxDepth: 2 }).errors).toEqual([]);
-    });
-    it("refuses one field past the limit, once however many fields are too deep", () => {
-      expect(runRules([depthLimitRule], `{ actor(id: "1") { name id } actors { name } }`, {}, { maxDepth: 1 }).errors).toEqual([
-        "OPERATION_TOO_COMPLEX: The operation is nested deeper than 1 fields",
-      ]);
-    });
-    it("counts depth through inline fragments and inlined named fragments", () => {
-      const op = `{ search { ... on Memo { ...T } } } fragment T on Memo { title }`;
-      expect(runRules([depthLimitRule], op, {}, { maxDepth: 1 }).errors).toHaveLength(1);
-      expect(runRules([depthLimitRule], op, {}, { maxDepth: 2 }).errors).toEqual([]);
-    });
-    it("counts fields the label check would deny: a denial does not hide depth", () => {
-      const op = `{ actor(id: "1") { secretName } }`;
-      expect(runRules([labelCheckRule, depthLimitRule], op, { clearance: "UNCLASSIFIED" }, { maxDepth: 1 }).errors).toHaveLength(1);
-    });
-  });
-
-  describe("aliasLimitRule", () => {
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: actors { name }`).join(" ")} }`;
-    it("allows exactly the limit", () => {
-      expect(runRules([aliasLimitRule], aliases(3), {}, { maxAliases: 3 }).errors).toEqual([]);
-    });
-    it("refuses one alias more", () => {
-      expect(runRules([aliasLimitRule], aliases(4), {}, { maxAliases: 3 }).errors).toEqual([
-        "OPERATION_TOO_COMPLEX: The operation uses more than 3 aliases",
-      ]);
-    });
-    it("counts nested aliases too", () => {
-      expect(runRules([aliasLimitRule], `{ a: actors { b: name c: id } d: actors { name } }`, {}, { maxAliases: 3 }).errors).toHaveLength(
-        1,
-      );
-    });
-  });
-
   describe("reservedAliasesRule", () => {
     it("refuses an alias starting with the rewrite's prefix, at any depth", () => {
       expect(runRules([reservedAliasesRule], `{ actors { _tearline_x: name } }`).errors).toEqual([
@@ -108,14 +71,7 @@ describe("a plan's validity", () => {
   const expiresAt5000: QueryRule = (context) => ({ Field: () => context.reportValidUntil(5000) });
 
   it("is the earliest validity any decision reported, and the plan is rebuilt once it passes", () => {
-    const timed = new OperationPlanner({
-      mode: "redact",
-      maxDepth: 6,
-      maxAliases: 3,
-      maxFields: 100,
-      cacheSize: 10,
-      rules: [labelCheckRule, expiresAt5000],
-    });
+    const timed = new OperationPlanner({ ...LIMITS, mode: "redact", cacheSize: 10, rules: [labelCheckRule, expiresAt5000] });
     const op = `{ actor(id: "1") { name } }`;
     const first = timed.plan(testState, op, undefined, principal(), 1000);
     expect(first.validUntil).toBe(5000);
@@ -130,8 +86,7 @@ describe("the walk itself", () => {
   const reporting =
     (until: (now: number) => number): QueryRule =>
     (context) => ({ Field: () => context.reportValidUntil(until(context.decision.now)) });
-  const planner = (rules: QueryRule[]) =>
-    new OperationPlanner({ mode: "redact", maxDepth: 6, maxAliases: 3, maxFields: 100, cacheSize: 10, rules });
+  const planner = (rules: QueryRule[]) => new OperationPlanner({ ...LIMITS, mode: "redact", cacheSize: 10, rules });
 
   it("gives the rules the time the plan is made at", () => {
     expect(planner([reporting((now) => now + 500)]).plan(testState, `{ actors { name } }`, undefined, principal(), 1000).validUntil).toBe(

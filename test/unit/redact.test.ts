@@ -4,11 +4,20 @@ import { describe, expect, it } from "vitest";
 import { OperationPlanner } from "../../gateway/enforcement/plan.js";
 import { markOfResponse } from "../../gateway/response/banner.js";
 import { redactResponse } from "../../gateway/response/redact.js";
+import { HARNESS_MAX_COST } from "../support/plan-harness.js";
 import { coalitions, type PrincipalSpec, policyStateOf, principal } from "../support/policy-harness.js";
 import { TEST_SUPERGRAPH } from "../support/test-schema.js";
 
 const state = policyStateOf(TEST_SUPERGRAPH);
-const planner = new OperationPlanner({ mode: "redact", maxDepth: 10, maxAliases: 10, maxFields: 5000, cacheSize: 100 });
+const planner = new OperationPlanner({
+  mode: "redact",
+  maxDepth: 10,
+  maxAliases: 10,
+  maxDirectives: 10,
+  maxCost: HARNESS_MAX_COST,
+  maxFields: 5000,
+  cacheSize: 100,
+});
 
 function respond(query: string, caller: PrincipalSpec, data: Record<string, unknown>, variables: Record<string, unknown> = {}) {
   const plan = planner.plan(state, query, undefined, principal(caller));
