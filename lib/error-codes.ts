@@ -11,6 +11,7 @@ export const ErrorCode = {
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   QueryTooLarge: "QUERY_TOO_LARGE",
+  DuplicateHeader: "DUPLICATE_HEADER",
   // identity
   Unauthenticated: "UNAUTHENTICATED",
   PurposeRequired: "PURPOSE_REQUIRED",

@@ -4,9 +4,10 @@ import { HttpError } from "../../lib/http-server.js";
 import { SampledLog } from "../../lib/log-sampler.js";
 import { logger } from "../../lib/logger.js";
 import type { CacheCounts } from "../../lib/metrics.js";
+import { isCanonicalCompactJws } from "./compact-token.js";
 import type { Principal } from "./principal.js";
 import { VerifiedTokenCache } from "./token-cache.js";
-import { createTokenVerifier, TokenRejected, type TokenVerifierOptions, type VerifiedToken } from "./verify-token.js";
+import { createTokenVerifier, TokenRejected, type TokenVerifierOptions, type VerifiedToken, type VerifiedWith } from "./verify-token.js";
 
 /**
  * The one answer to every bad token. Which check failed would tell an attacker
@@ -20,7 +21,16 @@ export interface AuthHeaders {
   "x-purpose"?: string | string[];
 }
 
-export type Authenticate = (headers: AuthHeaders) => Promise<Principal>;
+/**
+ * The same headers with every occurrence (`req.headersDistinct`): Node keeps
+ * only the first Authorization header in `req.headers`, and joins X-Purposes.
+ */
+export interface DistinctAuthHeaders {
+  authorization?: string | readonly string[];
+  "x-purpose"?: string | readonly string[];
+}
+
+export type Authenticate = (headers: AuthHeaders | DistinctAuthHeaders) => Promise<Principal>;
 
 /** An Authenticate that also tells how its verified-token cache has done. */
 export type Authenticator = Authenticate & { readonly tokenCache: CacheCounts };
@@ -30,6 +40,11 @@ export interface AuthenticatorOptions extends TokenVerifierOptions {
   tokenCacheSize?: number;
   /** Default: the auth log, sampled so that a flood of bad tokens is a few lines and counts. */
   refusals?: RefusalLog;
+  /**
+   * Why a verified token may no longer be used (its jti revoked, its nation's revocation list not verified), or
+   * undefined; asked on every request, cached tokens too. Default: nothing is revoked.
+   */
+  revoked?(token: VerifiedToken): string | undefined;
 }
 
 /** Longer than any token a trusted issuer produces; refused before any parsing. */
@@ -56,16 +71,29 @@ function refusalReason(error: unknown): string {
 /** Why a request is refused with 401; the reason goes to the log, the client gets the one answer. */
 class Refusal extends Error {}
 
+/**
+ * The one value of a header. Two are refused with 400: which of them a proxy,
+ * a log and the gateway would each read is anyone's guess (Node itself keeps
+ * the first Authorization and joins the X-Purposes).
+ */
+function single(value: string | readonly string[] | undefined, name: string): string | undefined {
+  if (typeof value === "string") return value;
+  if (value !== undefined && value.length > 1) throw new HttpError(400, ErrorCode.DuplicateHeader, `Send one ${name} header, not several`);
+  return value?.[0];
+}
+
 function bearerToken(authorization: string | undefined): string {
   if (authorization === undefined || authorization === "") throw new Refusal("no Authorization header");
   if (authorization.length > MAX_TOKEN_LENGTH) throw new Refusal("Authorization header is too long");
   const token = BEARER.exec(authorization)?.[1];
   if (token === undefined) throw new Refusal("Authorization header is not a Bearer token");
+  // Before any decoding: one spelling per token, so that the cache keyed on the text holds each token once.
+  if (!isCanonicalCompactJws(token)) throw new Refusal("token is not a compact JWS in canonical base64url");
   return token;
 }
 
-function declaredPurpose(header: AuthHeaders["x-purpose"], authorised: ReadonlySet<string>): string {
-  const purpose = (Array.isArray(header) ? header.join(", ") : header)?.trim();
+function declaredPurpose(header: string | undefined, authorised: ReadonlySet<string>): string {
+  const purpose = header?.trim();
   if (!purpose) throw new HttpError(400, ErrorCode.PurposeRequired, "Declare the purpose of use in the X-Purpose header");
   if (!authorised.has(purpose)) {
     throw new HttpError(403, ErrorCode.PurposeNotAuthorised, "Your token does not authorise the purpose declared in X-Purpose");
@@ -80,35 +108,52 @@ function declaredPurpose(header: AuthHeaders["x-purpose"], authorised: ReadonlyS
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const now = options.now ?? Date.now;
-  const verify = createTokenVerifier({ ...options, now });
-  // Holds what the token proves, never the purpose: that is declared anew by every request.
-  const cache = new VerifiedTokenCache<VerifiedToken>(options.tokenCacheSize);
+  const verifier = createTokenVerifier({ ...options, now });
+  // Holds what the token proves and the generation of the key set that verified it, never the purpose: that is
+  // declared anew by every request.
+  const cache = new VerifiedTokenCache<VerifiedWith>(options.tokenCacheSize);
+
+  /** Whether the issuer's key set, read again when due, is still the one that verified a cached token. */
+  async function keysUnchanged(cached: VerifiedWith): Promise<boolean> {
+    try {
+      return (await verifier.generation(cached.token.issuer)) === cached.generation;
+    } catch (error) {
+      // Keys that are stale and cannot be read vouch for nothing, cached or not (fail closed).
+      throw new Refusal(refusalReason(error));
+    }
+  }
 
   async function verified(token: string): Promise<VerifiedToken> {
     const cached = cache.get(token, now() / 1000);
-    if (cached !== undefined) return cached;
-    let result: VerifiedToken;
+    // A changed key set may have withdrawn the key: the token is verified again (a kept key passes once more).
+    if (cached !== undefined && (await keysUnchanged(cached))) return cached.token;
+    let result: VerifiedWith;
     try {
-      result = await verify(token);
+      result = await verifier.verify(token);
     } catch (error) {
       throw new Refusal(refusalReason(error));
     }
-    cache.set(token, result, result.expiresAt);
-    return result;
+    cache.set(token, result, result.token.expiresAt);
+    return result.token;
   }
 
   const refusals = options.refusals ?? defaultRefusals;
   const authenticate: Authenticate = async (headers) => {
+    const authorization = single(headers.authorization, "Authorization");
+    const purpose = single(headers["x-purpose"], "X-Purpose");
     let token: VerifiedToken;
     try {
-      token = await verified(bearerToken(headers.authorization));
+      token = await verified(bearerToken(authorization));
+      // Not cached with the token: a revocation counts from the next poll of the list, whatever the cache holds.
+      const revoked = options.revoked?.(token);
+      if (revoked !== undefined) throw new Refusal(revoked);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       // The reason only, never the token or its claims: logs travel further than tokens should.
       refusals.note(error.message);
       throw unauthenticated();
     }
-    return { ...token, purpose: declaredPurpose(headers["x-purpose"], token.purposes) };
+    return { ...token, purpose: declaredPurpose(purpose, token.purposes) };
   };
   return Object.assign(authenticate, { tokenCache: cache });
 }

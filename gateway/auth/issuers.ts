@@ -7,11 +7,26 @@ import { besideFile, jwksSource, nationCode, parseJsonSetting } from "../../lib/
 export const ISSUER_ALGORITHMS = ["ES256", "EdDSA", "RS256"] as const;
 export type IssuerAlgorithm = (typeof ISSUER_ALGORITHMS)[number];
 
+/** The media type of an access token (RFC 9068); what an issuer's tokens must declare unless its entry names others. */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+
+/** A `typ` as compared: case-insensitive, with or without "application/" (RFC 7515 4.1.9). */
+export const normalisedType = (typ: string): string => typ.toLowerCase().replace(/^application\//, "");
+
 const trustedIssuer = z.strictObject({
   issuer: z.string().min(1, "must be the exact iss of the issuer's tokens"),
   nation: nationCode,
   jwks: jwksSource,
   algorithms: z.array(z.enum(ISSUER_ALGORITHMS)).min(1, "must name at least one algorithm"),
+  /**
+   * The `typ` values its access tokens carry; default at+jwt only. An issuer that cannot mint at+jwt may be
+   * given "JWT", and then its tokens must also not look like ID tokens (see verify-token.ts).
+   */
+  tokenTypes: z
+    .array(z.string().regex(/^(application\/)?[A-Za-z0-9][A-Za-z0-9.+-]*$/, "must be a media type such as at+jwt"))
+    .min(1, "must name at least one typ")
+    .transform((types) => [...new Set(types.map(normalisedType))])
+    .optional(),
 });
 
 const trustedIssuers = z
@@ -31,7 +46,10 @@ const trustedIssuers = z
  * An identity provider whose tokens the gateway accepts. The nation of every
  * caller it vouches for is `nation` here, whatever its tokens claim.
  */
-export type TrustedIssuer = z.infer<typeof trustedIssuer>;
+export type TrustedIssuer = Omit<z.infer<typeof trustedIssuer>, "tokenTypes"> & {
+  /** Normalised (see normalisedType); absent: at+jwt only. */
+  tokenTypes?: readonly string[] | undefined;
+};
 
 /** Validates a list of trusted issuers; throws a ConfigError naming every bad entry. */
 export function parseIssuers(input: unknown): TrustedIssuer[] {

@@ -1,16 +1,8 @@
 import { readFile } from "node:fs/promises";
-import {
-  type CompactJWSHeaderParameters,
-  type CryptoKey,
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type FlattenedJWSInput,
-} from "jose";
+import { type CompactJWSHeaderParameters, type CryptoKey, createLocalJWKSet, errors, type FlattenedJWSInput } from "jose";
+import { MAX_KEY_SET_BYTES } from "../../lib/jwks-keys.js";
+import { readBodyCapped } from "../../lib/read-capped.js";
 import type { TrustedIssuer } from "./issuers.js";
-
-/** Finds the public key for a token's header; what jose's jwtVerify takes in place of a key. */
-export type KeyResolver = (header: CompactJWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
 
 /** How often key sets are read again, in milliseconds. */
 export interface KeySetOptions {
@@ -26,50 +18,96 @@ const DEFAULTS = { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDurati
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
 
-async function readKeySet(file: string): Promise<LocalKeySet> {
-  // Throws on a missing file, bad JSON or a malformed set: the token is refused, nothing else.
-  return createLocalJWKSet(JSON.parse(await readFile(file, "utf8")) as Parameters<typeof createLocalJWKSet>[0]);
+/** The key a token's header names, and the generation of the key set it came from. */
+export interface FoundKey {
+  key: CryptoKey;
+  generation: number;
+}
+
+interface Loaded {
+  text: string;
+  keys: LocalKeySet;
+  /** Epoch ms of the read. */
+  readAt: number;
+  generation: number;
 }
 
 /**
- * Keys from a JWKS file that an operator may rewrite at any time. A token with
- * an unknown kid makes the file be read again, at most once per cooldown, so a
- * new key works without a restart and a flood of bad kids costs one read.
+ * One issuer's public keys, from a JWKS URL or a JWKS file that an operator
+ * may rewrite at any time. Keys older than `cacheMaxAge` are read again before
+ * use; a token with an unknown kid makes them be read again at most once per
+ * cooldown, so a new key works without a restart and a flood of bad kids
+ * costs one read. Reads are shared by concurrent callers.
+ *
+ * Every read whose key set differs from the one before starts a new
+ * generation: a verified token remembered with the generation it was checked
+ * against is checked again once that changes (its key may have been
+ * withdrawn). Fails closed: keys that are stale and cannot be read again
+ * verify nothing.
  */
-function fileKeyResolver(file: string, options: Required<KeySetOptions>): KeyResolver {
-  let current: { keys: LocalKeySet; readAt: number } | undefined;
-  let pending: Promise<LocalKeySet> | undefined;
-  const age = () => (current ? Date.now() - current.readAt : Infinity);
+export class IssuerKeySet {
+  private loaded: Loaded | undefined;
+  private pending: Promise<Loaded> | undefined;
+  private attemptedAt = Number.NEGATIVE_INFINITY;
+  private generations = 0;
+  private readonly settings: Required<KeySetOptions>;
 
-  const reload = (): Promise<LocalKeySet> =>
-    (pending ??= readKeySet(file)
-      .then((keys) => {
-        current = { keys, readAt: Date.now() };
-        return keys;
-      })
-      .finally(() => {
-        pending = undefined;
-      }));
+  constructor(
+    private readonly source: TrustedIssuer["jwks"],
+    options: KeySetOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
+  }
 
-  return async (header, token) => {
-    const keys = current && age() < options.cacheMaxAge ? current.keys : await reload();
+  /** The key for a token's header (as jose's key sets choose it) and its generation; throws when there is none or the set cannot be read. */
+  async find(header: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<FoundKey> {
+    const loaded = await this.fresh();
     try {
-      return await keys(header, token);
+      return { key: await loaded.keys(header, token), generation: loaded.generation };
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || age() < options.cooldownDuration) throw error;
-      return (await reload())(header, token);
+      if (!(error instanceof errors.JWKSNoMatchingKey) || this.now() - this.attemptedAt < this.settings.cooldownDuration) throw error;
+      const reloaded = await this.reload();
+      return { key: await reloaded.keys(header, token), generation: reloaded.generation };
     }
-  };
-}
+  }
 
-/** The key resolver for one issuer's key set, created once and shared by every request. */
-export function createKeyResolver(jwks: TrustedIssuer["jwks"], options: KeySetOptions = {}): KeyResolver {
-  const settings: Required<KeySetOptions> = {
-    cooldownDuration: options.cooldownDuration ?? DEFAULTS.cooldownDuration,
-    cacheMaxAge: options.cacheMaxAge ?? DEFAULTS.cacheMaxAge,
-    timeoutDuration: options.timeoutDuration ?? DEFAULTS.timeoutDuration,
-  };
-  // jose's remote set already refetches on an unknown kid at most once per cooldown.
-  if ("url" in jwks) return createRemoteJWKSet(new URL(jwks.url), settings);
-  return fileKeyResolver(jwks.file, settings);
+  /** The generation of keys no older than cacheMaxAge (read again first if they are); throws when they cannot be read. */
+  async generation(): Promise<number> {
+    return (await this.fresh()).generation;
+  }
+
+  private async fresh(): Promise<Loaded> {
+    const loaded = this.loaded;
+    return loaded && this.now() - loaded.readAt < this.settings.cacheMaxAge ? loaded : this.reload();
+  }
+
+  private reload(): Promise<Loaded> {
+    this.pending ??= this.read().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async read(): Promise<Loaded> {
+    const readAt = this.now();
+    this.attemptedAt = readAt;
+    const text = "url" in this.source ? await this.fetchText(this.source.url) : await readFile(this.source.file, "utf8");
+    // An unchanged set keeps its generation, so that a routine refresh makes no remembered token be checked again.
+    if (this.loaded?.text === text) this.loaded = { ...this.loaded, readAt };
+    // Throws on bad JSON or a malformed set: the token is refused, nothing else.
+    else this.loaded = { text, keys: createLocalJWKSet(JSON.parse(text)), readAt, generation: ++this.generations };
+    return this.loaded;
+  }
+
+  private async fetchText(url: string): Promise<string> {
+    const response = await fetch(url, { signal: AbortSignal.timeout(this.settings.timeoutDuration), redirect: "error" });
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new errors.JOSEError(`key set answered ${response.status}`);
+    }
+    const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
+    if (text === undefined) throw new errors.JOSEError("key set too large");
+    return text;
+  }
 }

@@ -1,8 +1,8 @@
 import { CLASSIFICATIONS } from "@tearline/policy";
-import { decodeJwt, type JWTVerifyOptions, jwtVerify } from "jose";
+import { decodeJwt, type JWTPayload, type JWTVerifyOptions, jwtVerify } from "jose";
 import { z } from "zod";
-import type { TrustedIssuer } from "./issuers.js";
-import { createKeyResolver, type KeyResolver, type KeySetOptions } from "./key-sets.js";
+import { ACCESS_TOKEN_TYPE, normalisedType, type TrustedIssuer } from "./issuers.js";
+import { IssuerKeySet, type KeySetOptions } from "./key-sets.js";
 import type { Principal } from "./principal.js";
 
 /** Everything a verified token says about its caller; the request adds the purpose. */
@@ -39,8 +39,23 @@ const tokenClaims = z.object({
 
 interface IssuerVerifier {
   entry: TrustedIssuer;
-  keys: KeyResolver;
+  keys: IssuerKeySet;
+  /** The normalised typ values its access tokens may carry. */
+  types: ReadonlySet<string>;
   options: JWTVerifyOptions;
+}
+
+/** A verified token, with the generation of its issuer's key set that verified it. */
+export interface VerifiedWith {
+  token: VerifiedToken;
+  generation: number;
+}
+
+/** Verifies tokens, and tells whether an issuer's key set has changed since one was verified. */
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedWith>;
+  /** The current generation of the issuer's key set (read again when due); throws when it cannot be read. */
+  generation(issuer: string): Promise<number>;
 }
 
 /** The issuer a token names, before anything about it is trusted: it only picks which keys to try. */
@@ -49,20 +64,32 @@ function claimedIssuer(token: string): string | undefined {
   return typeof iss === "string" ? iss : undefined;
 }
 
-/** The media types an access token may declare (RFC 7519 JWT, RFC 9068 at+jwt), with or without "application/". */
-const ACCESS_TOKEN_TYPES = new Set(["jwt", "at+jwt"]);
+// Claims that only ID tokens carry (OpenID Connect Core 2, 3.1.3.6, 3.3.2.11): an access token never does.
+const ID_TOKEN_ONLY_CLAIMS = ["nonce", "at_hash", "c_hash", "s_hash"];
+// auth_time is an ID token's, but RFC 9068 2.2.1 lets an at+jwt carry it too: it tells only under a generic typ.
+const ID_TOKEN_CLAIMS_UNLESS_AT_JWT = ["auth_time"];
 
-function isAccessTokenType(typ: string | undefined): boolean {
-  return typ === undefined || ACCESS_TOKEN_TYPES.has(typ.toLowerCase().replace(/^application\//, ""));
+/**
+ * Refuses a token whose header does not say it is one of the issuer's access
+ * tokens (RFC 8725 3.11, RFC 9068 2.1): no typ, or another (logout+jwt,
+ * id_token+jwt, dpop+jwt, an agreements document), and one shaped as an ID
+ * token, which an issuer signs with the same keys and a client could replay.
+ */
+function checkTokenKind(typ: string | undefined, payload: JWTPayload, types: ReadonlySet<string>): void {
+  const kind = typ === undefined ? undefined : normalisedType(typ);
+  if (kind === undefined || !types.has(kind)) throw new TokenRejected(`typ ${kind ?? "(none)"} is not an access token's`);
+  const idTokenClaims = kind === ACCESS_TOKEN_TYPE ? ID_TOKEN_ONLY_CLAIMS : [...ID_TOKEN_ONLY_CLAIMS, ...ID_TOKEN_CLAIMS_UNLESS_AT_JWT];
+  const found = idTokenClaims.filter((claim) => claim in payload);
+  if (found.length > 0) throw new TokenRejected(`ID token claims (${found.join(", ")}) in an access token`);
 }
 
 /**
- * Makes the function that turns a bearer token into what it proves, or throws.
+ * Makes the verifier that turns a bearer token into what it proves, or throws.
  * Each issuer's keys and checks are set up here once, not per request. A
  * token is checked only against the keys of the issuer it names, so one
  * nation's key can never vouch for another nation's callers.
  */
-export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Promise<VerifiedToken> {
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const maxLifetime = options.maxLifetimeSeconds ?? 3600;
   const tolerance = options.clockToleranceSeconds ?? 30;
   const now = options.now ?? Date.now;
@@ -71,7 +98,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
       entry.issuer,
       {
         entry,
-        keys: createKeyResolver(entry.jwks, options.keySetOptions),
+        keys: new IssuerKeySet(entry.jwks, options.keySetOptions, now),
+        types: new Set((entry.tokenTypes ?? [ACCESS_TOKEN_TYPE]).map(normalisedType)),
         options: {
           issuer: entry.issuer,
           audience: options.audience,
@@ -83,14 +111,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     ]),
   );
 
-  return async (token) => {
+  async function verify(token: string): Promise<VerifiedWith> {
     const iss = claimedIssuer(token);
     const verifier = iss === undefined ? undefined : verifiers.get(iss);
     if (verifier === undefined) throw new TokenRejected("issuer is not trusted");
     const nowMs = now();
-    const { payload, protectedHeader } = await jwtVerify(token, verifier.keys, { ...verifier.options, currentDate: new Date(nowMs) });
-    // An access token says it is one, or says nothing (RFC 8725 3.11): never an agreements document or another kind of JWT.
-    if (!isAccessTokenType(protectedHeader.typ)) throw new TokenRejected("typ is not an access token's");
+    let generation = 0;
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
+      async (header, jws) => {
+        const found = await verifier.keys.find(header, jws);
+        generation = found.generation;
+        return found.key;
+      },
+      { ...verifier.options, currentDate: new Date(nowMs) },
+    );
+    checkTokenKind(protectedHeader.typ, payload, verifier.types);
 
     const parsed = tokenClaims.safeParse(payload);
     if (!parsed.success) {
@@ -102,15 +138,27 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     if (claims.exp - claims.iat > maxLifetime) throw new TokenRejected(`lifetime exceeds ${maxLifetime} s`);
 
     return {
-      sub: claims.sub,
-      nation: verifier.entry.nation,
-      issuer: claims.iss,
-      tokenId: claims.jti,
-      clearance: claims.clearance,
-      compartments: new Set(claims.compartments),
-      purposes: new Set(claims.purposes),
-      scopes: new Set(claims.scope.split(" ").filter((scope) => scope !== "")),
-      expiresAt: claims.exp,
+      generation,
+      token: {
+        sub: claims.sub,
+        nation: verifier.entry.nation,
+        issuer: claims.iss,
+        tokenId: claims.jti,
+        clearance: claims.clearance,
+        compartments: new Set(claims.compartments),
+        purposes: new Set(claims.purposes),
+        scopes: new Set(claims.scope.split(" ").filter((scope) => scope !== "")),
+        expiresAt: claims.exp,
+      },
     };
+  }
+
+  return {
+    verify,
+    async generation(issuer) {
+      const verifier = verifiers.get(issuer);
+      if (verifier === undefined) throw new TokenRejected("issuer is not trusted");
+      return verifier.keys.generation();
+    },
   };
 }

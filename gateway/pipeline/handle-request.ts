@@ -18,7 +18,8 @@ import type { RequestContext } from "./context.js";
 
 export interface PipelineStages {
   /** Identity: a verified caller, or an HttpError (401, or 400/403 for the purpose). */
-  authenticate(headers: IncomingMessage["headers"]): Promise<Principal>;
+  /** Given every occurrence of each header: a header sent twice is refused (400), never read as its first or joined. */
+  authenticate(headers: IncomingMessage["headersDistinct"]): Promise<Principal>;
   /** The policy of the supergraph being served; undefined while there is none (every request is refused). */
   policy(): PolicyState | undefined;
   planner: OperationPlanner;
@@ -60,7 +61,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
     let request: GraphQLRequestBody;
     let decidedAt: number;
     try {
-      principal = await stages.authenticate(req.headers);
+      principal = await stages.authenticate(req.headersDistinct);
       record.principal = principal;
       request = graphQLRequestBody(await readBody());
       record.operationName = request.operationName;

@@ -24,13 +24,14 @@ export interface DevTokenRequest {
 export async function signDevToken(request: DevTokenRequest): Promise<string> {
   const { privateKey, publicJwk } = await loadOrCreateNationKey(request.keysDir ?? DEFAULT_KEYS_DIR, request.nation);
   const issuedAt = Math.floor(Date.now() / 1000);
+  // An access token says so (typ at+jwt, RFC 9068): the gateway refuses any other kind of JWT signed with these keys.
   return new SignJWT({
     clearance: request.clearance,
     purposes: [...request.purposes],
     compartments: [...(request.compartments ?? [])],
     scope: request.scope ?? "",
   })
-    .setProtectedHeader({ alg: DEV_KEY_ALGORITHM, kid: publicJwk.kid, typ: "JWT" })
+    .setProtectedHeader({ alg: DEV_KEY_ALGORITHM, kid: publicJwk.kid, typ: "at+jwt" })
     .setIssuer(devIssuerId(request.nation))
     .setAudience(request.audience ?? DEV_AUDIENCE)
     .setSubject(request.subject ?? `analyst@${request.nation.toLowerCase()}`)

@@ -123,7 +123,7 @@ export function tokenClaims(nation: string, overrides: Record<string, unknown> =
 
 /** Signs `claims` exactly as given (no claim is added) with `key`; `header` overrides alg, kid or typ. */
 export async function signToken(key: TestKey, claims: JWTPayload, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT", ...header }).sign(key.privateKey);
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt", ...header }).sign(key.privateKey);
 }
 
 /** An unsecured JWT (`alg: none`, empty signature), which jose refuses to make, so built by hand. */

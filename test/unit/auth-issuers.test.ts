@@ -18,6 +18,10 @@ describe("trusted issuers", () => {
     expect(parseIssuers([gbr, fra])).toEqual([gbr, fra]);
   });
 
+  it("reads the typ values an issuer's access tokens carry, compared without case or application/", () => {
+    expect(parseIssuers([{ ...gbr, tokenTypes: ["at+jwt", "application/JWT", "jwt"] }])[0]?.tokenTypes).toEqual(["at+jwt", "jwt"]);
+  });
+
   it.each([
     ["an empty list", [], /at least one trusted issuer/],
     ["a nation that is not alpha-3", [{ ...gbr, nation: "GB" }], /0\.nation: must be an ISO 3166 alpha-3/],
@@ -34,6 +38,8 @@ describe("trusted issuers", () => {
     ["HS256", [{ ...gbr, algorithms: ["HS256"] }], /0\.algorithms\.0/],
     ["alg none", [{ ...gbr, algorithms: ["none"] }], /0\.algorithms\.0/],
     ["an unknown setting", [{ ...gbr, trustEverything: true }], /0: .*trustEverything/],
+    ["no token types", [{ ...gbr, tokenTypes: [] }], /0\.tokenTypes: must name at least one typ/],
+    ["a token type that is not a media type", [{ ...gbr, tokenTypes: ["at jwt"] }], /0\.tokenTypes\.0: must be a media type/],
     ["a duplicate issuer", [gbr, fra, { ...fra, nation: "DEU" }], /2\.issuer: duplicate issuer "https:\/\/idp\.fra\.example"/],
     ["something that is not a list", { issuers: [gbr] }, /\(root\)/],
   ])("refuses %s with a ConfigError that says where", (_name, input, message) => {

@@ -112,15 +112,26 @@ describe("keys served over HTTP", () => {
     await close(silent);
   });
 
-  it("answers a repeated token from the cache, without the key set", async () => {
+  it("answers a repeated token from the cache without reading the key set while its keys are fresh", async () => {
     const server = await jwksServer([oldKey]);
-    const verify = authenticatorFor(urlIssuer("GBR", server.url), { cacheMaxAge: 0 });
+    const verify = authenticatorFor(urlIssuer("GBR", server.url), { cacheMaxAge: 60_000 });
     const token = await signedBy(oldKey);
     await verify(token);
     await server.close();
     servers = [];
     await expect(verify(token)).resolves.toMatchObject({ nation: "GBR" });
-    await expect(verify(await signedBy(oldKey))).rejects.toMatchObject({ status: 401 });
+    expect(server.requests()).toBe(1);
+  });
+
+  it("refuses a cached token too once its keys are stale and cannot be read again (fail closed)", async () => {
+    const server = await jwksServer([oldKey]);
+    const verify = authenticatorFor(urlIssuer("GBR", server.url), { cacheMaxAge: 0, timeoutDuration: 1000 });
+    const token = await signedBy(oldKey);
+    await verify(token);
+    await server.close();
+    servers = [];
+    // The key may have been withdrawn while the set could not be read: nothing vouches for the token any more.
+    await expect(verify(token)).rejects.toMatchObject({ status: 401, code: "UNAUTHENTICATED" });
   });
 });
 
