@@ -32,9 +32,17 @@ export function subgraphUnavailable(subgraph: string, timedOut: boolean): GraphQ
 }
 
 /**
+ * A message without the suggestions graphql-js appends (" Did you mean …?"):
+ * they name fields, values and types the caller did not ask for. The gateway
+ * asks graphql-js for none; this catches any message that comes back with one
+ * all the same (from Apollo's own validation or coercion).
+ */
+export const withoutSuggestions = (message: string): string => message.replace(/\s*Did you mean\b[\s\S]*$/, "");
+
+/**
  * Apollo Server's formatError: what leaves the gateway. Errors with a public
- * code keep their message; any other error, including a subgraph's own
- * resolver errors, is replaced by a generic one with its path kept.
+ * code keep their message (less any suggestion); any other error, including a
+ * subgraph's own resolver errors, is replaced by a generic one with its path kept.
  */
 export function sanitiseError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const extensions = formatted.extensions ?? {};
@@ -45,7 +53,7 @@ export function sanitiseError(formatted: GraphQLFormattedError): GraphQLFormatte
   if (typeof subgraph === "string") safe.subgraph = subgraph;
 
   if (code && PUBLIC_CODES.has(code) && typeof extensions.serviceName !== "string") {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: safe };
+    return { message: withoutSuggestions(formatted.message), locations: formatted.locations, path: formatted.path, extensions: safe };
   }
   const fromSubgraph = typeof subgraph === "string";
   return {

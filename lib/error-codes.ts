@@ -24,6 +24,7 @@ export const ErrorCode = {
   OperationNotSupported: "OPERATION_NOT_SUPPORTED",
   OperationTooComplex: "OPERATION_TOO_COMPLEX",
   OperationTooCostly: "OPERATION_TOO_COSTLY",
+  NestingTooDeep: "NESTING_TOO_DEEP",
   // the policy
   ForbiddenField: "FORBIDDEN_FIELD",
   ForbiddenOperation: "FORBIDDEN_OPERATION",

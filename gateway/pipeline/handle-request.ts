@@ -9,6 +9,7 @@ import { UNAUTHENTICATED_MESSAGE } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
 import type { OperationPlanner } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
+import { variableErrors } from "../enforcement/variables.js";
 import type { Execute } from "../execute/apollo-executor.js";
 import { ReturnedRows } from "../fetch/row-marking.js";
 import { type GraphQLRequestBody, graphQLRequestBody } from "../http/request-body.js";
@@ -100,6 +101,9 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       ];
       return refuse(403, ErrorCode.ForbiddenOperation, { errors });
     }
+    // Coerced here, before execution, so that a refusal is the gateway's own: no suggestion, no stack overflow.
+    const badVariables = variableErrors(state.schema, plan.variableDefinitions, request.variables);
+    if (badVariables) return refuse(400, badVariables[0]?.extensions?.code as ErrorCode, { errors: badVariables });
     // A page size or a cost that depends on the variables is weighed now that they are known.
     const tooCostly = stages.planner.admit(plan, request.variables);
     if (tooCostly) return refuse(400, tooCostly.extensions?.code as ErrorCode, { errors: [tooCostly] });
