@@ -15,6 +15,7 @@ import { apolloExecutor } from "./execute/apollo-executor.js";
 import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
 import { openAnomalyFlags } from "./oversight/anomaly/open-anomaly.js";
+import { OVERSIGHT_EVENTS_PATH, oversightEventsPage, oversightSource } from "./oversight/events-page.js";
 import type { RequestContext } from "./pipeline/context.js";
 import { createGraphQLHandler } from "./pipeline/handle-request.js";
 import { supergraphFromFile } from "./supergraph/file-source.js";
@@ -81,7 +82,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       ...cacheSamples("document_cache", planner.caches.documents),
     ]);
   const server = createJsonHttpServer({
-    pages: config.metrics ? { "/metrics": metrics } : {},
+    pages: {
+      ...(config.metrics ? { "/metrics": metrics } : {}),
+      [OVERSIGHT_EVENTS_PATH]: oversightEventsPage({ identify: authenticate.identify, source: oversightSource(config.audit) }),
+    },
     handle: createGraphQLHandler({
       authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headers["x-purpose"] }),
       policy: () => policy.current,

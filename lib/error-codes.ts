@@ -42,6 +42,8 @@ export const ErrorCode = {
   // the audit trail, and the throttle that anomaly flags may set
   AuditUnavailable: "AUDIT_UNAVAILABLE",
   Throttled: "THROTTLED",
+  // a nation's oversight view of the audit trail
+  OversightForbidden: "OVERSIGHT_FORBIDDEN",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

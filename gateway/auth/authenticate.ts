@@ -32,8 +32,11 @@ export interface DistinctAuthHeaders {
 
 export type Authenticate = (headers: AuthHeaders | DistinctAuthHeaders) => Promise<Principal>;
 
-/** An Authenticate that also tells how its verified-token cache has done. */
-export type Authenticator = Authenticate & { readonly tokenCache: CacheCounts };
+/** The token alone, verified, with no purpose declared: for what is not a GraphQL request (the oversight view). */
+export type Identify = (authorization: string | undefined) => Promise<VerifiedToken>;
+
+/** An Authenticate that also tells how its verified-token cache has done, and identifies without a purpose. */
+export type Authenticator = Authenticate & { readonly tokenCache: CacheCounts; readonly identify: Identify };
 
 export interface AuthenticatorOptions extends TokenVerifierOptions {
   /** Most verified tokens remembered at once. Default 10,000. */
@@ -138,22 +141,25 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   const refusals = options.refusals ?? defaultRefusals;
-  const authenticate: Authenticate = async (headers) => {
-    const authorization = single(headers.authorization, "Authorization");
-    const purpose = single(headers["x-purpose"], "X-Purpose");
-    let token: VerifiedToken;
+  const identify = async (authorization: DistinctAuthHeaders["authorization"]): Promise<VerifiedToken> => {
+    const header = single(authorization, "Authorization");
     try {
-      token = await verified(bearerToken(authorization));
+      const token = await verified(bearerToken(header));
       // Not cached with the token: a revocation counts from the next poll of the list, whatever the cache holds.
       const revoked = options.revoked?.(token);
       if (revoked !== undefined) throw new Refusal(revoked);
+      return token;
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       // The reason only, never the token or its claims: logs travel further than tokens should.
       refusals.note(error.message);
       throw unauthenticated();
     }
+  };
+  const authenticate: Authenticate = async (headers) => {
+    const purpose = single(headers["x-purpose"], "X-Purpose");
+    const token = await identify(headers.authorization);
     return { ...token, purpose: declaredPurpose(purpose, token.purposes) };
   };
-  return Object.assign(authenticate, { tokenCache: cache });
+  return Object.assign(authenticate, { tokenCache: cache, identify });
 }

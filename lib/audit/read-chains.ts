@@ -32,14 +32,20 @@ export async function listChainFiles(dir: string): Promise<ChainFileSet[]> {
  * intact; a line that is not an entry is skipped here.
  */
 export async function* readChainEntries(file: string): AsyncGenerator<ChainEntry> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line === "") continue;
-    try {
-      yield JSON.parse(line) as ChainEntry;
-    } catch {
-      // A partial last line (a write cut short) or an edited one.
+  const input = createReadStream(file, { encoding: "utf8" });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      if (line === "") continue;
+      try {
+        yield JSON.parse(line) as ChainEntry;
+      } catch {
+        // A partial last line (a write cut short) or an edited one.
+      }
     }
+  } finally {
+    // A reader that stops early (a page that is full) closes readline, which leaves the file open: close it here.
+    input.destroy();
   }
 }
 

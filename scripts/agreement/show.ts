@@ -1,4 +1,5 @@
 import type { AgreementDocument, AgreementTerms } from "@tearline/policy";
+import { textTable } from "../text-table.js";
 import { isoInstant } from "./commands.js";
 
 const COLUMNS = ["partner", "status", "ceiling", "purposes", "covers", "valid from", "expires"] as const;
@@ -23,17 +24,10 @@ export function renderAgreements(document: AgreementDocument, path: string, kid:
       isoInstant(terms.validFrom),
       isoInstant(terms.expires),
     ]);
-  const widths = COLUMNS.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join("  ")
-      .trimEnd();
   return [
     `${document.nation} sharing agreements, version ${document.version}, issued ${isoInstant(document.issuedAt)}`,
     `file ${path} (signed with agreement key ${kid})`,
     "",
-    line(COLUMNS),
-    ...(rows.length > 0 ? rows.map(line) : ["(no partner: nothing is released to any other nation)"]),
+    ...textTable(COLUMNS, rows, "(no partner: nothing is released to any other nation)"),
   ].join("\n");
 }
