@@ -12,6 +12,7 @@ import { OperationPlanner } from "./enforcement/plan.js";
 import { PolicyHolder } from "./enforcement/policy-state.js";
 import { sanitiseError } from "./errors.js";
 import { apolloExecutor } from "./execute/apollo-executor.js";
+import { introspector } from "./execute/introspection.js";
 import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
 import { openAnomalyFlags } from "./oversight/anomaly/open-anomaly.js";
@@ -57,7 +58,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   policy.updateAgreements(agreements.book);
   const apollo = new ApolloServer<RequestContext>({
     gateway: createApolloGateway(config, policy, signer),
-    introspection: config.introspection,
+    // Introspection is answered before planning, from each caller's view of the schema (INTROSPECTION); never by Apollo.
+    introspection: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     formatError: sanitiseError,
@@ -74,6 +76,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     maxCost: config.maxCost,
     maxFields: config.maxFields,
     cacheSize: config.planCacheSize,
+    introspection: config.introspection,
   });
   const metrics = () =>
     metricsReply([
@@ -92,6 +95,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       planner,
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
+      ...(config.introspection ? { introspect: introspector() } : {}),
       recorder: anomalies.observe(trail.recorder),
       retryAfter: (principal, now) => anomalies.retryAfter(principal, now),
     }),

@@ -25,6 +25,8 @@ export const ErrorCode = {
   OperationTooComplex: "OPERATION_TOO_COMPLEX",
   OperationTooCostly: "OPERATION_TOO_COSTLY",
   NestingTooDeep: "NESTING_TOO_DEEP",
+  IntrospectionDisabled: "INTROSPECTION_DISABLED",
+  IntrospectionNotAlone: "INTROSPECTION_NOT_ALONE",
   // the policy
   ForbiddenField: "FORBIDDEN_FIELD",
   ForbiddenOperation: "FORBIDDEN_OPERATION",

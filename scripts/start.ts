@@ -43,6 +43,8 @@ const stack = await startStack({
   dataRoot,
   keysDir,
   subgraphPorts: perNation<number>("PORT"),
+  // Development: each analyst may ask for their own view of the schema (their editor's completion), unless told otherwise.
+  gatewayEnv: { INTROSPECTION: process.env.INTROSPECTION ?? "true" },
   databaseUrls: Object.fromEntries(Object.entries(perNation<string | undefined>("DATABASE_URL")).filter(([, url]) => url)) as Partial<
     Record<NationCode, string>
   >,

@@ -17,6 +17,7 @@ import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
 import { type ArmorLimits, armorRules } from "./armor-limits.js";
+import { type IntrospectionPlan, introspectionPlan } from "./introspection.js";
 import { LruCache } from "./lru.js";
 import { parseAndValidate } from "./parse-and-validate.js";
 import type { PolicyState } from "./policy-state.js";
@@ -48,7 +49,8 @@ export interface ExecutablePlan {
 export type OperationPlan =
   | { kind: "invalid"; status: 400; errors: GraphQLFormattedError[]; validUntil: number }
   | { kind: "reject"; denials: readonly Denial[]; fields: readonly FieldAccess[]; operationName: string | null; validUntil: number }
-  | ExecutablePlan;
+  | ExecutablePlan
+  | IntrospectionPlan;
 
 export interface PlannerOptions extends QueryLimits, ArmorLimits {
   mode: EnforcementMode;
@@ -58,6 +60,8 @@ export interface PlannerOptions extends QueryLimits, ArmorLimits {
   cacheSize: number;
   /** The query rules to walk operations with; default specifiedQueryRules. */
   rules?: readonly QueryRule[];
+  /** Whether an operation may ask about the schema (INTROSPECTION); default false: it is refused. */
+  introspection?: boolean;
 }
 
 /** Bytes of query text the two caches may hold between them, roughly; a plan keeps a few copies of its text. */
@@ -154,6 +158,9 @@ export class OperationPlanner {
     }
     if (!operation) return invalid(ErrorCode.OperationResolutionFailure, "Name the operation to run with operationName");
     if (operation.operation !== "query") return invalid(ErrorCode.OperationNotSupported, "Only query operations are supported");
+    // Questions about the schema are answered from the caller's view of it, never planned.
+    const introspection = introspectionPlan(operation, this.options.introspection ?? false);
+    if (introspection) return introspection;
 
     const walk = walkOperation(state, operation, { subject, now, rules: this.rules, limits: this.options });
     if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };

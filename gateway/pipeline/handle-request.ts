@@ -7,10 +7,12 @@ import { AuditUnavailable } from "../audit/chain-writer.js";
 import type { Recorder, RequestRecord } from "../audit/record.js";
 import { UNAUTHENTICATED_MESSAGE } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
+import { INTROSPECTION_DISABLED_MESSAGE } from "../enforcement/introspection.js";
 import type { OperationPlanner } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
 import { variableErrors } from "../enforcement/variables.js";
 import type { Execute } from "../execute/apollo-executor.js";
+import type { Introspect } from "../execute/introspection.js";
 import { ReturnedRows } from "../fetch/row-marking.js";
 import { type GraphQLRequestBody, graphQLRequestBody } from "../http/request-body.js";
 import { completeResponse } from "../response/complete.js";
@@ -27,6 +29,8 @@ export interface PipelineStages {
   execute: Execute;
   coalitions: Coalitions;
   recorder: Recorder;
+  /** Answers an operation about the schema from the caller's view of it; without it, such an operation is refused. */
+  introspect?: Introspect;
   /** Seconds until a caller throttled after an anomaly flag may ask again; undefined when it is not throttled. */
   retryAfter?(principal: Principal, now: number): number | undefined;
 }
@@ -107,6 +111,13 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
     // A page size or a cost that depends on the variables is weighed now that they are known.
     const tooCostly = stages.planner.admit(plan, request.variables);
     if (tooCostly) return refuse(400, tooCostly.extensions?.code as ErrorCode, { errors: [tooCostly] });
+    if (plan.kind === "introspection") {
+      if (!stages.introspect) {
+        const errors = [{ message: INTROSPECTION_DISABLED_MESSAGE, extensions: { code: ErrorCode.IntrospectionDisabled } }];
+        return refuse(400, ErrorCode.IntrospectionDisabled, { errors });
+      }
+      return finish(jsonReply(200, stages.introspect({ state, principal, plan, variables: request.variables, now: decidedAt })));
+    }
 
     const context: RequestContext = {
       requestId: record.requestId,
