@@ -32,6 +32,8 @@ const gatewayEnv = z.object({
   PORT: portSetting(4000),
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
+  BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   INTROSPECTION: booleanSetting(false),
   AUDIENCE: z.string().min(1).default("tearline-gateway"),
   COALITIONS_FILE: z.string().min(1).default(DEFAULT_COALITIONS_FILE),
@@ -64,6 +66,8 @@ export interface GatewayConfig {
   port: number;
   supergraphPath: string;
   subgraphTimeoutMs: number;
+  /** Each subgraph's circuit breaker: consecutive failed fetches that open it, and how long it stays open before a probe. */
+  breaker: { failures: number; cooldownMs: number };
   introspection: boolean;
   /** Routing URLs that replace the supergraph's, by subgraph name (SUBGRAPH_URL_<NAME>). */
   subgraphUrls: Record<string, string>;
@@ -134,6 +138,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     port: base.PORT,
     supergraphPath: base.SUPERGRAPH_PATH,
     subgraphTimeoutMs: base.SUBGRAPH_TIMEOUT_MS,
+    breaker: { failures: base.BREAKER_FAILURES, cooldownMs: base.BREAKER_COOLDOWN_MS },
     introspection: base.INTROSPECTION,
     subgraphUrls,
     audience: base.AUDIENCE,

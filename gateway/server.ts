@@ -13,6 +13,7 @@ import { PolicyHolder } from "./enforcement/policy-state.js";
 import { sanitiseError } from "./errors.js";
 import { apolloExecutor } from "./execute/apollo-executor.js";
 import { introspector } from "./execute/introspection.js";
+import { breakerRegistry } from "./fetch/breaker-fetcher.js";
 import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
 import { openAnomalyFlags } from "./oversight/anomaly/open-anomaly.js";
@@ -28,11 +29,18 @@ export interface RunningGateway {
 }
 
 export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder, signer: EnvelopeSigner): ApolloGateway {
+  const breakers = breakerRegistry(config.breaker);
   const gateway = new ApolloGateway({
     // A supergraph whose labels the policy cannot read is refused before it goes live.
     supergraphSdl: supergraphFromFile(config.supergraphPath, { check: (sdl) => policy.check(sdl) }),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: config.subgraphUrls[name] ?? url ?? "", timeoutMs: config.subgraphTimeoutMs, signer }),
+      new SubgraphDataSource({
+        name,
+        url: config.subgraphUrls[name] ?? url ?? "",
+        timeoutMs: config.subgraphTimeoutMs,
+        signer,
+        breaker: breakers(name),
+      }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => policy.update(apiSchema, coreSupergraphSdl));
   return gateway;

@@ -5,6 +5,8 @@ import { logger } from "../../lib/logger.js";
 import type { Principal } from "../auth/principal.js";
 import { subgraphUnavailable } from "../errors.js";
 import type { RequestContext } from "../pipeline/context.js";
+import { breakerFetcher } from "./breaker-fetcher.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
 import type { EnvelopeSigner } from "./envelope-signer.js";
 import { deadlineFetcher } from "./undici-fetcher.js";
 
@@ -14,6 +16,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Signs the envelope each request to this subgraph carries. */
   signer: EnvelopeSigner;
+  /** This subgraph's circuit breaker: while it is open, no fetch goes and the subgraph is reported unavailable at once. */
+  breaker?: CircuitBreaker;
 }
 
 /** Headers that never travel to a subgraph: the analyst's credentials stay at the gateway, and only the gateway's envelope vouches. */
@@ -51,7 +55,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   private readonly signer: EnvelopeSigner;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url, fetcher: deadlineFetcher(options.timeoutMs) });
+    const fetcher = deadlineFetcher(options.timeoutMs);
+    super({ url: options.url, fetcher: options.breaker ? breakerFetcher(options.breaker, fetcher) : fetcher });
     this.name = options.name;
     this.signer = options.signer;
   }
