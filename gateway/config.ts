@@ -8,7 +8,10 @@ import type { LogLevel } from "../lib/logger.js";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
 import { type AgreementSource, loadAgreementSources } from "./agreements/config.js";
 import { loadIssuers, type TrustedIssuer } from "./auth/issuers.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./fetch/response-budget.js";
+import { DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES } from "./fetch/undici-fetcher.js";
 import { type AnomalyConfig, loadAnomalyConfig } from "./oversight/anomaly/config.js";
+import { DEFAULT_ADMISSION_LIMITS } from "./pipeline/admission.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../.data/audit", import.meta.url));
@@ -26,6 +29,13 @@ const booleanSetting = (fallback: boolean) =>
  * aliases of a seven-deep selection with `first: 100` that once returned 32 MB cost 3·10^10.
  */
 const DEFAULT_MAX_COST = 20_000;
+const bytesSetting = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(fallback);
 
 const gatewayEnv = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -43,6 +53,10 @@ const gatewayEnv = z.object({
   MAX_FIELDS: z.coerce.number().int().min(1).max(100_000).default(1500),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
   MAX_COST: z.coerce.number().int().min(1).max(1_000_000_000).default(DEFAULT_MAX_COST),
+  MAX_RESPONSE_BYTES: bytesSetting(DEFAULT_MAX_RESPONSE_BYTES),
+  SUBGRAPH_MAX_RESPONSE_BYTES: bytesSetting(DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES),
+  MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_ADMISSION_LIMITS.maxInFlight),
+  MAX_IN_FLIGHT_PER_SUBJECT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_ADMISSION_LIMITS.maxInFlightPerSubject),
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   METRICS: booleanSetting(false),
@@ -82,6 +96,14 @@ export interface GatewayConfig {
   maxDirectives: number;
   /** Most an operation may cost, its page sizes multiplied through (OPERATION_TOO_COSTLY past it). */
   maxCost: number;
+  /** Largest answer, and most bytes the subgraphs may send for one request (RESPONSE_TOO_LARGE past it). */
+  maxResponseBytes: number;
+  /** Most bytes read of one subgraph answer; past it that subgraph has failed for the request. */
+  subgraphMaxResponseBytes: number;
+  /** Operations in flight at once, all callers together; past it, a fast 503. */
+  maxInFlight: number;
+  /** Operations in flight at once for one caller (issuer and subject); past it, 429. */
+  maxInFlightPerSubject: number;
   planCacheSize: number;
   /** Most verified tokens remembered. */
   tokenCacheSize: number;
@@ -150,6 +172,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     maxFields: base.MAX_FIELDS,
     maxDirectives: base.MAX_DIRECTIVES,
     maxCost: base.MAX_COST,
+    maxResponseBytes: base.MAX_RESPONSE_BYTES,
+    subgraphMaxResponseBytes: base.SUBGRAPH_MAX_RESPONSE_BYTES,
+    maxInFlight: base.MAX_IN_FLIGHT,
+    maxInFlightPerSubject: base.MAX_IN_FLIGHT_PER_SUBJECT,
     planCacheSize: base.PLAN_CACHE_SIZE,
     tokenCacheSize: base.TOKEN_CACHE_SIZE,
     metrics: base.METRICS,

@@ -31,6 +31,16 @@ export function subgraphUnavailable(subgraph: string, timedOut: boolean): GraphQ
       });
 }
 
+/** A subgraph that answered more than the gateway reads: failed for this request, as if it had timed out. */
+export const subgraphResponseTooLarge = (subgraph: string): GraphQLError =>
+  new GraphQLError(`The ${subgraph} subgraph answered more than the gateway reads`, {
+    extensions: { code: ErrorCode.SubgraphResponseTooLarge, subgraph },
+  });
+
+/** The subgraphs together answered more than one request may receive: nothing more is fetched, and the answer is refused. */
+export const responseTooLarge = (): GraphQLError =>
+  new GraphQLError("The answer is larger than the gateway serves", { extensions: { code: ErrorCode.ResponseTooLarge } });
+
 /**
  * A message without the suggestions graphql-js appends (" Did you mean …?"):
  * they name fields, values and types the caller did not ask for. The gateway

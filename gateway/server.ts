@@ -18,6 +18,7 @@ import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
 import { openAnomalyFlags } from "./oversight/anomaly/open-anomaly.js";
 import { OVERSIGHT_EVENTS_PATH, oversightEventsPage, oversightSource } from "./oversight/events-page.js";
+import { Admission } from "./pipeline/admission.js";
 import type { RequestContext } from "./pipeline/context.js";
 import { createGraphQLHandler } from "./pipeline/handle-request.js";
 import { supergraphFromFile } from "./supergraph/file-source.js";
@@ -38,6 +39,7 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder,
         name,
         url: config.subgraphUrls[name] ?? url ?? "",
         timeoutMs: config.subgraphTimeoutMs,
+        maxResponseBytes: config.subgraphMaxResponseBytes,
         signer,
         breaker: breakers(name),
       }),
@@ -103,6 +105,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       planner,
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
+      admission: new Admission({ maxInFlight: config.maxInFlight, maxInFlightPerSubject: config.maxInFlightPerSubject }),
+      maxResponseBytes: config.maxResponseBytes,
       ...(config.introspection ? { introspect: introspector() } : {}),
       recorder: anomalies.observe(trail.recorder),
       retryAfter: (principal, now) => anomalies.retryAfter(principal, now),

@@ -6,12 +6,13 @@ import { logger } from "./logger.js";
 /** Largest request body accepted, in bytes; larger bodies get 413 without being read. */
 export const MAX_BODY_BYTES = 1_000_000;
 
-/** A refusal with an HTTP status and a code from the registry; its message is shown to the client. */
+/** A refusal with an HTTP status and a code from the registry; its message is shown to the client, with any headers (Retry-After). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -69,7 +70,7 @@ function send(res: ServerResponse, reply: HttpReply): void {
 
 export function errorReply(error: HttpError): HttpReply {
   const headers: Record<string, string> | undefined = error.status === 401 ? { "www-authenticate": 'Bearer realm="tearline"' } : undefined;
-  return jsonReply(error.status, errorBody(error.code, error.message), headers);
+  return jsonReply(error.status, errorBody(error.code, error.message), error.headers ? { ...headers, ...error.headers } : headers);
 }
 
 /** A read-only page answered to GET; its reply need not be JSON if it says its own content-type. */

@@ -3,12 +3,12 @@ import { ENVELOPE_HEADER, type EnvelopeSubject } from "../../lib/access-envelope
 import { SampledLog } from "../../lib/log-sampler.js";
 import { logger } from "../../lib/logger.js";
 import type { Principal } from "../auth/principal.js";
-import { subgraphUnavailable } from "../errors.js";
+import { responseTooLarge, subgraphResponseTooLarge, subgraphUnavailable } from "../errors.js";
 import type { RequestContext } from "../pipeline/context.js";
 import { breakerFetcher } from "./breaker-fetcher.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import type { EnvelopeSigner } from "./envelope-signer.js";
-import { deadlineFetcher } from "./undici-fetcher.js";
+import { bodyBytesOf, deadlineFetcher, SubgraphResponseTooLargeError } from "./undici-fetcher.js";
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -16,6 +16,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Signs the envelope each request to this subgraph carries. */
   signer: EnvelopeSigner;
+  /** Most bytes read of one answer; past it the subgraph has failed for the request (default DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   /** This subgraph's circuit breaker: while it is open, no fetch goes and the subgraph is reported unavailable at once. */
   breaker?: CircuitBreaker;
 }
@@ -55,7 +57,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   private readonly signer: EnvelopeSigner;
 
   constructor(options: SubgraphDataSourceOptions) {
-    const fetcher = deadlineFetcher(options.timeoutMs);
+    const fetcher = deadlineFetcher(options.timeoutMs, options.maxResponseBytes);
     super({ url: options.url, fetcher: options.breaker ? breakerFetcher(options.breaker, fetcher) : fetcher });
     this.name = options.name;
     this.signer = options.signer;
@@ -67,6 +69,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     for (const name of NEVER_FORWARDED) headers.delete(name);
     // Only a caller's operation has a subject to vouch for; anything else goes unsigned, and the subgraph refuses it.
     if ((options.kind as string) !== INCOMING_OPERATION || !("incomingRequestContext" in options)) return;
+    // The request has already received all it may: nothing more is fetched for it.
+    if (options.context.budget?.exceeded) throw responseTooLarge();
     const { principal, requestId } = options.context;
     options.context.subgraphs?.add(this.name);
     // The subgraph name is its nation (composition names each subgraph after the nation that runs it).
@@ -87,12 +91,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>["didReceiveResponse"]>>[0]) {
     // Requests outside a caller's operation (none today) have no request context to mark.
     context.rows?.note(response.extensions);
+    // Past the request's budget this answer is not used: the whole request is refused as too large.
+    if (context.budget && !context.budget.spend(bodyBytesOf(response.http))) throw responseTooLarge();
     return response;
   }
 
   override didEncounterError(error: Error): void {
     const timedOut = isTimeout(error) || isTimeout((error as { cause?: unknown }).cause);
     failures.note(`${this.name}: ${timedOut ? "timeout" : error.name}`, { subgraph: this.name, error: error.message });
+    if (error instanceof SubgraphResponseTooLargeError) throw subgraphResponseTooLarge(this.name);
     throw subgraphUnavailable(this.name, timedOut);
   }
 }

@@ -1,6 +1,7 @@
 import type { Principal } from "../auth/principal.js";
 import type { ExecutablePlan } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
+import type { ResponseBudget } from "../fetch/response-budget.js";
 import type { ReturnedRows } from "../fetch/row-marking.js";
 import type { GraphQLRequestBody } from "../http/request-body.js";
 
@@ -23,4 +24,6 @@ export interface RequestContext {
   readonly rows: ReturnedRows;
   /** The subgraphs fetched from: filled in by the fetches, read by the record. */
   readonly subgraphs: Set<string>;
+  /** What the subgraphs may still send for this request: spent by the fetches, read before the answer is made. */
+  readonly budget: ResponseBudget;
 }

@@ -13,10 +13,12 @@ import type { PolicyState } from "../enforcement/policy-state.js";
 import { variableErrors } from "../enforcement/variables.js";
 import type { Execute } from "../execute/apollo-executor.js";
 import type { Introspect } from "../execute/introspection.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseBudget } from "../fetch/response-budget.js";
 import { ReturnedRows } from "../fetch/row-marking.js";
 import { type GraphQLRequestBody, graphQLRequestBody } from "../http/request-body.js";
 import { completeResponse } from "../response/complete.js";
 import { renderDeniedPaths } from "../response/denied-paths.js";
+import { Admission, DEFAULT_ADMISSION_LIMITS, type Ticket } from "./admission.js";
 import type { RequestContext } from "./context.js";
 
 export interface PipelineStages {
@@ -29,6 +31,10 @@ export interface PipelineStages {
   execute: Execute;
   coalitions: Coalitions;
   recorder: Recorder;
+  /** The operations in flight: all callers' (503 past it) and each caller's (429); default the default limits. */
+  admission?: Admission;
+  /** Largest answer, and most the subgraphs may send for one request, in bytes; default DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
   /** Answers an operation about the schema from the caller's view of it; without it, such an operation is refused. */
   introspect?: Introspect;
   /** Seconds until a caller throttled after an anomaly flag may ask again; undefined when it is not throttled. */
@@ -42,7 +48,9 @@ export interface PipelineStages {
  * recorded, refused ones too, before its answer leaves.
  */
 export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
-  return async (req, readBody) => {
+  const admission = stages.admission ?? new Admission(DEFAULT_ADMISSION_LIMITS);
+  const maxResponseBytes = stages.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const answer = async (req: IncomingMessage, readBody: () => Promise<unknown>, ticket: Ticket): Promise<HttpReply> => {
     const subgraphs = new Set<string>();
     const record: RequestRecord = {
       requestId: randomUUID(),
@@ -61,6 +69,10 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       return { ...reply, headers: { ...reply.headers, "x-request-id": record.requestId } };
     };
     const refuse = (status: number, code: ErrorCode, body: unknown) => finish(jsonReply(status, body), code);
+    const tooLarge = () => {
+      const message = `The answer would be larger than ${maxResponseBytes} bytes: ask for fewer fields or smaller pages`;
+      return refuse(400, ErrorCode.ResponseTooLarge, { errors: [{ message, extensions: { code: ErrorCode.ResponseTooLarge } }] });
+    };
 
     let principal: Principal;
     let request: GraphQLRequestBody;
@@ -68,6 +80,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
     try {
       principal = await stages.authenticate(req.headersDistinct);
       record.principal = principal;
+      ticket.admit(principal);
       request = graphQLRequestBody(await readBody());
       record.operationName = request.operationName;
       record.operationHash = createHash("sha256").update(request.query).digest("base64url");
@@ -128,11 +141,24 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       plan,
       rows: new ReturnedRows(),
       subgraphs,
+      budget: new ResponseBudget(maxResponseBytes),
     };
     const executed = plan.query === null ? null : await stages.execute(context);
+    if (context.budget.exceeded) return tooLarge();
     record.rowsLevel = context.rows.mark.level;
     const { status, ...response } = completeResponse(executed, context, stages.coalitions);
-    return finish(jsonReply(status, response));
+    // Serialised whole, but made of at most the budget's worth of subgraph answers: never without bound.
+    const reply = jsonReply(status, response);
+    return Buffer.byteLength(reply.json) > maxResponseBytes ? tooLarge() : finish(reply);
+  };
+  return async (req, readBody) => {
+    // A place in flight before anything else is done, given back once the answer is made (refusals too).
+    const ticket = admission.enter();
+    try {
+      return await answer(req, readBody, ticket);
+    } finally {
+      ticket.release();
+    }
   };
 }
 

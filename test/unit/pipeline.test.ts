@@ -4,6 +4,7 @@ import { AuditUnavailable } from "../../gateway/audit/chain-writer.js";
 import type { Recorder, RequestRecord } from "../../gateway/audit/record.js";
 import type { ExecutionResult } from "../../gateway/execute/apollo-executor.js";
 import { MAX_QUERY_LENGTH } from "../../gateway/http/request-body.js";
+import { Admission } from "../../gateway/pipeline/admission.js";
 import type { RequestContext } from "../../gateway/pipeline/context.js";
 import { createGraphQLHandler } from "../../gateway/pipeline/handle-request.js";
 import { ErrorCode } from "../../lib/error-codes.js";
@@ -21,6 +22,10 @@ interface Fakes {
   expiresAt?: number;
   /** How long the body takes to arrive, ms. */
   bodyDelayMs?: number;
+  admission?: Admission;
+  maxResponseBytes?: number;
+  /** Bytes the subgraphs send during execution, spent from the request's budget. */
+  fetchedBytes?: number;
 }
 
 /** Runs one request through the real pipeline with fake identity, execution and record stages; reports what each saw. */
@@ -38,10 +43,13 @@ async function send(fakes: Fakes) {
     planner: plannerFor(),
     execute: async (context) => {
       executions.push(context);
+      if (fakes.fetchedBytes !== undefined) context.budget.spend(fakes.fetchedBytes);
       return fakes.executed ?? { status: 200, data: {}, errors: [], extensions: undefined };
     },
     coalitions,
     recorder: fakes.recorder ?? { record: async (record) => void records.push(record) },
+    admission: fakes.admission,
+    maxResponseBytes: fakes.maxResponseBytes,
   });
   const readBody = async () => {
     if (fakes.bodyDelayMs) await new Promise((resolve) => setTimeout(resolve, fakes.bodyDelayMs));
@@ -149,6 +157,50 @@ describe("the request pipeline: identity → plan → execute → complete → r
       errors: [{ path: ["actors"], extensions: { code: "FORBIDDEN_FIELD", reason: "CLEARANCE" } }],
     });
     expect(body?.extensions).toMatchObject({ classification: { level: "UNCLASSIFIED" } });
+  });
+
+  it("refuses a page size in a variable past its maximum, recorded, and runs nothing", async () => {
+    const query = `query($n: Int) { actors(first: $n) { name } }`;
+    const atMost = await send({ body: { query, variables: { n: 100 } } });
+    expect({ status: atMost.reply?.status, executions: atMost.executions.length }).toEqual({ status: 200, executions: 1 });
+    const past = await send({ body: { query, variables: { n: 101 } } });
+    expect(past.reply?.status).toBe(400);
+    expect(past.body).toMatchObject({ errors: [{ extensions: { code: "BAD_USER_INPUT" } }] });
+    expect(past.executions).toEqual([]);
+    expect(past.records).toMatchObject([{ status: 400, refusal: "BAD_USER_INPUT" }]);
+  });
+
+  it("refuses an answer larger than the cap with RESPONSE_TOO_LARGE, and one whose subgraphs sent more than it", async () => {
+    const executed: ExecutionResult = { status: 200, data: { actor: { name: "x".repeat(2000) } }, errors: [], extensions: undefined };
+    const large = await send({ executed, maxResponseBytes: 1024 });
+    expect(large.reply?.status).toBe(400);
+    expect(large.body).toMatchObject({ errors: [{ extensions: { code: "RESPONSE_TOO_LARGE" } }] });
+    expect(large.reply?.json).not.toContain("xxxx");
+    expect(large.records).toMatchObject([{ status: 400, refusal: "RESPONSE_TOO_LARGE" }]);
+    expect((await send({ fetchedBytes: 1025, maxResponseBytes: 1024 })).body).toMatchObject({
+      errors: [{ extensions: { code: "RESPONSE_TOO_LARGE" } }],
+    });
+    expect((await send({ fetchedBytes: 1024, maxResponseBytes: 1024 })).reply?.status).toBe(200);
+  });
+
+  it("refuses past the operations in flight (503 unrecorded, 429 recorded before the body is read), and gives the places back", async () => {
+    const full = new Admission({ maxInFlight: 1, maxInFlightPerSubject: 1 });
+    const held = full.enter();
+    const shed = await send({ admission: full });
+    expect(shed.error).toMatchObject({ status: 503, code: "OVERLOADED", headers: { "retry-after": "1" } });
+    expect({ records: shed.records, bodyRead: shed.bodyRead }).toEqual({ records: [], bodyRead: false });
+    held.release();
+    const perCaller = new Admission({ maxInFlight: 10, maxInFlightPerSubject: 1 });
+    perCaller.enter().admit(principal({ nation: "GBR", clearance: "CONFIDENTIAL" }));
+    const busy = await send({ admission: perCaller });
+    expect(busy.error).toMatchObject({ status: 429, code: "TOO_MANY_OPERATIONS", headers: { "retry-after": "1" } });
+    expect({ bodyRead: busy.bodyRead, records: busy.records }).toMatchObject({
+      bodyRead: false,
+      records: [{ refusal: "TOO_MANY_OPERATIONS" }],
+    });
+    expect(perCaller.size).toBe(1);
+    expect((await send({ admission: full })).reply?.status).toBe(200);
+    expect(full.size).toBe(0);
   });
 
   it("releases no answer when its record cannot be written (fail closed)", async () => {
