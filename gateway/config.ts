@@ -44,6 +44,7 @@ const gatewayEnv = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
   BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   INTROSPECTION: booleanSetting(false),
   AUDIENCE: z.string().min(1).default("tearline-gateway"),
   COALITIONS_FILE: z.string().min(1).default(DEFAULT_COALITIONS_FILE),
@@ -82,6 +83,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Each subgraph's circuit breaker: consecutive failed fetches that open it, and how long it stays open before a probe. */
   breaker: { failures: number; cooldownMs: number };
+  /** On SIGTERM, how long requests in flight have to finish before their connections are cut. */
+  shutdownDeadlineMs: number;
   introspection: boolean;
   /** Routing URLs that replace the supergraph's, by subgraph name (SUBGRAPH_URL_<NAME>). */
   subgraphUrls: Record<string, string>;
@@ -161,6 +164,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     supergraphPath: base.SUPERGRAPH_PATH,
     subgraphTimeoutMs: base.SUBGRAPH_TIMEOUT_MS,
     breaker: { failures: base.BREAKER_FAILURES, cooldownMs: base.BREAKER_COOLDOWN_MS },
+    shutdownDeadlineMs: base.SHUTDOWN_DEADLINE_MS,
     introspection: base.INTROSPECTION,
     subgraphUrls,
     audience: base.AUDIENCE,

@@ -119,7 +119,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     async stop() {
       agreements.stop();
       // In-flight requests finish (and are recorded) before the chain is closed with its final checkpoint.
-      await close(server);
+      await close(server, config.shutdownDeadlineMs);
       await anomalies.close();
       await trail.close();
       await apollo.stop();

@@ -86,6 +86,9 @@ export interface JsonHttpServerOptions {
 
 const log = logger("http");
 
+/** What each server made here does when it starts closing: tell the answers being worked on to close their connections. */
+const drainers = new WeakMap<Server, () => void>();
+
 /** How long a client has to send a whole request, headers and body. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -97,7 +100,10 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  */
 export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   const path = options.path ?? "/graphql";
+  const answering = new Set<ServerResponse>();
   const server = createServer((req, res) => {
+    answering.add(res);
+    res.once("close", () => answering.delete(res));
     handle(req, res).catch((error: unknown) => {
       if (!(error instanceof HttpError)) log.error({ err: error }, "request failed");
       const httpError = error instanceof HttpError ? error : new HttpError(500, ErrorCode.Internal, "Internal server error");
@@ -107,6 +113,9 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   });
   // A request must arrive whole within 30 s (Node's default is 5 minutes): a body trickled in cannot hold a socket long.
   server.requestTimeout = REQUEST_TIMEOUT_MS;
+  drainers.set(server, () => {
+    for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
+  });
   return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -145,8 +154,39 @@ export async function listen(server: Server, host: string, port: number): Promis
   return (server.address() as AddressInfo).port;
 }
 
-/** Stops accepting connections and waits for in-flight requests to finish. */
-export async function close(server: Server): Promise<void> {
+/** How long close() waits for requests in flight unless told otherwise. */
+export const CLOSE_DEADLINE_MS = 10_000;
+
+/**
+ * Stops accepting connections and waits for in-flight requests to finish, at
+ * most `deadlineMs`; then cuts the connections still open. Every answer sent
+ * from now on says `Connection: close` and closes its connection, those in
+ * flight included: Node would otherwise keep a kept-alive connection open
+ * after its answer, serve further requests on it, and wait for its idle
+ * timeout, so that a client sending request after request could hold the
+ * shutdown open for ever.
+ */
+export async function close(server: Server, deadlineMs = CLOSE_DEADLINE_MS): Promise<void> {
+  drainers.get(server)?.();
+  const closeAfterAnswer = (_req: IncomingMessage, res: ServerResponse) => {
+    res.shouldKeepAlive = false;
+  };
+  server.on("request", closeAfterAnswer);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  // A server not made here keeps its connections alive after an answer: close each as soon as it is idle.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), deadlineMs);
+  });
+  const outcome = await Promise.race([closed.then(() => "closed" as const), deadline]);
+  clearInterval(sweep);
+  clearTimeout(timer);
+  if (outcome === "deadline") {
+    log.warn({ deadlineMs }, "requests still in flight at the shutdown deadline: their connections are cut");
+    server.closeAllConnections();
+    await closed;
+  }
+  server.off("request", closeAfterAnswer);
 }

@@ -47,6 +47,12 @@ describe("gateway configuration", () => {
     expect(config.supergraphPath).toMatch(/schema\/supergraph\.graphql$/);
   });
 
+  it("opens a subgraph's breaker after 5 failures for 5 s, and gives requests in flight 20 s at shutdown, unless told", () => {
+    expect(gatewayConfig({})).toMatchObject({ breaker: { failures: 5, cooldownMs: 5000 }, shutdownDeadlineMs: 20_000 });
+    const config = gatewayConfig({ BREAKER_FAILURES: "2", BREAKER_COOLDOWN_MS: "750", SHUTDOWN_DEADLINE_MS: "0" });
+    expect(config).toMatchObject({ breaker: { failures: 2, cooldownMs: 750 }, shutdownDeadlineMs: 0 });
+  });
+
   it("reads subgraph URL overrides by name", () => {
     const config = gatewayConfig({ SUBGRAPH_URL_GBR: "http://127.0.0.1:5001/graphql", PORT: "0" });
     expect(config.subgraphUrls).toEqual({ GBR: "http://127.0.0.1:5001/graphql" });
@@ -59,6 +65,9 @@ describe("gateway configuration", () => {
     [{ SUBGRAPH_TIMEOUT_MS: "0" }, "SUBGRAPH_TIMEOUT_MS"],
     [{ SUBGRAPH_TIMEOUT_MS: "soon" }, "SUBGRAPH_TIMEOUT_MS"],
     [{ INTROSPECTION: "yes" }, "INTROSPECTION"],
+    [{ BREAKER_FAILURES: "0" }, "BREAKER_FAILURES"],
+    [{ BREAKER_COOLDOWN_MS: "10" }, "BREAKER_COOLDOWN_MS"],
+    [{ SHUTDOWN_DEADLINE_MS: "forever" }, "SHUTDOWN_DEADLINE_MS"],
     [{ TOKEN_CACHE_SIZE: "0" }, "TOKEN_CACHE_SIZE"],
     [{ METRICS: "on" }, "METRICS"],
     [{ AGREEMENTS_POLL_MS: "10" }, "AGREEMENTS_POLL_MS"],
