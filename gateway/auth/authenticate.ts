@@ -32,8 +32,8 @@ export interface DistinctAuthHeaders {
 
 export type Authenticate = (headers: AuthHeaders | DistinctAuthHeaders) => Promise<Principal>;
 
-/** The token alone, verified, with no purpose declared: for what is not a GraphQL request (the oversight view). */
-export type Identify = (authorization: string | undefined) => Promise<VerifiedToken>;
+/** The token alone, verified, with no purpose declared: for what is not a GraphQL request (the oversight view); two headers are refused. */
+export type Identify = (authorization: DistinctAuthHeaders["authorization"]) => Promise<VerifiedToken>;
 
 /** An Authenticate that also tells how its verified-token cache has done, and identifies without a purpose. */
 export type Authenticator = Authenticate & { readonly tokenCache: CacheCounts; readonly identify: Identify };

@@ -38,7 +38,8 @@ export interface OversightPageOptions {
 export function oversightEventsPage(options: OversightPageOptions): Page {
   return async (req) => {
     // The token before the query string: a caller without one learns nothing of what the endpoint accepts.
-    const token = await options.identify(req.headers.authorization);
+    // Every Authorization header, not Node's first: two are refused (DUPLICATE_HEADER), as on /graphql.
+    const token = await options.identify(req.headersDistinct.authorization);
     if (!token.scopes.has(AUDIT_READ_SCOPE))
       throw new HttpError(403, ErrorCode.OversightForbidden, `Reading the oversight view needs a token with the ${AUDIT_READ_SCOPE} scope`);
     const query = parseViewQuery(new URL(req.url ?? "/", "http://localhost").searchParams);

@@ -158,9 +158,10 @@ describe("oversightEventsPage: who may read", () => {
     scopes: new Set(scopes),
     expiresAt: Date.now() / 1000 + 600,
   });
-  // The fake identity step: "Bearer <NATION> <scope…>", anything else refused as the real one refuses.
+  // The fake identity step: one "Bearer <NATION> <scope…>" header, anything else refused as the real one refuses.
   const identify: Identify = async (authorization) => {
-    const [scheme, nation, ...scopes] = (authorization ?? "").split(" ");
+    if (Array.isArray(authorization) && authorization.length > 1) throw new HttpError(400, ErrorCode.DuplicateHeader, "Send one");
+    const [scheme, nation, ...scopes] = String(authorization ?? "").split(" ");
     if (scheme !== "Bearer" || !nation) throw new HttpError(401, ErrorCode.Unauthenticated, "Authentication required");
     return token(nation, scopes);
   };
@@ -168,16 +169,27 @@ describe("oversightEventsPage: who may read", () => {
     chainEntries("chain-a", [operationBy("FRA"), operationBy("DEU", { fields: [field("ThreatActor.assessment", ["FRA"])] })]),
   );
   const page = oversightEventsPage({ identify, source });
-  const read = (authorization: string | undefined, query = "") =>
-    Promise.resolve(page({ headers: { authorization }, url: `/oversight/events${query}` } as IncomingMessage));
+  const request = (authorization: string | string[] | undefined, query = "") =>
+    ({
+      headersDistinct: { authorization: typeof authorization === "string" ? [authorization] : authorization },
+      url: `/oversight/events${query}`,
+    }) as unknown as IncomingMessage;
+  const read = (authorization: string | string[] | undefined, query = "") => Promise.resolve(page(request(authorization, query)));
 
-  const refusals: Array<[string, string | undefined, string, number, string]> = [
+  const refusals: Array<[string, string | string[] | undefined, string, number, string]> = [
     ["no token", undefined, "", 401, ErrorCode.Unauthenticated],
     ["no token, whatever the query", undefined, "?owner=x", 401, ErrorCode.Unauthenticated],
     ["a token without the scope (an analyst's)", "Bearer GBR reports:read actors:read", "", 403, ErrorCode.OversightForbidden],
     ["a token without the scope, before its bad query", "Bearer GBR", "?owner=x", 403, ErrorCode.OversightForbidden],
     ["another nation's view asked for", `Bearer DEU ${AUDIT_READ_SCOPE}`, "?nation=GBR", 403, ErrorCode.OversightForbidden],
     ["a bad filter", `Bearer GBR ${AUDIT_READ_SCOPE}`, "?decision=MAYBE", 400, ErrorCode.BadRequest],
+    [
+      "two Authorization headers (every one is handed over, not Node's first)",
+      [`Bearer GBR ${AUDIT_READ_SCOPE}`, "Bearer DEU"],
+      "",
+      400,
+      ErrorCode.DuplicateHeader,
+    ],
   ];
   it.each(refusals)("refuses %s", async (_name, authorization, query, status, code) => {
     await expect(read(authorization, query)).rejects.toMatchObject({ status, code });
@@ -196,9 +208,7 @@ describe("oversightEventsPage: who may read", () => {
 
   it("fails closed with 503 when the gateway keeps no trail it can read", async () => {
     const none = oversightEventsPage({ identify, source: undefined });
-    await expect(
-      Promise.resolve(none({ headers: { authorization: `Bearer GBR ${AUDIT_READ_SCOPE}` }, url: "/oversight/events" } as IncomingMessage)),
-    ).rejects.toMatchObject({
+    await expect(Promise.resolve(none(request(`Bearer GBR ${AUDIT_READ_SCOPE}`)))).rejects.toMatchObject({
       status: 503,
       code: ErrorCode.AuditUnavailable,
     });
