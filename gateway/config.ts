@@ -12,10 +12,12 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from "./fetch/response-budget.js";
 import { DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES } from "./fetch/undici-fetcher.js";
 import { type AnomalyConfig, loadAnomalyConfig } from "./oversight/anomaly/config.js";
 import { DEFAULT_ADMISSION_LIMITS } from "./pipeline/admission.js";
+import { loadRevocationSources, type RevocationSource } from "./revocations/config.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../.data/audit", import.meta.url));
 const DEFAULT_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/agreement-floors.json", import.meta.url));
+const DEFAULT_REVOCATION_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/revocation-floors.json", import.meta.url));
 
 const booleanSetting = (fallback: boolean) =>
   z
@@ -63,6 +65,8 @@ const gatewayEnv = z.object({
   METRICS: booleanSetting(false),
   AGREEMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   AGREEMENTS_FLOOR_FILE: z.string().min(1).default(DEFAULT_FLOOR_FILE),
+  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+  REVOCATIONS_FLOOR_FILE: z.string().min(1).default(DEFAULT_REVOCATION_FLOOR_FILE),
   LOG_LEVEL: logLevelSetting(),
   AUDIT_STORE: z.enum(["file", "postgres", "none"], { error: "must be file, postgres or none" }).default("file"),
   AUDIT_DIR: z.string().min(1).default(DEFAULT_AUDIT_DIR),
@@ -117,6 +121,12 @@ export interface GatewayConfig {
   agreementsPollMs: number;
   /** The highest agreements version seen per nation, kept across restarts (no rollback by restarting). */
   agreementsFloorFile: string;
+  /** Where each nation's signed revocation list is (REVOCATIONS, REVOCATIONS_FILE); empty: no token is ever revoked. */
+  revocations: RevocationSource[];
+  /** How often each list is read again: a revoked token is refused within this (and the fetch deadline) of the command. */
+  revocationsPollMs: number;
+  /** The issue time of the newest list seen per nation, kept across restarts (no rollback by restarting). */
+  revocationsFloorFile: string;
   /** The private JWK file the gateway signs subgraph envelopes with; read again when it changes (a rotation). */
   envelopeKeyFile: string;
   /** The key in that file at start-up, checked: a gateway that cannot vouch for its requests does not start. */
@@ -154,7 +164,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const agreements = loadAgreementSources(env);
   // Token keys and agreement keys come from different places: one kind of key must never be able to sign the other.
   const sourceOf = (source: { file: string } | { url: string }) => ("file" in source ? `file:${source.file}` : `url:${source.url}`);
-  const agreementKeySources = new Set(agreements.map((agreement) => sourceOf(agreement.keys)));
+  const revocations = loadRevocationSources(env);
+  const agreementKeySources = new Set([...agreements, ...revocations].map((source) => sourceOf(source.keys)));
   const shared = issuers.find((issuer) => agreementKeySources.has(sourceOf(issuer.jwks)));
   if (shared)
     throw new ConfigError(`issuer ${shared.issuer} reads its keys from a nation's agreement key set: keep token and agreement keys apart`);
@@ -186,6 +197,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     agreements,
     agreementsPollMs: base.AGREEMENTS_POLL_MS,
     agreementsFloorFile: base.AGREEMENTS_FLOOR_FILE,
+    revocations,
+    revocationsPollMs: base.REVOCATIONS_POLL_MS,
+    revocationsFloorFile: base.REVOCATIONS_FLOOR_FILE,
     envelopeKeyFile: base.GATEWAY_ENVELOPE_KEY_FILE,
     envelopeKey: loadEnvelopeKey(base.GATEWAY_ENVELOPE_KEY_FILE),
     logLevel: base.LOG_LEVEL,

@@ -21,6 +21,7 @@ import { OVERSIGHT_EVENTS_PATH, oversightEventsPage, oversightSource } from "./o
 import { Admission } from "./pipeline/admission.js";
 import type { RequestContext } from "./pipeline/context.js";
 import { createGraphQLHandler } from "./pipeline/handle-request.js";
+import { RevocationStore } from "./revocations/store.js";
 import { supergraphFromFile } from "./supergraph/file-source.js";
 
 export interface RunningGateway {
@@ -77,7 +78,19 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  const authenticate = createAuthenticator({ issuers: config.issuers, audience: config.audience, tokenCacheSize: config.tokenCacheSize });
+  // Revocation lists before any token is accepted: until a nation's list is verified, none of its tokens is.
+  const revocations = new RevocationStore(config.revocations, {
+    pollMs: config.revocationsPollMs,
+    fetchTimeoutMs: Math.min(config.revocationsPollMs, 5000),
+    floorFile: config.revocationsFloorFile,
+  });
+  await revocations.start();
+  const authenticate = createAuthenticator({
+    issuers: config.issuers,
+    audience: config.audience,
+    tokenCacheSize: config.tokenCacheSize,
+    revoked: (token) => revocations.refusal(token.nation, token.tokenId),
+  });
   const planner = new OperationPlanner({
     mode: config.mode,
     maxDepth: config.maxDepth,
@@ -118,6 +131,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     server,
     async stop() {
       agreements.stop();
+      revocations.stop();
       // In-flight requests finish (and are recorded) before the chain is closed with its final checkpoint.
       await close(server, config.shutdownDeadlineMs);
       await anomalies.close();

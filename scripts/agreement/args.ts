@@ -200,7 +200,7 @@ function commandOf(positionals: string[], values: Values, nation: string, contex
  * else the default. It must be a folder this process can read, if it exists:
  * one that does not is for the command to report (no document, no key).
  */
-function folderOf(option: string, given: string | undefined, variable: string, env: NodeJS.ProcessEnv, fallback: string): string {
+export function folderOf(option: string, given: string | undefined, variable: string, env: NodeJS.ProcessEnv, fallback: string): string {
   if (given !== undefined && given.trim() === "") throw new UsageError(`${option} is empty: it names a folder`);
   const fromEnv = env[variable];
   const [source, path]: [string, string] =

@@ -18,7 +18,7 @@ export class AgreementFileError extends Error {}
 export const agreementDocumentPath = (dataRoot: string, nation: string) => join(dataRoot, nation, AGREEMENTS_FILE);
 
 /** The nation's public agreement keys, read from its own JWKS file, by kid. */
-async function keysFromFile(keysDir: string, nation: string) {
+export async function keysFromFile(keysDir: string, nation: string) {
   const path = agreementJwksPath(keysDir, nation);
   const text = await readIfPresent(path);
   if (text === undefined) throw new AgreementFileError(`${nation} has no agreement key set at ${path}`);

@@ -4,7 +4,9 @@ import { dirname, isAbsolute, relative as relativePath } from "node:path";
 import { PolicyDocumentError } from "@tearline/policy";
 import { loadCoalitionsFile, loadPurposesFile } from "../../lib/policy-files.js";
 import { NATIONS } from "../../subgraphs/nations.js";
+import { reportFailure } from "../cli-failure.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
+import { resignRevocationList } from "../revoke/list-file.js";
 import { AGREEMENT_USAGE, type AgreementInvocation, parseAgreementArgs, UsageError } from "./args.js";
 import { applyCommand } from "./commands.js";
 import {
@@ -66,6 +68,8 @@ async function change({ nation, dataRoot, keysDir, command }: AgreementInvocatio
     // The JWKS names both keys until the document signed with the new one is written and the new private key saved.
     const key = await rotateAgreementKey(keysDir, nation, async (key) => {
       await writeSignedDocument(dataRoot, change.document, key);
+      // The revocation list is signed with the same key: gateways would refuse the nation's tokens under a retired one.
+      await resignRevocationList(dataRoot, keysDir, nation, key, now);
     });
     summary += ` (new key ${key.kid})`;
   } else {
@@ -101,16 +105,11 @@ if (args.includes("--help") || args.includes("-h") || args[0] === "help") {
     });
     console.log(await run(invocation, now));
   } catch (error) {
-    // One line, whatever the cause: operators grep logs, and scripts read the exit code.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/(:?)\s*\n\s*(?:- )?/g, (_, colon) =>
-      colon ? ": " : "; ",
-    );
-    console.error(`agreement: ${message}`);
     const refused =
       error instanceof UsageError ||
       error instanceof AgreementFileError ||
       error instanceof AgreementLockBusy ||
       error instanceof PolicyDocumentError;
-    process.exitCode = refused ? 2 : 1;
+    reportFailure("agreement", error, refused);
   }
 }

@@ -5,6 +5,7 @@ import { agreementJwksPath } from "../agreement/keys.js";
 import { gatewayJwksPath, gatewayPrivateKeyPath, loadOrCreateGatewayKey } from "../gateway-key/keys.js";
 import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
+import { ensureRevocationLists } from "../revoke/list-file.js";
 import { type ServiceProcess, type SpawnedService, type SpawnOptions, spawnService } from "./service-process.js";
 
 export interface StackOptions {
@@ -65,6 +66,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const keysDir = options.keysDir ?? process.env.KEYS_DIR ?? DEFAULT_KEYS_DIR;
   // Each nation publishes signed agreements; on the first start they share as the labels alone would (see the README).
   await ensureDefaultAgreements({ dataRoot, keysDir, nations: NATIONS });
+  // ...and a signed list of revoked tokens, empty at first, signed with the same key: a gateway accepts no token of a
+  // nation whose list it cannot verify.
+  await ensureRevocationLists({ dataRoot, keysDir, nations: NATIONS });
   // The gateway vouches for every subgraph request with its own key; each subgraph trusts that key's JWKS alone.
   await loadOrCreateGatewayKey(keysDir);
   try {
@@ -104,11 +108,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       url: new URL("/agreements", service.url).href,
       keys: { file: agreementJwksPath(keysDir, nation) },
     }));
+    const revocations = agreements.map((source) => ({ ...source, url: new URL("/revocations", source.url).href }));
     const trust = {
       ISSUERS: JSON.stringify(devIssuers(idp.url, NATIONS)),
       AUDIENCE: DEV_AUDIENCE,
       AGREEMENTS: JSON.stringify(agreements),
       AGREEMENTS_FLOOR_FILE: `${dataRoot}/gateway/agreement-floors.json`,
+      REVOCATIONS: JSON.stringify(revocations),
+      REVOCATIONS_FLOOR_FILE: `${dataRoot}/gateway/revocation-floors.json`,
       AUDIT_DIR: `${dataRoot}/audit`,
       GATEWAY_ENVELOPE_KEY_FILE: gatewayPrivateKeyPath(keysDir),
     };

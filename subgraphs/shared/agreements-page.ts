@@ -23,20 +23,20 @@ function matches(ifNoneMatch: string | string[] | undefined, etag: string): bool
 }
 
 /**
- * The GET page of a nation's signed agreements, read from `file` on every
- * request (it is small, and the operator's command replaces it whole): 200
- * with an ETag, 304 when the caller already has it, 404 when there is none.
- * The gateway polls it with If-None-Match and verifies the signature itself;
- * the subgraph only serves the file.
+ * The GET page of a signed document a nation publishes, read from `file` on
+ * every request (it is small, and the operator's command replaces it whole):
+ * 200 with an ETag, 304 when the caller already has it, 404 (`missing`) when
+ * there is none. The gateway polls it with If-None-Match and verifies the
+ * signature itself; the subgraph only serves the file.
  */
-export function agreementsPage(file: string): Page {
+export function signedFilePage(file: string, missing: string): Page {
   return async (req: IncomingMessage): Promise<HttpReply> => {
     let jws: string;
     try {
       jws = await readFile(file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      const reply = errorReply(new HttpError(404, ErrorCode.NotFound, "This nation publishes no agreements"));
+      const reply = errorReply(new HttpError(404, ErrorCode.NotFound, missing));
       return { ...reply, headers: { ...reply.headers, "cache-control": "no-cache" } };
     }
     const etag = `"${createHash("sha256").update(jws).digest("base64url")}"`;
@@ -45,3 +45,6 @@ export function agreementsPage(file: string): Page {
     return { status: 200, json: jws, headers };
   };
 }
+
+/** The GET page of a nation's signed agreements (see signedFilePage). */
+export const agreementsPage = (file: string): Page => signedFilePage(file, "This nation publishes no agreements");

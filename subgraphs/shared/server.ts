@@ -16,6 +16,7 @@ import { type Admit, gatewayEnvelopeGuard } from "./envelope-guard.js";
 import { openNationDatabase } from "./nation-database.js";
 import { OwnAgreements } from "./own-agreements.js";
 import { loadRetentionFile } from "./retention.js";
+import { REVOCATIONS_FILE, REVOCATIONS_PATH, revocationsPage } from "./revocations-page.js";
 import { type AnyResolvers, buildNationSchema, createNationApollo, ownLockSource } from "./schema.js";
 
 /** Answers a request the envelope guard has admitted, for the caller it vouched for. */
@@ -84,8 +85,12 @@ export async function runNation(nation: NationCode, resolvers: AnyResolvers, ext
   };
   const server = createJsonHttpServer({
     handle,
-    // The nation's signed sharing agreements, which the gateway polls; beside them, any pages of the process's own.
-    pages: { ...extensions.pages, [AGREEMENTS_PATH]: agreementsPage(join(config.dataDir, AGREEMENTS_FILE)) },
+    // The nation's signed sharing agreements and revoked tokens, which the gateway polls; beside them, any pages of the process's own.
+    pages: {
+      ...extensions.pages,
+      [AGREEMENTS_PATH]: agreementsPage(join(config.dataDir, AGREEMENTS_FILE)),
+      [REVOCATIONS_PATH]: revocationsPage(join(config.dataDir, REVOCATIONS_FILE)),
+    },
   });
   const port = await listen(server, config.host, config.port);
   announceReady(nation, `http://${config.host}:${port}/graphql`);

@@ -4,24 +4,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { AgreementBook } from "@tearline/policy";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AgreementStore } from "../../gateway/agreements/store.js";
 import { signAgreementDocument } from "../../lib/agreement-jws.js";
 import { documentOf } from "../support/agreements-fixture.js";
+import { type NationKey, newNationKey as newKey } from "../support/nation-key.js";
 import { temporaryFolders } from "../support/temporary-folders.js";
-
-interface NationKey {
-  privateKey: CryptoKey;
-  kid: string;
-  jwks: object;
-}
-async function newKey(): Promise<NationKey> {
-  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), alg: "EdDSA", use: "sig" };
-  const kid = await calculateJwkThumbprint(jwk);
-  return { privateKey: privateKey as CryptoKey, kid, jwks: { keys: [{ ...jwk, kid }] } };
-}
 
 const temporary = temporaryFolders();
 
