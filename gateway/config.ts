@@ -17,7 +17,7 @@ import { loadRevocationSources, type RevocationSource } from "./revocations/conf
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../.data/audit", import.meta.url));
 const DEFAULT_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/agreement-floors.json", import.meta.url));
-const DEFAULT_REVOCATION_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/revocation-floors.json", import.meta.url));
+const DEFAULT_REVOCATION_FLOOR_FILE = fileURLToPath(new URL("../.data/gateway/revocation-floor.json", import.meta.url));
 
 const booleanSetting = (fallback: boolean) =>
   z

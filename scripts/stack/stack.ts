@@ -115,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       AGREEMENTS: JSON.stringify(agreements),
       AGREEMENTS_FLOOR_FILE: `${dataRoot}/gateway/agreement-floors.json`,
       REVOCATIONS: JSON.stringify(revocations),
-      REVOCATIONS_FLOOR_FILE: `${dataRoot}/gateway/revocation-floors.json`,
+      REVOCATIONS_FLOOR_FILE: `${dataRoot}/gateway/revocation-floor.json`,
       AUDIT_DIR: `${dataRoot}/audit`,
       GATEWAY_ENVELOPE_KEY_FILE: gatewayPrivateKeyPath(keysDir),
     };

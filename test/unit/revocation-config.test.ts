@@ -23,7 +23,7 @@ describe("revocation lists in the gateway's configuration", () => {
     const config = gatewayConfig({ REVOCATIONS: JSON.stringify([list("GBR")]) });
     expect(config.revocations).toEqual([list("GBR")]);
     expect(config.revocationsPollMs).toBe(2000);
-    expect(config.revocationsFloorFile).toMatch(/revocation-floors\.json$/);
+    expect(config.revocationsFloorFile).toMatch(/revocation-floor\.json$/);
     expect(gatewayConfig({}).revocations).toEqual([]);
   });
 
