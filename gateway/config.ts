@@ -13,6 +13,7 @@ import { DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES } from "./fetch/undici-fetcher.js";
 import { type AnomalyConfig, loadAnomalyConfig } from "./oversight/anomaly/config.js";
 import { DEFAULT_ADMISSION_LIMITS } from "./pipeline/admission.js";
 import { loadRevocationSources, type RevocationSource } from "./revocations/config.js";
+import { DEFAULT_MAX_COST } from "./rules/cost-model.js";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../.data/audit", import.meta.url));
@@ -25,12 +26,6 @@ const booleanSetting = (fallback: boolean) =>
     .default(fallback ? "true" : "false")
     .transform((value) => value === "true" || value === "1");
 
-/**
- * The default cost cap (rules/cost-model.ts): forty times the costliest operation of the README, the example client
- * and the benchmark (FullDossiers with `first: 4`, 505), and room for a full page of 100 dossiers (12,601); the 50
- * aliases of a seven-deep selection with `first: 100` that once returned 32 MB cost 3·10^10.
- */
-const DEFAULT_MAX_COST = 20_000;
 const bytesSetting = (fallback: number) =>
   z.coerce
     .number()
@@ -60,6 +55,8 @@ const gatewayEnv = z.object({
   SUBGRAPH_MAX_RESPONSE_BYTES: bytesSetting(DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES),
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_ADMISSION_LIMITS.maxInFlight),
   MAX_IN_FLIGHT_PER_SUBJECT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_ADMISSION_LIMITS.maxInFlightPerSubject),
+  /** Default: MAX_COST, one costliest operation's worth. */
+  MAX_COST_IN_FLIGHT_PER_SUBJECT: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
   PLAN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   METRICS: booleanSetting(false),
@@ -111,6 +108,8 @@ export interface GatewayConfig {
   maxInFlight: number;
   /** Operations in flight at once for one caller (issuer and subject); past it, 429. */
   maxInFlightPerSubject: number;
+  /** Cost in flight at once for one caller (an operation alone always passes); past it, 429. */
+  maxCostInFlightPerSubject: number;
   planCacheSize: number;
   /** Most verified tokens remembered. */
   tokenCacheSize: number;
@@ -191,6 +190,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphMaxResponseBytes: base.SUBGRAPH_MAX_RESPONSE_BYTES,
     maxInFlight: base.MAX_IN_FLIGHT,
     maxInFlightPerSubject: base.MAX_IN_FLIGHT_PER_SUBJECT,
+    maxCostInFlightPerSubject: base.MAX_COST_IN_FLIGHT_PER_SUBJECT ?? base.MAX_COST,
     planCacheSize: base.PLAN_CACHE_SIZE,
     tokenCacheSize: base.TOKEN_CACHE_SIZE,
     metrics: base.METRICS,

@@ -118,7 +118,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       planner,
       execute: apolloExecutor(apollo),
       coalitions: config.coalitions,
-      admission: new Admission({ maxInFlight: config.maxInFlight, maxInFlightPerSubject: config.maxInFlightPerSubject }),
+      admission: new Admission({
+        maxInFlight: config.maxInFlight,
+        maxInFlightPerSubject: config.maxInFlightPerSubject,
+        maxCostInFlightPerSubject: config.maxCostInFlightPerSubject,
+      }),
       maxResponseBytes: config.maxResponseBytes,
       ...(config.introspection ? { introspect: introspector() } : {}),
       recorder: anomalies.observe(trail.recorder),

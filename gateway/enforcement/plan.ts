@@ -42,8 +42,8 @@ export interface ExecutablePlan {
   operationName: string | null;
   /** Epoch ms after which the decisions behind this plan may no longer hold. */
   validUntil: number;
-  /** The cost tree, when the cost depends on the variables and is weighed again for each request (admit); null when it was weighed once. */
-  cost: CostNode[] | null;
+  /** The operation's cost (rules/cost-model.ts), or its tree when the cost depends on the variables and is weighed for each request. */
+  cost: number | CostNode[];
 }
 
 export type OperationPlan =
@@ -189,19 +189,30 @@ export class OperationPlanner {
       fields,
       operationName: chosenName,
       validUntil: walk.validUntil,
-      cost: dependsOnVariables(walk.cost) ? walk.cost : null,
+      cost: dependsOnVariables(walk.cost) ? walk.cost : costWithout(walk.cost),
     };
   }
 
   /**
-   * The cost check that needs the request's variables (a page size in a
-   * variable): the refusal, or undefined when the operation may run. A plan
-   * whose cost does not depend on them was weighed once, while it was made.
+   * What an operation costs with the request's variables, or why it may not
+   * run: a page size in a variable past its maximum, or a cost past the cap.
+   * A plan whose cost does not depend on the variables was weighed once,
+   * while it was made; a plan that runs nothing costs nothing.
    */
-  admit(plan: OperationPlan, variables: Readonly<Record<string, unknown>> | undefined): GraphQLFormattedError | undefined {
-    if (plan.kind !== "execute" || !plan.cost) return undefined;
+  weigh(
+    plan: OperationPlan,
+    variables: Readonly<Record<string, unknown>> | undefined,
+  ): { cost: number } | { refusal: GraphQLFormattedError } {
+    if (plan.kind !== "execute") return { cost: 0 };
+    if (typeof plan.cost === "number") return { cost: plan.cost };
     const result = evaluateCost(plan.cost, variables);
-    if ("refused" in result) return pageRefused(result.refused).toJSON();
-    return result.cost > this.options.maxCost ? tooCostly(result.cost, this.options.maxCost).toJSON() : undefined;
+    if ("refused" in result) return { refusal: pageRefused(result.refused).toJSON() };
+    return result.cost > this.options.maxCost ? { refusal: tooCostly(result.cost, this.options.maxCost).toJSON() } : result;
   }
+}
+
+/** The cost of a tree that needs no variables (a page refusal in it was reported by the rule, and the plan is invalid). */
+function costWithout(tree: readonly CostNode[]): number {
+  const result = evaluateCost(tree, undefined);
+  return "cost" in result ? result.cost : Number.POSITIVE_INFINITY;
 }

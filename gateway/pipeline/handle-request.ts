@@ -18,7 +18,7 @@ import { ReturnedRows } from "../fetch/row-marking.js";
 import { type GraphQLRequestBody, graphQLRequestBody } from "../http/request-body.js";
 import { completeResponse } from "../response/complete.js";
 import { renderDeniedPaths } from "../response/denied-paths.js";
-import { Admission, DEFAULT_ADMISSION_LIMITS, type Ticket } from "./admission.js";
+import { Admission, DEFAULT_ADMISSION_LIMITS, RETRY_AFTER, type Ticket } from "./admission.js";
 import type { RequestContext } from "./context.js";
 
 export interface PipelineStages {
@@ -122,8 +122,13 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
     const badVariables = variableErrors(state.schema, plan.variableDefinitions, request.variables);
     if (badVariables) return refuse(400, badVariables[0]?.extensions?.code as ErrorCode, { errors: badVariables });
     // A page size or a cost that depends on the variables is weighed now that they are known.
-    const tooCostly = stages.planner.admit(plan, request.variables);
-    if (tooCostly) return refuse(400, tooCostly.extensions?.code as ErrorCode, { errors: [tooCostly] });
+    const weighed = stages.planner.weigh(plan, request.variables);
+    if ("refusal" in weighed) return refuse(400, weighed.refusal.extensions?.code as ErrorCode, { errors: [weighed.refusal] });
+    if (!ticket.weigh(weighed.cost)) {
+      const message = "Too much in flight for this caller; retry shortly";
+      const body = { errors: [{ message, extensions: { code: ErrorCode.TooManyOperations } }] };
+      return finish(jsonReply(429, body, RETRY_AFTER), ErrorCode.TooManyOperations);
+    }
     if (plan.kind === "introspection") {
       if (!stages.introspect) {
         const errors = [{ message: INTROSPECTION_DISABLED_MESSAGE, extensions: { code: ErrorCode.IntrospectionDisabled } }];

@@ -16,6 +16,13 @@ export type CostIndex = ReadonlyMap<string, FieldCost>;
 /** One unit per value the response can hold; an entity hop adds this much per parent it is resolved for. */
 export const ENTITY_HOP_COST = 2;
 
+/**
+ * The default of MAX_COST: forty times the costliest operation of the README, the example client and the
+ * benchmark (FullDossiers with `first: 4`, 505), with room for a full page of 100 dossiers (12,601); the 50 aliases
+ * of a seven-deep selection with `first: 100` that once returned 32 MB cost 3·10^10.
+ */
+export const DEFAULT_MAX_COST = 20_000;
+
 /** How many items a list field is asked for: known in the operation, or read from a variable per request. */
 export type PageAsk =
   | { kind: "literal"; size: number }

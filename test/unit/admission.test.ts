@@ -13,49 +13,86 @@ const refusal = (act: () => unknown) => {
   return undefined;
 };
 
+/** Limits of operations in flight, all callers and one caller, and of one caller's cost in flight. */
+const admission = (maxInFlight: number, maxInFlightPerSubject: number, maxCostInFlightPerSubject = 100) =>
+  new Admission({ maxInFlight, maxInFlightPerSubject, maxCostInFlightPerSubject });
+
 describe("admission: operations in flight", () => {
   const alice = principal({ nation: "GBR" });
   const bob = { ...principal({ nation: "GBR" }), sub: "bob@test" };
 
   it("refuses past the global limit with 503 and Retry-After, before anything is known of the caller", () => {
-    const admission = new Admission({ maxInFlight: 2, maxInFlightPerSubject: 2 });
-    admission.enter();
-    admission.enter();
-    expect(refusal(() => admission.enter())).toEqual({ status: 503, code: "OVERLOADED", headers: { "retry-after": "1" } });
+    const limited = admission(2, 2);
+    limited.enter();
+    limited.enter();
+    expect(refusal(() => limited.enter())).toEqual({ status: 503, code: "OVERLOADED", headers: { "retry-after": "1" } });
   });
 
   it("refuses a caller past its own limit with 429 and Retry-After, while others still get in", () => {
-    const admission = new Admission({ maxInFlight: 10, maxInFlightPerSubject: 1 });
-    admission.enter().admit(alice);
-    expect(refusal(() => admission.enter().admit(alice))).toEqual({
+    const limited = admission(10, 1);
+    limited.enter().admit(alice);
+    expect(refusal(() => limited.enter().admit(alice))).toEqual({
       status: 429,
       code: "TOO_MANY_OPERATIONS",
       headers: { "retry-after": "1" },
     });
-    expect(refusal(() => admission.enter().admit(bob))).toBeUndefined();
+    expect(refusal(() => limited.enter().admit(bob))).toBeUndefined();
   });
 
   it("tells apart the same subject from two issuers", () => {
-    const admission = new Admission({ maxInFlight: 10, maxInFlightPerSubject: 1 });
-    admission.enter().admit(alice);
-    expect(refusal(() => admission.enter().admit({ ...alice, issuer: "https://other.idp" }))).toBeUndefined();
+    const limited = admission(10, 1);
+    limited.enter().admit(alice);
+    expect(refusal(() => limited.enter().admit({ ...alice, issuer: "https://other.idp" }))).toBeUndefined();
   });
 
   it("gives both places back once, however often released", () => {
-    const admission = new Admission({ maxInFlight: 1, maxInFlightPerSubject: 1 });
-    const ticket = admission.enter();
+    const limited = admission(1, 1);
+    const ticket = limited.enter();
     ticket.admit(alice);
     ticket.release();
     ticket.release();
-    expect(admission.size).toBe(0);
-    const next = admission.enter();
+    expect(limited.size).toBe(0);
+    const next = limited.enter();
     expect(refusal(() => next.admit(alice))).toBeUndefined();
-    expect(refusal(() => admission.enter())).toMatchObject({ status: 503 });
+    expect(refusal(() => limited.enter())).toMatchObject({ status: 503 });
   });
 
   it("gives the global place back for a request refused before its caller was known", () => {
-    const admission = new Admission({ maxInFlight: 1, maxInFlightPerSubject: 1 });
-    admission.enter().release();
-    expect(refusal(() => admission.enter())).toBeUndefined();
+    const limited = admission(1, 1);
+    limited.enter().release();
+    expect(refusal(() => limited.enter())).toBeUndefined();
+  });
+
+  it("weighs a caller's cost in flight: past it the next operation is refused, but one alone always passes", () => {
+    const limited = admission(10, 10, 100);
+    const first = limited.enter();
+    first.admit(alice);
+    expect(first.weigh(60)).toBe(true);
+    const second = limited.enter();
+    second.admit(alice);
+    expect(second.weigh(41)).toBe(false);
+    expect(second.weigh(40)).toBe(true);
+    const other = limited.enter();
+    other.admit(bob);
+    expect(other.weigh(100)).toBe(true);
+    first.release();
+    second.release();
+    const alone = limited.enter();
+    alone.admit(alice);
+    expect(alone.weigh(1_000)).toBe(true);
+  });
+
+  it("gives a refused weight nothing back: the caller's cost in flight is what was let through", () => {
+    const limited = admission(10, 10, 100);
+    const held = limited.enter();
+    held.admit(alice);
+    held.weigh(90);
+    const refused = limited.enter();
+    refused.admit(alice);
+    expect(refused.weigh(20)).toBe(false);
+    refused.release();
+    const next = limited.enter();
+    next.admit(alice);
+    expect(next.weigh(10)).toBe(true);
   });
 });

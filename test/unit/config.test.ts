@@ -53,6 +53,23 @@ describe("gateway configuration", () => {
     expect(config).toMatchObject({ breaker: { failures: 2, cooldownMs: 750 }, shutdownDeadlineMs: 0 });
   });
 
+  it("bounds cost, answers and operations in flight by default, each setting its own", () => {
+    expect(gatewayConfig({})).toMatchObject({
+      maxDepth: 12,
+      maxAliases: 50,
+      maxDirectives: 50,
+      maxCost: 20_000,
+      maxResponseBytes: 4 * 1024 * 1024,
+      subgraphMaxResponseBytes: 4 * 1024 * 1024,
+      maxInFlight: 256,
+      maxInFlightPerSubject: 16,
+      maxCostInFlightPerSubject: 20_000,
+    });
+    // A caller's cost in flight follows the cost cap unless it is set.
+    expect(gatewayConfig({ MAX_COST: "50000" }).maxCostInFlightPerSubject).toBe(50_000);
+    expect(gatewayConfig({ MAX_COST: "50000", MAX_COST_IN_FLIGHT_PER_SUBJECT: "9" }).maxCostInFlightPerSubject).toBe(9);
+  });
+
   it("reads subgraph URL overrides by name", () => {
     const config = gatewayConfig({ SUBGRAPH_URL_GBR: "http://127.0.0.1:5001/graphql", PORT: "0" });
     expect(config.subgraphUrls).toEqual({ GBR: "http://127.0.0.1:5001/graphql" });
@@ -68,6 +85,13 @@ describe("gateway configuration", () => {
     [{ BREAKER_FAILURES: "0" }, "BREAKER_FAILURES"],
     [{ BREAKER_COOLDOWN_MS: "10" }, "BREAKER_COOLDOWN_MS"],
     [{ SHUTDOWN_DEADLINE_MS: "forever" }, "SHUTDOWN_DEADLINE_MS"],
+    [{ MAX_COST: "0" }, "MAX_COST"],
+    [{ MAX_DIRECTIVES: "-1" }, "MAX_DIRECTIVES"],
+    [{ MAX_RESPONSE_BYTES: "100" }, "MAX_RESPONSE_BYTES"],
+    [{ SUBGRAPH_MAX_RESPONSE_BYTES: "lots" }, "SUBGRAPH_MAX_RESPONSE_BYTES"],
+    [{ MAX_IN_FLIGHT: "0" }, "MAX_IN_FLIGHT"],
+    [{ MAX_IN_FLIGHT_PER_SUBJECT: "0" }, "MAX_IN_FLIGHT_PER_SUBJECT"],
+    [{ MAX_COST_IN_FLIGHT_PER_SUBJECT: "0" }, "MAX_COST_IN_FLIGHT_PER_SUBJECT"],
     [{ TOKEN_CACHE_SIZE: "0" }, "TOKEN_CACHE_SIZE"],
     [{ METRICS: "on" }, "METRICS"],
     [{ AGREEMENTS_POLL_MS: "10" }, "AGREEMENTS_POLL_MS"],

@@ -81,35 +81,38 @@ describe("the cost model (costLimitRule)", () => {
   });
 });
 
-describe("the cost weighed with each request's variables (OperationPlanner.admit)", () => {
+describe("the cost weighed with each request's variables (OperationPlanner.weigh)", () => {
   const op = `query($n: Int) { actors(first: $n) { id name } }`;
   const planner = plannerFor({ limits: { maxCost: 21 } });
   const plan = () => planner.plan(testState, op, undefined, principal(SECRET_GBR));
 
-  it("keeps the cost tree of a plan whose cost depends on variables, and none otherwise", () => {
+  it("keeps the cost tree of a plan whose cost depends on variables, and the cost itself otherwise", () => {
     expect(plan()).toMatchObject({ kind: "execute", cost: expect.any(Array) });
-    expect(planner.plan(testState, `{ actors(first: 3) { id } }`, undefined, principal(SECRET_GBR))).toMatchObject({ cost: null });
+    const fixed = planner.plan(testState, `{ actors(first: 3) { id } }`, undefined, principal(SECRET_GBR));
+    expect(fixed).toMatchObject({ cost: 4 });
+    expect(planner.weigh(fixed, { n: 1000 })).toEqual({ cost: 4 });
   });
 
-  it("admits variables that keep the cost within the cap", () => {
-    expect(planner.admit(plan(), { n: 10 })).toBeUndefined(); // 1 + 10 × 2 = 21
+  it("weighs variables that keep the cost within the cap", () => {
+    expect(planner.weigh(plan(), { n: 10 })).toEqual({ cost: 21 }); // 1 + 10 × 2
   });
 
   it("refuses variables that take it past the cap, with the cost", () => {
-    expect(planner.admit(plan(), { n: 11 })).toMatchObject({ extensions: { code: "OPERATION_TOO_COSTLY", cost: 23, maxCost: 21 } });
-    expect(planner.admit(plan(), {})).toMatchObject({ extensions: { code: "OPERATION_TOO_COSTLY", cost: 41 } });
+    expect(planner.weigh(plan(), { n: 11 })).toMatchObject({
+      refusal: { extensions: { code: "OPERATION_TOO_COSTLY", cost: 23, maxCost: 21 } },
+    });
+    expect(planner.weigh(plan(), {})).toMatchObject({ refusal: { extensions: { code: "OPERATION_TOO_COSTLY", cost: 41 } } });
   });
 
   it("refuses a page size in a variable past its field's maximum, or below 0", () => {
     for (const n of [101, -1])
-      expect(planner.admit(plan(), { n })).toMatchObject({
-        message: "first must be from 0 to 100 at actors",
-        extensions: { code: "BAD_USER_INPUT" },
+      expect(planner.weigh(plan(), { n })).toMatchObject({
+        refusal: { message: "first must be from 0 to 100 at actors", extensions: { code: "BAD_USER_INPUT" } },
       });
   });
 
   it("has nothing to weigh for a plan that does not run", () => {
     const invalid = planner.plan(testState, `{ nope }`, undefined, principal(SECRET_GBR));
-    expect(planner.admit(invalid, { n: 1000 })).toBeUndefined();
+    expect(planner.weigh(invalid, { n: 1000 })).toEqual({ cost: 0 });
   });
 });

@@ -184,13 +184,13 @@ describe("the request pipeline: identity → plan → execute → complete → r
   });
 
   it("refuses past the operations in flight (503 unrecorded, 429 recorded before the body is read), and gives the places back", async () => {
-    const full = new Admission({ maxInFlight: 1, maxInFlightPerSubject: 1 });
+    const full = new Admission({ maxInFlight: 1, maxInFlightPerSubject: 1, maxCostInFlightPerSubject: 100 });
     const held = full.enter();
     const shed = await send({ admission: full });
     expect(shed.error).toMatchObject({ status: 503, code: "OVERLOADED", headers: { "retry-after": "1" } });
     expect({ records: shed.records, bodyRead: shed.bodyRead }).toEqual({ records: [], bodyRead: false });
     held.release();
-    const perCaller = new Admission({ maxInFlight: 10, maxInFlightPerSubject: 1 });
+    const perCaller = new Admission({ maxInFlight: 10, maxInFlightPerSubject: 1, maxCostInFlightPerSubject: 100 });
     perCaller.enter().admit(principal({ nation: "GBR", clearance: "CONFIDENTIAL" }));
     const busy = await send({ admission: perCaller });
     expect(busy.error).toMatchObject({ status: 429, code: "TOO_MANY_OPERATIONS", headers: { "retry-after": "1" } });
@@ -199,6 +199,16 @@ describe("the request pipeline: identity → plan → execute → complete → r
       records: [{ refusal: "TOO_MANY_OPERATIONS" }],
     });
     expect(perCaller.size).toBe(1);
+    // Past the caller's cost in flight, once planned: 429 too, recorded with the plan.
+    const heavy = new Admission({ maxInFlight: 10, maxInFlightPerSubject: 10, maxCostInFlightPerSubject: 2 });
+    const running = heavy.enter();
+    running.admit(principal({ nation: "GBR", clearance: "CONFIDENTIAL" }));
+    running.weigh(2);
+    const costly = await send({ admission: heavy });
+    expect(costly.reply?.status).toBe(429);
+    expect(costly.reply?.headers).toMatchObject({ "retry-after": "1" });
+    expect(costly.records).toMatchObject([{ status: 429, refusal: "TOO_MANY_OPERATIONS", plan: { kind: "execute" } }]);
+    expect(costly.executions).toEqual([]);
     expect((await send({ admission: full })).reply?.status).toBe(200);
     expect(full.size).toBe(0);
   });
