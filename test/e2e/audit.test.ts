@@ -52,7 +52,15 @@ describe("the audit trail, end to end", () => {
   beforeAll(async () => {
     stack = await startTestStack();
     auditDir = mkdtempSync(join(tmpdir(), "tearline-audit-"));
-    gateway = await startExtraGateway(stack, { AUDIT_DIR: auditDir, AUDIT_CHECKPOINT_EVERY: "100", AUDIT_CHECKPOINT_SECONDS: "1" });
+    gateway = await startExtraGateway(stack, {
+      AUDIT_DIR: auditDir,
+      AUDIT_CHECKPOINT_EVERY: "100",
+      AUDIT_CHECKPOINT_SECONDS: "1",
+      // The load below is 1,000 operations at once from one caller: admission would refuse most of them (its own
+      // limits are tested in test/security/denial-of-service.test.ts).
+      MAX_IN_FLIGHT: "1000",
+      MAX_IN_FLIGHT_PER_SUBJECT: "1000",
+    });
     const jwks = ed25519PublicJwks(JSON.parse(readFileSync(gatewayJwksPath(stack.keysDir), "utf8")));
     keys = new Map([...jwks].map(([kid, jwk]) => [kid, createPublicKey({ key: jwk as never, format: "jwk" })]));
   });
