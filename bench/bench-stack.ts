@@ -14,6 +14,17 @@ export interface BenchStack extends Stack {
 }
 
 /**
+ * Admission limits out of reach for the Tearline gateways measured: one bench caller has up to 256 requests in flight
+ * at a fixed rate, and a refusal would count as a failure where the baselines, which admit everything, only wait.
+ * The admission's bookkeeping still runs.
+ */
+export const UNLIMITED_ADMISSION = {
+  MAX_IN_FLIGHT: "100000",
+  MAX_IN_FLIGHT_PER_SUBJECT: "100000",
+  MAX_COST_IN_FLIGHT_PER_SUBJECT: "1000000000",
+};
+
+/**
  * The stack a benchmark measures against: subgraphs in memory mode on core 1,
  * a Tearline gateway alone on core 0, all on free loopback ports. With
  * `open`, a second set of subgraphs (same data, same agreements) that admit
@@ -40,7 +51,7 @@ export async function startBenchStack(keysDir: string, options: { gatewayNodeArg
       subgraphEntry: (nation) => ({ entry: "bench/subgraph-main.ts", args: [nation] }),
       gatewayNodeArgs: options.gatewayNodeArgs,
       // Cache counts for the benchmark's report (token and plan cache hits).
-      gatewayEnv: { METRICS: "true" },
+      gatewayEnv: { METRICS: "true", ...UNLIMITED_ADMISSION },
       cpus: { subgraphs: "1", gateway: "0" },
       log: () => undefined,
     });

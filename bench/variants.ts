@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServiceProcess, spawnService } from "../scripts/stack/service-process.js";
 import { NATIONS } from "../subgraphs/nations.js";
-import type { BenchStack } from "./bench-stack.js";
+import { type BenchStack, UNLIMITED_ADMISSION } from "./bench-stack.js";
 import { ALLOWED, attributeSets, headerSource, REDACTED } from "./callers.js";
 import { rewrittenFor } from "./rewritten.js";
 import type { Variant } from "./window.js";
@@ -65,7 +65,14 @@ export async function startVariants(
   };
   const subgraphUrls = Object.fromEntries(NATIONS.map((n) => [`SUBGRAPH_URL_${n}`, stack.subgraphs[n].url]));
   const tearline = (name: string, env: NodeJS.ProcessEnv = {}) =>
-    start(name, "gateway/main.ts", { ...stack.gatewayEnv, ...subgraphUrls, HOST: "127.0.0.1", METRICS: "true", ...env });
+    start(name, "gateway/main.ts", {
+      ...stack.gatewayEnv,
+      ...subgraphUrls,
+      HOST: "127.0.0.1",
+      METRICS: "true",
+      ...UNLIMITED_ADMISSION,
+      ...env,
+    });
 
   const tNoAudit = await tearline("T-noaudit", { AUDIT_STORE: "none" });
   const tRedact = await tearline("T-redact");
