@@ -29,11 +29,11 @@ describe("sovereign sharing agreements, end to end", () => {
     return withheld(body.errors as Errors);
   };
   /** Polls until `done` holds for the answer; the time from `since` until then, in ms. */
-  const until = async (done: (withheld: string[]) => boolean, since: number, caller?: Caller, gateway?: string) => {
+  const until = async (done: (withheld: string[]) => boolean, since: number, caller?: Caller, gateway?: string, limitMs = 15_000) => {
     for (;;) {
       const answer = await ask(caller, gateway);
       if (done(answer)) return performance.now() - since;
-      if (performance.now() - since > 15_000) throw new Error(`still ${JSON.stringify(answer)} after 15 s`);
+      if (performance.now() - since > limitMs) throw new Error(`still ${JSON.stringify(answer)} after ${limitMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -84,11 +84,12 @@ describe("sovereign sharing agreements, end to end", () => {
   });
 
   it("stops sharing when an agreement expires while the stack runs, with no new document", async () => {
-    const expires = new Date(Date.now() + 4000).toISOString();
+    // Far enough ahead that the command (a Node.js start under tsx, seconds on a loaded machine) still finds it in the future.
+    const expires = new Date(Date.now() + 10_000).toISOString();
     await agreement("set", "GBR", "--expires", expires);
     await until((w) => w.length === 0, performance.now());
     const sinceExpiry = Date.parse(expires) - Date.now();
-    const after = await until((w) => w.join() === paused.join(), performance.now());
+    const after = await until((w) => w.join() === paused.join(), performance.now(), undefined, undefined, 25_000);
     expect(after).toBeGreaterThanOrEqual(sinceExpiry - 100);
     await agreement("set", "GBR", "--expires", "2099-12-31");
     await until((w) => w.length === 0, performance.now());
