@@ -4,9 +4,9 @@ import { WebhookNotifier } from "../../gateway/oversight/anomaly/webhook.js";
 import type { FlagEvent } from "../../lib/audit/event.js";
 import { close, listen } from "../../lib/http-server.js";
 import { anomalyConfig } from "../support/anomaly-fixture.js";
+import { flag } from "../support/audit-events.js";
 
-const FLAG: FlagEvent = {
-  kind: "flag",
+const FLAG: FlagEvent = flag({
   at: "2026-12-03T10:00:00.000Z",
   flag: "DENIED_FIELDS",
   subject: { nation: "GBR", sub: "analyst@gbr", issuer: "https://idp.gbr.test.tearline" },
@@ -14,9 +14,8 @@ const FLAG: FlagEvent = {
   count: 21,
   threshold: 20,
   windowSeconds: 600,
-  throttledUntil: null,
   requestId: "request-1",
-};
+});
 
 interface Received {
   path: string;
