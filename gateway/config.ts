@@ -70,6 +70,7 @@ const gatewayEnv = z.object({
   AUDIT_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(0.1).max(86_400).default(10),
+  SUBGRAPH_ENVELOPES: z.enum(["sign", "off"], { error: "must be sign or off" }).default("sign"),
   GATEWAY_ENVELOPE_KEY_FILE: z
     .string({ error: "GATEWAY_ENVELOPE_KEY_FILE is required: the gateway's Ed25519 private envelope key, a JWK file with a kid" })
     .min(1),
@@ -130,6 +131,12 @@ export interface GatewayConfig {
   envelopeKeyFile: string;
   /** The key in that file at start-up, checked: a gateway that cannot vouch for its requests does not start. */
   envelopeKey: EnvelopeSigningKey;
+  /**
+   * Whether subgraph fetches carry an envelope (SUBGRAPH_ENVELOPES=sign, the default). Off only for subgraphs that
+   * run without the second lock (the benchmark's enforcement-only variants): a subgraph with the lock refuses every
+   * request without one, so turning it off can only fail closed. The audit checkpoints are signed either way.
+   */
+  signEnvelopes: boolean;
   logLevel: LogLevel;
   audit: AuditConfig;
   /** Anomaly flags' thresholds (ANOMALY_CONFIG) and each nation's webhook (ANOMALY_WEBHOOKS). */
@@ -202,6 +209,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     revocationsFloorFile: base.REVOCATIONS_FLOOR_FILE,
     envelopeKeyFile: base.GATEWAY_ENVELOPE_KEY_FILE,
     envelopeKey: loadEnvelopeKey(base.GATEWAY_ENVELOPE_KEY_FILE),
+    signEnvelopes: base.SUBGRAPH_ENVELOPES === "sign",
     logLevel: base.LOG_LEVEL,
     audit: {
       store: base.AUDIT_STORE,

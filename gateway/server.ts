@@ -3,6 +3,7 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { close, createJsonHttpServer, listen } from "../lib/http-server.js";
+import { logger } from "../lib/logger.js";
 import { cacheSamples, metricsReply } from "../lib/metrics.js";
 import { AgreementStore } from "./agreements/store.js";
 import { openAuditTrail } from "./audit/open-trail.js";
@@ -41,7 +42,7 @@ export function createApolloGateway(config: GatewayConfig, policy: PolicyHolder,
         url: config.subgraphUrls[name] ?? url ?? "",
         timeoutMs: config.subgraphTimeoutMs,
         maxResponseBytes: config.subgraphMaxResponseBytes,
-        signer,
+        signer: config.signEnvelopes ? signer : undefined,
         breaker: breakers(name),
       }),
   });
@@ -54,6 +55,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const policy = new PolicyHolder(config.coalitions);
   // One signer for every subgraph and for the audit checkpoints: a rotated key file is read once.
   const signer = new EnvelopeSigner(config.envelopeKeyFile, config.envelopeKey);
+  if (!config.signEnvelopes)
+    logger("gateway").warn("SUBGRAPH_ENVELOPES=off: subgraph fetches carry no envelope; a subgraph with the second lock refuses them all");
   // The audit trail before anything is served: a gateway that cannot record does not answer.
   const trail = await openAuditTrail(config.audit, () => signer.currentKey());
   // Flags go into the chain of the operations that raised them (logged and notified only without one).

@@ -1,4 +1,4 @@
-import { createHash, type KeyObject, randomUUID, sign, verify } from "node:crypto";
+import { createHash, type Hash, type KeyObject, randomUUID, sign, verify } from "node:crypto";
 import { canonicalJson, NonFiniteNumber } from "./canonical-json.js";
 
 /**
@@ -39,12 +39,43 @@ export interface EnvelopeClaims extends EnvelopeSubject {
 export class EnvelopeRejected extends Error {}
 
 const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString("base64url");
-const HEADER = (kid: string) => base64url(JSON.stringify({ alg: "EdDSA", typ: ENVELOPE_TYP, kid }));
+const headers = new Map<string, string>();
+/** The encoded header of envelopes signed with `kid`: one per key, so written once. */
+const HEADER = (kid: string) => {
+  let header = headers.get(kid);
+  if (header === undefined) {
+    header = base64url(JSON.stringify({ alg: "EdDSA", typ: ENVELOPE_TYP, kid }));
+    // A gateway signs with one key at a time; a rotation adds one.
+    if (headers.size >= 16) headers.clear();
+    headers.set(kid, header);
+  }
+  return header;
+};
 
-/** The digest both sides compute: variables absent and {} are the same request. */
+/**
+ * The hash state after `{"query":<query>,"variables":` per query text: a query
+ * plan sends the same few fetch texts again and again, and hashing a query of a
+ * few kilobytes is most of a digest's cost. Bounded (emptied when full), since
+ * a subgraph digests whatever text it is sent.
+ */
+const queryPrefixes = new Map<string, Hash>();
+const QUERY_PREFIXES_MAX = 1000;
+
+/**
+ * The digest both sides compute: SHA-256 of the canonical JSON of { query, variables }, written in the key order
+ * canonical JSON gives ("query" before "variables"); variables absent and {} are the same request.
+ */
 export function requestDigest(query: string, variables: Readonly<Record<string, unknown>> | null | undefined): string {
-  return createHash("sha256")
-    .update(canonicalJson({ query, variables: variables ?? {} }))
+  let prefix = queryPrefixes.get(query);
+  if (!prefix) {
+    prefix = createHash("sha256").update(`{"query":${JSON.stringify(query)},"variables":`);
+    if (queryPrefixes.size >= QUERY_PREFIXES_MAX) queryPrefixes.clear();
+    queryPrefixes.set(query, prefix);
+  }
+  return prefix
+    .copy()
+    .update(canonicalJson(variables ?? {}))
+    .update("}")
     .digest("base64url");
 }
 

@@ -14,8 +14,8 @@ export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
   timeoutMs: number;
-  /** Signs the envelope each request to this subgraph carries. */
-  signer: EnvelopeSigner;
+  /** Signs the envelope each request to this subgraph carries; none only for a subgraph without the second lock. */
+  signer: EnvelopeSigner | undefined;
   /** Most bytes read of one answer; past it the subgraph has failed for the request (default DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES). */
   maxResponseBytes?: number;
   /** This subgraph's circuit breaker: while it is open, no fetch goes and the subgraph is reported unavailable at once. */
@@ -54,7 +54,7 @@ const failures = new SampledLog(logger("fetch"), "subgraph fetch failed");
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
   readonly name: string;
-  private readonly signer: EnvelopeSigner;
+  private readonly signer: EnvelopeSigner | undefined;
 
   constructor(options: SubgraphDataSourceOptions) {
     const fetcher = deadlineFetcher(options.timeoutMs, options.maxResponseBytes);
@@ -73,6 +73,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     if (options.context.budget?.exceeded) throw responseTooLarge();
     const { principal, requestId } = options.context;
     options.context.subgraphs?.add(this.name);
+    if (!this.signer) return;
     // The subgraph name is its nation (composition names each subgraph after the nation that runs it).
     const envelope = await this.signer.sign({
       subject: envelopeSubjectOf(principal),

@@ -62,4 +62,12 @@ describe("canonical JSON, exactly", () => {
     expect(requestDigest("{ a }", { a: undefined })).toBe(requestDigest("{ a }", {}));
     expect(requestDigest("{ a }", { a: null })).not.toBe(requestDigest("{ a }", {}));
   });
+
+  it("gives the canonical digest again and again for one query text, and for more texts than it keeps hash states of", () => {
+    const sha = (text: string) => createHash("sha256").update(text).digest("base64url");
+    const canonical = (query: string, variables: Record<string, unknown>) => sha(canonicalJson({ query, variables }));
+    const query = '{ b(x: "\\u00e9\\"") { c } }';
+    for (const variables of [{ n: 1 }, { n: 2 }, { n: 1 }, {}]) expect(requestDigest(query, variables)).toBe(canonical(query, variables));
+    for (let i = 0; i < 2500; i++) expect(requestDigest(`{ f${i % 1200} }`, { i })).toBe(canonical(`{ f${i % 1200} }`, { i }));
+  });
 });

@@ -128,6 +128,13 @@ describe("gateway configuration", () => {
     expect(loadGatewayConfig(apart).agreements).toHaveLength(1);
   });
 
+  it("signs subgraph envelopes unless SUBGRAPH_ENVELOPES=off, and refuses any other value", () => {
+    expect(gatewayConfig({}).signEnvelopes).toBe(true);
+    expect(gatewayConfig({ SUBGRAPH_ENVELOPES: "sign" }).signEnvelopes).toBe(true);
+    expect(gatewayConfig({ SUBGRAPH_ENVELOPES: "off" }).signEnvelopes).toBe(false);
+    expect(() => gatewayConfig({ SUBGRAPH_ENVELOPES: "false" })).toThrow(/SUBGRAPH_ENVELOPES: must be sign or off/);
+  });
+
   it("names every bad setting at once", () => {
     expect(() => gatewayConfig({ PORT: "-1", SUBGRAPH_TIMEOUT_MS: "x" })).toThrow(/PORT[\s\S]*SUBGRAPH_TIMEOUT_MS/);
   });

@@ -128,4 +128,14 @@ describe("the data source: one envelope per subgraph request", () => {
     expect(check.headers[ENVELOPE_HEADER]).toBeUndefined();
     expect(check.headers.authorization).toBeUndefined();
   });
+
+  it("without a signer (SUBGRAPH_ENVELOPES=off) sends no envelope, and still keeps the analyst's credentials behind", async () => {
+    const source = new SubgraphDataSource({ name: "FRA", url, timeoutMs: 2000, signer: undefined });
+    const sent = await send(source, "incoming operation", [
+      ["authorization", "Bearer the-analysts-token"],
+      [ENVELOPE_HEADER, "an-envelope-from-elsewhere"],
+    ]);
+    expect(sent.headers[ENVELOPE_HEADER]).toBeUndefined();
+    expect(sent.headers.authorization).toBeUndefined();
+  });
 });
