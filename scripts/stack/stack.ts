@@ -6,6 +6,7 @@ import { gatewayJwksPath, gatewayPrivateKeyPath, loadOrCreateGatewayKey } from "
 import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
 import { ensureRevocationLists } from "../revoke/list-file.js";
+import { ensureCluster } from "./pglite-template.js";
 import { type ServiceProcess, type SpawnedService, type SpawnOptions, spawnService } from "./service-process.js";
 
 export interface StackOptions {
@@ -90,6 +91,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         else delete env.DATABASE_URL;
         // The data directory holds the nation's agreements even when its database is a real PostgreSQL.
         env.DATA_DIR = `${dataRoot}/${nation}`;
+        // A first start copies an empty cluster rather than run initdb in four processes at once.
+        if (!databaseUrl) await ensureCluster(env.DATA_DIR);
         const service = await start({
           name: nation,
           ...(options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` }),
