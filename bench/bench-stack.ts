@@ -37,7 +37,17 @@ export const UNLIMITED_ADMISSION = {
  * be given fresh defaults without its document). The subgraphs answer from
  * memory, so a database seeded anew each run changes no figure.
  */
-export async function startBenchStack(keysDir: string, options: { gatewayNodeArgs?: string[]; open?: boolean } = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  keysDir: string,
+  options: {
+    gatewayNodeArgs?: string[];
+    open?: boolean;
+    /** `database`: each nation's own subgraph as `npm start` runs it (its database, shield and row-level security on every request). */
+    subgraphs?: "memory" | "database";
+    /** `default`: the gateway's own admission limits (the soak, where a 429 is an error), not UNLIMITED_ADMISSION. */
+    admission?: "unlimited" | "default";
+  } = {},
+): Promise<BenchStack> {
   const dataRoot = mkdtempSync(join(tmpdir(), "tearline-bench-data-"));
   const remove = () => rmSync(dataRoot, { recursive: true, force: true });
   let stack: Stack;
@@ -48,10 +58,10 @@ export async function startBenchStack(keysDir: string, options: { gatewayNodeArg
       keysDir,
       subgraphPorts: Object.fromEntries(NATIONS.map((n) => [n, 0])) as Record<NationCode, number>,
       dataRoot,
-      subgraphEntry: (nation) => ({ entry: "bench/subgraph-main.ts", args: [nation] }),
+      subgraphEntry: options.subgraphs === "database" ? undefined : (nation) => ({ entry: "bench/subgraph-main.ts", args: [nation] }),
       gatewayNodeArgs: options.gatewayNodeArgs,
       // Cache counts for the benchmark's report (token and plan cache hits).
-      gatewayEnv: { METRICS: "true", ...UNLIMITED_ADMISSION },
+      gatewayEnv: { METRICS: "true", ...(options.admission === "default" ? {} : UNLIMITED_ADMISSION) },
       cpus: { subgraphs: "1", gateway: "0" },
       log: () => undefined,
     });

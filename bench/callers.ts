@@ -35,14 +35,17 @@ export interface HeaderSource {
   next(): Record<string, string>;
 }
 
+/** A caller's request headers with a freshly signed token of the nation's dev IdP (a new `jti` each time). */
+export async function callerHeaders(keysDir: string, set: Attributes, subject: string, ttlSeconds = 3600): Promise<Record<string, string>> {
+  const token = await signDevToken({ ...set, keysDir, ttlSeconds, subject });
+  return { authorization: `Bearer ${token}`, "x-purpose": set.purpose };
+}
+
 /** Signs one token per attribute set (or `copies` tokens of one set) and hands them out in turn. */
 export async function headerSource(keysDir: string, sets: Attributes[], copies = 1): Promise<HeaderSource> {
   const headers: Array<Record<string, string>> = [];
   for (const set of sets) {
-    for (let i = 0; i < copies; i++) {
-      const token = await signDevToken({ ...set, keysDir, ttlSeconds: 3600, subject: `bench-${headers.length}` });
-      headers.push({ authorization: `Bearer ${token}`, "x-purpose": set.purpose });
-    }
+    for (let i = 0; i < copies; i++) headers.push(await callerHeaders(keysDir, set, `bench-${headers.length}`));
   }
   let i = 0;
   return { next: () => headers[i++ % headers.length]! };

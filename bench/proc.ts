@@ -40,6 +40,26 @@ export function threadCpuLists(pid: number | "self"): string[] {
   return [...new Set(lists)];
 }
 
+/** One reading of a process: when (ms on the `performance.now()` clock), its resident memory and CPU time so far. */
+export interface ProcessSample {
+  at_ms: number;
+  rss_mb: number;
+  cpu_s: number;
+}
+
+/** Reads a process every `everyMs` from now until `stop()`, which returns the readings, oldest first. */
+export function sampleProcess(pid: number, everyMs: number): { samples: ProcessSample[]; stop(): ProcessSample[] } {
+  const samples: ProcessSample[] = [];
+  const timer = setInterval(() => samples.push({ at_ms: performance.now(), rss_mb: rssMb(pid), cpu_s: cpuSeconds(pid) }), everyMs);
+  return {
+    samples,
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
+
 /** Jiffies a core (or the whole machine) has spent, from /proc/stat. */
 export interface CoreTimes {
   busy: number;

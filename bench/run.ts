@@ -11,6 +11,7 @@ import { print } from "graphql";
 import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
 import { startBenchStack } from "./bench-stack.js";
 import { runMicro } from "./micro.js";
+import { pinSelfTo } from "./pin.js";
 import { peakRssMb, threadCpuLists } from "./proc.js";
 import { buildReport, table } from "./report.js";
 import { measureStartup } from "./startup.js";
@@ -23,15 +24,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 // The runner (load generator), the subgraphs and the identity provider share core 1; each gateway has core 0 alone.
-// taskset at launch pins every thread the runner and its children will have, not only the main one.
-if (threadCpuLists("self").join() !== "1") {
-  if (process.env.BENCH_PINNED) throw new Error("the benchmark needs two cores: it could not pin itself to core 1");
-  const child = spawnSync("taskset", ["-c", "1", process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, BENCH_PINNED: "1" },
-  });
-  process.exit(child.status ?? 1);
-}
+pinSelfTo("1", "the benchmark");
 
 const QUICK = process.env.BENCH_QUICK === "1";
 

@@ -4,6 +4,7 @@ import { type ServiceProcess, spawnService } from "../scripts/stack/service-proc
 import { NATIONS } from "../subgraphs/nations.js";
 import { type BenchStack, UNLIMITED_ADMISSION } from "./bench-stack.js";
 import { ALLOWED, attributeSets, headerSource, REDACTED } from "./callers.js";
+import { counterTotals } from "./metrics.js";
 import { rewrittenFor } from "./rewritten.js";
 import type { Variant } from "./window.js";
 
@@ -181,15 +182,5 @@ function countFields(value: unknown): number {
 
 /** A Tearline gateway's cache counters, from its /metrics page. */
 export async function cacheCounts(variant: BenchVariant): Promise<Record<string, number> | null> {
-  if (!variant.metricsUrl) return null;
-  const text = await (await fetch(variant.metricsUrl, { signal: AbortSignal.timeout(10_000) })).text();
-  return Object.fromEntries(
-    text
-      .split("\n")
-      .filter((line) => line.startsWith("tearline_") && line.includes("_total "))
-      .map((line) => {
-        const [name, value] = line.split(" ");
-        return [name!.replace(/^tearline_/, "").replace(/_total$/, ""), Number(value)];
-      }),
-  );
+  return variant.metricsUrl ? counterTotals(variant.metricsUrl) : null;
 }

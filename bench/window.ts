@@ -1,6 +1,6 @@
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
-import { coreTimes, coreUse, cpuSeconds, rssMb } from "./proc.js";
+import { coreTimes, coreUse, cpuSeconds, rssMb, sampleProcess } from "./proc.js";
 import { percentile } from "./stats.js";
 
 /** One gateway configuration under test, and what it is sent. */
@@ -91,10 +91,9 @@ export async function measureWindow(options: WindowOptions, acceptance: Acceptan
     const cpuBefore = cpuSeconds(variant.pid);
     const coresBefore = coreTimes();
     const started = performance.now();
-    const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(rssMb(variant.pid)), 200);
+    const sampler = sampleProcess(variant.pid, 200);
     const result = await drive(options, options.seconds);
-    clearInterval(sampler);
+    const rss = sampler.stop().map((sample) => sample.rss_mb);
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(variant.pid) - cpuBefore;
     const use = coreUse(coresBefore, coreTimes(), 1);
