@@ -4,6 +4,7 @@ import type { Coalitions } from "@tearline/policy";
 import { z } from "zod";
 import { ConfigError, logLevelSetting, parseConfig, portSetting } from "../lib/config.js";
 import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../lib/envelope-key.js";
+import { REQUEST_TIMEOUT_MS } from "../lib/http-server.js";
 import type { LogLevel } from "../lib/logger.js";
 import { DEFAULT_COALITIONS_FILE, loadCoalitionsFile } from "../lib/policy-files.js";
 import { type AgreementSource, loadAgreementSources } from "./agreements/config.js";
@@ -42,6 +43,7 @@ const gatewayEnv = z.object({
   BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(REQUEST_TIMEOUT_MS),
   INTROSPECTION: booleanSetting(false),
   AUDIENCE: z.string().min(1).default("tearline-gateway"),
   COALITIONS_FILE: z.string().min(1).default(DEFAULT_COALITIONS_FILE),
@@ -87,6 +89,8 @@ export interface GatewayConfig {
   breaker: { failures: number; cooldownMs: number };
   /** On SIGTERM, how long requests in flight have to finish before their connections are cut. */
   shutdownDeadlineMs: number;
+  /** How long a client has to send a whole request, headers and body, before its connection is cut. */
+  requestTimeoutMs: number;
   introspection: boolean;
   /** Routing URLs that replace the supergraph's, by subgraph name (SUBGRAPH_URL_<NAME>). */
   subgraphUrls: Record<string, string>;
@@ -182,6 +186,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphTimeoutMs: base.SUBGRAPH_TIMEOUT_MS,
     breaker: { failures: base.BREAKER_FAILURES, cooldownMs: base.BREAKER_COOLDOWN_MS },
     shutdownDeadlineMs: base.SHUTDOWN_DEADLINE_MS,
+    requestTimeoutMs: base.REQUEST_TIMEOUT_MS,
     introspection: base.INTROSPECTION,
     subgraphUrls,
     audience: base.AUDIENCE,

@@ -1,4 +1,4 @@
-import type { Reason } from "@tearline/policy";
+import { REASONS, type Reason } from "@tearline/policy";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ApolloErrorCode, ErrorCode } from "../lib/error-codes.js";
 
@@ -11,6 +11,8 @@ const PUBLIC_CODES = new Set<string>([
 
 /** Extension keys a client may see; everything else (URLs, bodies, stack traces) is dropped. */
 const PUBLIC_EXTENSIONS = ["code", "subgraph", "reason", "reasons"] as const;
+
+const isReason = (value: unknown): value is Reason => (REASONS as readonly unknown[]).includes(value);
 
 /** A field the caller may not see: its path and why, by category only. */
 export function forbiddenField(path: ReadonlyArray<string | number>, reasons: readonly Reason[]): GraphQLFormattedError {
@@ -60,6 +62,9 @@ export function sanitiseError(formatted: GraphQLFormattedError): GraphQLFormatte
   const subgraph = typeof extensions.serviceName === "string" ? extensions.serviceName : extensions.subgraph;
   const safe: Record<string, unknown> = {};
   for (const key of PUBLIC_EXTENSIONS) if (extensions[key] !== undefined) safe[key] = extensions[key];
+  // A subgraph writes its own extensions: a reason is passed on only when it is one of the categories, nothing else.
+  if (safe.reason !== undefined && !isReason(safe.reason)) delete safe.reason;
+  if (safe.reasons !== undefined && !(Array.isArray(safe.reasons) && safe.reasons.every(isReason))) delete safe.reasons;
   if (typeof subgraph === "string") safe.subgraph = subgraph;
 
   if (code && PUBLIC_CODES.has(code) && typeof extensions.serviceName !== "string") {

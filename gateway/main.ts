@@ -12,5 +12,8 @@ try {
 }
 setLogLevel(config.logLevel);
 const gateway = await startGateway(config);
+// How long a client has to send a whole request (REQUEST_TIMEOUT_MS): Node reads both at each check of its connections.
+gateway.server.requestTimeout = config.requestTimeoutMs;
+gateway.server.headersTimeout = config.requestTimeoutMs;
 announceReady("gateway", gateway.url);
 onShutdown(() => gateway.stop());

@@ -101,18 +101,23 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   const path = options.path ?? "/graphql";
   const answering = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  // A request must arrive whole within 30 s (Node's default is 5 minutes), headers included: a slow client cannot hold a
+  // socket long. Connections are checked every second, not every 30 s (Node's default), or a slow one could last twice as
+  // long. Node reads both timeouts at each check: a server may set shorter ones (REQUEST_TIMEOUT_MS) after this.
+  const timeouts = { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 };
+  const server = createServer(timeouts, (req, res) => {
     answering.add(res);
     res.once("close", () => answering.delete(res));
     handle(req, res).catch((error: unknown) => {
       if (!(error instanceof HttpError)) log.error({ err: error }, "request failed");
       const httpError = error instanceof HttpError ? error : new HttpError(500, ErrorCode.Internal, "Internal server error");
+      // Refused before its body was read whole: close the connection after the answer, or Node would read the rest,
+      // however long it is said to be, to reach the next request.
+      if (!req.complete) res.shouldKeepAlive = false;
       if (!res.headersSent) send(res, errorReply(httpError));
       else res.destroy();
     });
   });
-  // A request must arrive whole within 30 s (Node's default is 5 minutes): a body trickled in cannot hold a socket long.
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
   drainers.set(server, () => {
     for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
   });

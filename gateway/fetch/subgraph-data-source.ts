@@ -5,6 +5,7 @@ import { logger } from "../../lib/logger.js";
 import type { Principal } from "../auth/principal.js";
 import { responseTooLarge, subgraphResponseTooLarge, subgraphUnavailable } from "../errors.js";
 import type { RequestContext } from "../pipeline/context.js";
+import { onlyAsked } from "./asked-fields.js";
 import { breakerFetcher } from "./breaker-fetcher.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import type { EnvelopeSigner } from "./envelope-signer.js";
@@ -88,12 +89,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   // Records carry their own labels: the nation reports those of the rows it read, and the banner counts them.
   override didReceiveResponse({
     response,
+    request,
     context,
   }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>["didReceiveResponse"]>>[0]) {
     // Requests outside a caller's operation (none today) have no request context to mark.
     context.rows?.note(response.extensions);
     // Past the request's budget this answer is not used: the whole request is refused as too large.
     if (context.budget && !context.budget.spend(bodyBytesOf(response.http))) throw responseTooLarge();
+    // Only what this subgraph was asked for is merged: a field it adds could overwrite another nation's.
+    response.data = onlyAsked(response.data, request.query);
     return response;
   }
 

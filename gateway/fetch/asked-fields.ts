@@ -1,0 +1,74 @@
+import { type FragmentDefinitionNode, Kind, parse, type SelectionSetNode } from "graphql";
+import { LruCache } from "../enforcement/lru.js";
+
+/** What a subgraph was asked for, by response key: each key's own selection, or null for a leaf. */
+type Asked = Map<string, Asked | null>;
+
+function collect(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  into: Asked,
+  seen: Set<string>,
+): Asked {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const key = selection.alias?.value ?? selection.name.value;
+      if (!selection.selectionSet) {
+        if (!into.has(key)) into.set(key, null);
+        continue;
+      }
+      const nested = into.get(key) ?? new Map();
+      into.set(key, collect(selection.selectionSet, fragments, nested, seen));
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      collect(selection.selectionSet, fragments, into, seen);
+    } else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment && !seen.has(fragment.name.value))
+        collect(fragment.selectionSet, fragments, into, new Set([...seen, fragment.name.value]));
+    }
+  }
+  return into;
+}
+
+// The gateway sends each subgraph the same few queries, plan after plan; false: a query that cannot be read.
+const askedByQuery = new LruCache<string, Asked | false>(1000);
+
+function askedOf(query: string): Asked | false {
+  let asked = askedByQuery.get(query);
+  if (asked !== undefined) return asked;
+  try {
+    const document = parse(query, { noLocation: true });
+    const fragments = new Map(
+      document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+    );
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    asked = operation ? collect(operation.selectionSet, fragments, new Map(), new Set()) : false;
+  } catch {
+    asked = false;
+  }
+  askedByQuery.set(query, asked);
+  return asked;
+}
+
+function keep(value: unknown, asked: Asked | null): unknown {
+  if (asked === null || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => keep(item, asked));
+  const kept: Record<string, unknown> = {};
+  for (const [key, nested] of asked) if (Object.hasOwn(value, key)) kept[key] = keep((value as Record<string, unknown>)[key], nested);
+  return kept;
+}
+
+/**
+ * A subgraph's data less every field it was not asked for. The gateway merges an entity's answer into the object
+ * other subgraphs have filled: a field one nation slipped into its answer would otherwise overwrite another's
+ * (a subgraph gone wrong, or hostile, could rewrite GBR's names from FRA's). Data of a query that cannot be read is
+ * dropped whole.
+ */
+export function onlyAsked(
+  data: Record<string, unknown> | null | undefined,
+  query: string | undefined,
+): Record<string, unknown> | null | undefined {
+  if (data === null || data === undefined) return data;
+  const asked = query === undefined ? false : askedOf(query);
+  return asked === false ? null : (keep(data, asked) as Record<string, unknown>);
+}
