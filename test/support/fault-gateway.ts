@@ -33,6 +33,8 @@ const logLines: string[] = [];
  */
 export async function startFaultGateway(options: {
   subgraphs: Partial<Record<NationCode, string>>;
+  /** A nation's issuer reads its key set from this URL instead of its file (a JWKS endpoint that may be down or bad). */
+  jwks?: Partial<Record<NationCode, string>>;
   env?: NodeJS.ProcessEnv;
 }): Promise<FaultGateway> {
   const dir = mkdtempSync(join(tmpdir(), "tearline-fault-"));
@@ -42,7 +44,8 @@ export async function startFaultGateway(options: {
     const { publicJwk } = await loadOrCreateNationKey(keysDir, nation);
     const file = join(dir, `${nation}.jwks.json`);
     writeFileSync(file, JSON.stringify({ keys: [publicJwk] }));
-    issuers.push({ issuer: devIssuerId(nation), nation, jwks: { file }, algorithms: [DEV_KEY_ALGORITHM] });
+    const url = options.jwks?.[nation];
+    issuers.push({ issuer: devIssuerId(nation), nation, jwks: url ? { url } : { file }, algorithms: [DEV_KEY_ALGORITHM] });
   }
   await loadOrCreateGatewayKey(keysDir);
   const auditDir = join(dir, "audit");
