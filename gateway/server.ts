@@ -18,7 +18,8 @@ import { breakerRegistry } from "./fetch/breaker-fetcher.js";
 import { EnvelopeSigner } from "./fetch/envelope-signer.js";
 import { SubgraphDataSource } from "./fetch/subgraph-data-source.js";
 import { openAnomalyFlags } from "./oversight/anomaly/open-anomaly.js";
-import { OVERSIGHT_EVENTS_PATH, oversightEventsPage, oversightSource } from "./oversight/events-page.js";
+import { OVERSIGHT_EVENTS_PATH, oversightEventsPage } from "./oversight/events-page.js";
+import { openOversightTrail } from "./oversight/trail-source.js";
 import { Admission } from "./pipeline/admission.js";
 import type { RequestContext } from "./pipeline/context.js";
 import { createGraphQLHandler } from "./pipeline/handle-request.js";
@@ -104,6 +105,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     cacheSize: config.planCacheSize,
     introspection: config.introspection,
   });
+  // The view reads the store the trail is written to (its own connections with PostgreSQL).
+  const oversight = openOversightTrail(config.audit);
   const metrics = () =>
     metricsReply([
       ...cacheSamples("token_cache", authenticate.tokenCache),
@@ -113,7 +116,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const server = createJsonHttpServer({
     pages: {
       ...(config.metrics ? { "/metrics": metrics } : {}),
-      [OVERSIGHT_EVENTS_PATH]: oversightEventsPage({ identify: authenticate.identify, source: oversightSource(config.audit) }),
+      [OVERSIGHT_EVENTS_PATH]: oversightEventsPage({ identify: authenticate.identify, source: oversight.source }),
     },
     handle: createGraphQLHandler({
       authenticate: (headers) => authenticate({ authorization: headers.authorization, "x-purpose": headers["x-purpose"] }),
@@ -143,6 +146,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await close(server, config.shutdownDeadlineMs);
       await anomalies.close();
       await trail.close();
+      await oversight.close();
       await apollo.stop();
     },
   };

@@ -1,10 +1,9 @@
-import { type AuditEntrySource, folderEntrySource } from "../../lib/audit/entry-source.js";
+import type { AuditEntrySource } from "../../lib/audit/entry-source.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError, jsonReply, type Page } from "../../lib/http-server.js";
 import { logger } from "../../lib/logger.js";
 import type { Identify } from "../auth/authenticate.js";
-import type { AuditConfig } from "../config.js";
-import { readViewPage } from "./view-page.js";
+import { readViewPage, type ViewPage } from "./view-page.js";
 import { parseViewQuery } from "./view-query.js";
 
 /** The scope a nation's operator needs to read its oversight view. */
@@ -13,10 +12,6 @@ export const AUDIT_READ_SCOPE = "audit:read";
 export const OVERSIGHT_EVENTS_PATH = "/oversight/events";
 
 const log = logger("oversight");
-
-/** The trail the view reads: the file store's folder; none for a gateway that keeps no trail, or one whose reader is not built yet. */
-export const oversightSource = (audit: AuditConfig): AuditEntrySource | undefined =>
-  audit.store === "file" ? folderEntrySource(audit.dir) : undefined;
 
 export interface OversightPageOptions {
   identify: Identify;
@@ -51,7 +46,14 @@ export function oversightEventsPage(options: OversightPageOptions): Page {
       );
     // Fail closed: with no trail to read, say so; an empty page would claim that nothing touched the nation's data.
     if (options.source === undefined) throw new HttpError(503, ErrorCode.AuditUnavailable, "This gateway keeps no audit trail it can read");
-    const page = await readViewPage(options.source, token.nation, query);
+    let page: ViewPage;
+    try {
+      page = await readViewPage(options.source, token.nation, query);
+    } catch (error) {
+      // A store that cannot be read now (the database down, the folder gone): unavailable, as when it cannot be written.
+      log.error({ err: error }, "oversight view unreadable");
+      throw new HttpError(503, ErrorCode.AuditUnavailable, "The audit trail cannot be read now");
+    }
     // The nation and the count, not the reader's identity: logs travel further than the trail does.
     log.info({ nation: token.nation, events: page.events.length }, "oversight view read");
     return jsonReply(200, page, { "cache-control": "no-store" });

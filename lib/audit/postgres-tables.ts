@@ -70,3 +70,11 @@ WHERE e.chain = $1 AND e.seq > $2::bigint ORDER BY e.seq LIMIT $3`;
 
 /** A chain's checkpoints, in the order they were signed. */
 export const CHECKPOINTS = "SELECT jws FROM tearline_audit_checkpoints WHERE chain = $1 ORDER BY ordinal";
+
+/**
+ * A page of every chain's events after the position ($1 chain, $2 seq), in (chain, seq) order: the primary key's
+ * order, so a page is one index range scan. The database's collation orders the chains; the readers only need an
+ * order that holds while chains grow, and this one is the same in the WHERE and the ORDER BY.
+ */
+export const ENTRIES_AFTER = `SELECT e.chain, e.seq::text AS seq, e.prev, e.hash, e.event FROM tearline_audit_events e
+WHERE (e.chain, e.seq) > ($1::text, $2::bigint) ORDER BY e.chain, e.seq LIMIT $3`;

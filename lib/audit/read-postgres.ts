@@ -1,5 +1,7 @@
 import { canonicalJson } from "../canonical-json.js";
-import { CHECKPOINTS, EVENTS_PAGE, LIST_CHAINS, TABLES_PRESENT } from "./postgres-tables.js";
+import type { ChainEntry } from "./chain.js";
+import type { AuditEntrySource } from "./entry-source.js";
+import { CHECKPOINTS, ENTRIES_AFTER, EVENTS_PAGE, LIST_CHAINS, TABLES_PRESENT } from "./postgres-tables.js";
 import type { StoredChain } from "./verify-trail.js";
 
 /** What the reader needs of a PostgreSQL connection (a pg Client or Pool); lib/ names no driver. */
@@ -55,4 +57,41 @@ export async function readPostgresChain(db: Queryable, chain: string): Promise<S
     after = rows.at(-1)!.seq;
   }
   return { chain, events: lines.join(""), checkpoints: signed.map((row) => `${row.jws}\n`).join("") };
+}
+
+/** Rows read per query by the entry source: a reader that stops early (a full page) has read at most this many more. */
+const ENTRIES_PAGE = 500;
+
+/**
+ * The PostgreSQL store's AuditEntrySource (the oversight view, the reports):
+ * every chain's entries after a position, a page of rows per query, so that
+ * neither the trail nor a chain is held whole. Reading is not verifying: a
+ * row whose event is not JSON is skipped, as a bad line of a chain file is.
+ */
+export function postgresEntrySource(db: Queryable): AuditEntrySource {
+  return async function* entries(after) {
+    // The empty chain id sorts before every other: from the start without a position.
+    let chain = after?.chain ?? "";
+    let seq = after === undefined ? BEFORE_ANY : String(after.seq);
+    for (;;) {
+      const rows = (await db.query(ENTRIES_AFTER, [chain, seq, ENTRIES_PAGE])).rows as Array<{
+        chain: string;
+        seq: string;
+        prev: string;
+        hash: string;
+        event: string;
+      }>;
+      for (const row of rows) {
+        let event: ChainEntry["event"];
+        try {
+          event = JSON.parse(row.event) as ChainEntry["event"];
+        } catch {
+          continue;
+        }
+        yield { chain: row.chain, seq: Number(row.seq), prev: row.prev, hash: row.hash, event };
+      }
+      if (rows.length < ENTRIES_PAGE) return;
+      ({ chain, seq } = rows.at(-1)!);
+    }
+  };
 }

@@ -8,15 +8,16 @@ import { isNationCode, NATIONS, type NationCode } from "../../subgraphs/nations.
 /** The gateway's default AUDIT_DIR. */
 export const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../../.data/audit", import.meta.url));
 
-const FOLDERS = `--dir defaults to AUDIT_DIR, else DATA_ROOT/audit, else .data/audit (where npm start's gateway writes).
+const FOLDERS = `--dir defaults to AUDIT_DIR, else DATA_ROOT/audit, else .data/audit (where npm start's gateway writes);
+--database postgres://… (or AUDIT_STORE=postgres with AUDIT_DATABASE_URL, as the gateway is set) reads the PostgreSQL store.
 Dates: 2026-12-01 (UTC; --to takes in the whole day) or a date-time with its zone, 2026-12-01T09:00Z.`;
 
-export const OVERSIGHT_USAGE = `Usage: npm run oversight -- --nation GBR --from 2026-12-01 --to 2026-12-03 [--json] [--dir .data/audit]
+export const OVERSIGHT_USAGE = `Usage: npm run oversight -- --nation GBR --from 2026-12-01 --to 2026-12-03 [--json] [--dir .data/audit | --database postgres://…]
 The nation's access report: per partner and purpose, its fields asked for (with counts), redacted and rejected,
 denials by reason, and the anomaly flags it was notified of.
 ${FOLDERS}`;
 
-export const TRANSPARENCY_USAGE = `Usage: npm run transparency -- --from 2026-12-01 --to 2026-12-31 [--json] [--k 10] [--dir .data/audit]
+export const TRANSPARENCY_USAGE = `Usage: npm run transparency -- --from 2026-12-01 --to 2026-12-31 [--json] [--k 10] [--dir .data/audit | --database postgres://…]
 The public summary (Markdown, or JSON with --json): per caller nation, owner nation and purpose, operations,
 fields, redactions and refusals with their rates, and anomaly flags by kind; every count below k suppressed.
 ${FOLDERS}`;
@@ -24,10 +25,13 @@ ${FOLDERS}`;
 /** A command line that cannot be carried out; the command prints it on one line and exits 2. */
 export class UsageError extends Error {}
 
+/** Where the trail is read: the file store's folder, or the PostgreSQL store. */
+export type ReportTrail = { kind: "folder"; dir: string } | { kind: "database"; url: string };
+
 export interface ReportArgs {
   period: Required<Period>;
   json: boolean;
-  dir: string;
+  trail: ReportTrail;
   help: boolean;
 }
 
@@ -45,6 +49,7 @@ const parseOptions = (args: readonly string[]) =>
       to: { type: "string" },
       json: { type: "boolean" },
       dir: { type: "string" },
+      database: { type: "string" },
       k: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -76,6 +81,22 @@ function auditDir(option: string | undefined, env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
+function databaseUrl(url: string, from: string): ReportTrail {
+  if (!/^postgres(ql)?:\/\/./.test(url)) throw new UsageError(`${from} must be a postgres:// URL`);
+  return { kind: "database", url };
+}
+
+/** The trail named on the command line, else the one the gateway's settings in the environment name. */
+function trailOf(values: Values, env: NodeJS.ProcessEnv): ReportTrail {
+  if (values.dir !== undefined && values.database !== undefined) throw new UsageError("give --dir or --database, not both");
+  if (values.database !== undefined) return databaseUrl(values.database, "--database");
+  if (values.dir === undefined && env.AUDIT_STORE === "postgres") {
+    if (!env.AUDIT_DATABASE_URL) throw new UsageError("AUDIT_STORE=postgres needs AUDIT_DATABASE_URL (or give --database)");
+    return databaseUrl(env.AUDIT_DATABASE_URL, "AUDIT_DATABASE_URL");
+  }
+  return { kind: "folder", dir: auditDir(values.dir, env) };
+}
+
 function common(values: Values, env: NodeJS.ProcessEnv): ReportArgs {
   if (values.from === undefined || values.to === undefined)
     throw new UsageError("--from and --to are required: the period to report on, such as --from 2026-12-01 --to 2026-12-31");
@@ -86,13 +107,13 @@ function common(values: Values, env: NodeJS.ProcessEnv): ReportArgs {
     if (error instanceof PeriodError) throw new UsageError(error.message);
     throw error;
   }
-  return { period: period as Required<Period>, json: values.json ?? false, dir: auditDir(values.dir, env), help: false };
+  return { period: period as Required<Period>, json: values.json ?? false, trail: trailOf(values, env), help: false };
 }
 
-const HELP: ReportArgs = { period: { from: 0, to: 0 }, json: false, dir: "", help: true };
+const HELP: ReportArgs = { period: { from: 0, to: 0 }, json: false, trail: { kind: "folder", dir: "" }, help: true };
 
 export function parseOversightArgs(args: readonly string[], env: NodeJS.ProcessEnv): ReportArgs & { nation: NationCode } {
-  const values = valuesOf(args, ["nation", "from", "to", "json", "dir", "help"]);
+  const values = valuesOf(args, ["nation", "from", "to", "json", "dir", "database", "help"]);
   if (values.help) return { ...HELP, nation: "GBR" };
   const nation = values.nation?.toUpperCase();
   if (nation === undefined || !isNationCode(nation)) throw new UsageError(`--nation must be one of ${NATIONS.join(", ")}`);
@@ -100,7 +121,7 @@ export function parseOversightArgs(args: readonly string[], env: NodeJS.ProcessE
 }
 
 export function parseTransparencyArgs(args: readonly string[], env: NodeJS.ProcessEnv): ReportArgs & { k: number } {
-  const values = valuesOf(args, ["from", "to", "json", "dir", "k", "help"]);
+  const values = valuesOf(args, ["from", "to", "json", "dir", "database", "k", "help"]);
   if (values.help) return { ...HELP, k: 0 };
   const k = values.k === undefined ? 10 : /^\d{1,4}$/.test(values.k) ? Number(values.k) : Number.NaN;
   // k = 1 would publish every count: a public report keeps some floor.

@@ -1,12 +1,8 @@
 import type { AccessReport } from "../../lib/audit/access-report.js";
 import { textTable } from "../text-table.js";
 
-/** What was read to make a report, for its heading. */
-export interface ReadSummary {
-  dir: string;
-  chains: number;
-  entries: number;
-}
+/** What was read to make a report, for its heading: a folder of chains, or a database (its URL without the password). */
+export type ReadSummary = ({ dir: string } | { database: string }) & { chains: number; entries: number };
 
 /**
  * The access report as the operator reads it in a terminal: one line per
@@ -31,7 +27,7 @@ export function renderAccessReport(report: AccessReport, read: ReadSummary): str
   const flagRows = report.flags.map((flag) => [flag.partner, flag.flag, String(flag.count)]);
   return [
     `${report.nation} access report, ${report.from} to ${report.to} (end excluded)`,
-    `audit folder ${read.dir}: ${read.chains} chain(s), ${read.entries} entries read; ${report.events} event(s) touched ${report.nation}'s data`,
+    `${"dir" in read ? `audit folder ${read.dir}` : `audit database ${read.database}`}: ${read.chains} chain(s), ${read.entries} entries read; ${report.events} event(s) touched ${report.nation}'s data`,
     "",
     ...textTable(
       ["partner", "purpose", "operations", "field", "allowed", "redacted", "rejected"],

@@ -1,9 +1,9 @@
 import { access } from "node:fs/promises";
-import pg from "pg";
 import { readIfPresent } from "../../lib/atomic-files.js";
 import { type ChainFileSet, listChainFiles } from "../../lib/audit/read-chains.js";
 import { listPostgresChains, readPostgresChain } from "../../lib/audit/read-postgres.js";
 import type { StoredChain } from "../../lib/audit/verify-trail.js";
+import { openDatabaseSnapshot, safeUrl } from "./database-snapshot.js";
 import type { ChainSourceOptions } from "./verify-args.js";
 import { UsageError } from "./verify-args.js";
 
@@ -60,33 +60,12 @@ async function chainsInFolder(dir: string) {
   }
 }
 
-/** The URL without its password, for the report. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = "";
-    parsed.search = "";
-    return parsed.toString();
-  } catch {
-    return "the audit database";
-  }
-}
-
 /**
  * Every chain in the database, read in one read-only snapshot: chains,
  * checkpoints and events as they were at one moment.
  */
 async function databaseSource(url: string): Promise<ChainSource> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: "tearline-audit-verify" });
-  // A connection lost between two reads must fail the read, not crash the command.
-  client.on("error", () => undefined);
-  await client.connect();
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw error;
-  }
+  const client = await openDatabaseSnapshot(url, "tearline-audit-verify");
   return {
     label: safeUrl(url),
     async *chains() {

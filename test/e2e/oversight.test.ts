@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ViewPage } from "../../gateway/oversight/view-page.js";
 import type { AccessReport } from "../../lib/audit/access-report.js";
 import { ROOT } from "../support/agreement-command.js";
-import { post } from "../support/graphql-client.js";
+import { sendRecorded } from "../support/recorded-operation.js";
 import { type Caller, startTestStack, type TestStack } from "../support/test-stack.js";
 
 // Each nation's oversight view of the audit trail, on the real stack: operations sent as callers of two nations, then read back
@@ -37,10 +37,8 @@ describe("each nation's oversight view, end to end", () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    const send = async (name: string, caller: Caller, query: string, variables: Record<string, unknown> = {}) => {
-      const answer = await post(stack.gateway.url, query, variables, await stack.headers(caller));
-      expect(answer.status).toBe(200);
-      sent[name] = answer.headers.get("x-request-id")!;
+    const send = async (name: string, caller: Caller, query: string, variables?: Record<string, unknown>) => {
+      sent[name] = await sendRecorded(stack, caller, query, variables);
     };
     // GBR's and FRA's data to a GBR analyst; the same to a DEU analyst (CYBER); FRA's judgement withheld from a CONFIDENTIAL GBR
     // analyst; EST's data alone to the DEU analyst.

@@ -140,6 +140,11 @@ describe("npm run oversight and npm run transparency", () => {
       "transparency: --nation is not an option of this command",
     ],
     ["transparency", ["extra"], "transparency: Unexpected argument 'extra'"],
+    [
+      "transparency",
+      ["--from", "2026-12-01", "--to", "2026-12-02", "--database", "postgres://127.0.0.1/audit"],
+      "transparency: give --dir or --database, not both",
+    ],
   ];
   it.each(refusals)("%s %j: one line on stderr, exit 2", async (command, args, message) => {
     const { code, stdout, stderr } = await report(command, [...args, ...(args.includes("--dir") ? [] : ["--dir", dir])]);
