@@ -1,51 +1,82 @@
-// `npm run bench:profile`: a CPU profile of the Tearline gateway under the
-// typical query at full load, and its top frames by self time. For finding
-// what to fix when a target is missed (see bench/results/latest.json).
+// `npm run bench:profile`: a CPU profile of one gateway under the typical
+// query at full load, summarised over the measured seconds only (not start-up
+// nor warm-up): top frames by self time, and time per module of ours.
+// PROFILE_VARIANT: T-full (default; every feature on), T-allow (the gateway's
+// own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
+// new) or B (the plain @apollo/gateway baseline, for comparison).
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
+import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
 import { ALLOWED, headerSource } from "./callers.js";
 import { measureLoad } from "./load.js";
+import { type CpuProfile, summariseProfile } from "./profile-summary.js";
+import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, writeOpenSupergraph } from "./variants.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const variant = process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-allow";
+const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-full");
+if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens or B");
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
-const stack = await startBenchStack(keysDir, { gatewayNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] });
-const headers = await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? 4000 : 1);
+const profiler = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+const stack = await startBenchStack(keysDir, variant === "T-full" ? { gatewayNodeArgs: profiler } : { open: true });
+/** The profiled gateway, when it is not the stack's own (T-full). */
+const spawnProfiled = (entry: string, env: NodeJS.ProcessEnv) =>
+  spawnService({
+    name: variant,
+    entry,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: "0",
+      SUPERGRAPH_PATH: writeOpenSupergraph(stack, keysDir, join(ROOT, "schema/supergraph.graphql")),
+    },
+    nodeArgs: profiler,
+    readyTimeoutMs: 60_000,
+    log: () => undefined,
+    cpus: "0",
+  }).ready;
+const profiled =
+  variant === "B"
+    ? await spawnProfiled("bench/gateways/baseline.ts", { TUNED: "true" })
+    : variant === "T-full"
+      ? undefined
+      : await spawnProfiled(
+          "gateway/main.ts",
+          tearlineEnv(stack, "open", {
+            ...ENFORCEMENT_ONLY,
+            ...(variant === "T-tokens" ? { TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) } : {}),
+          }),
+        );
+const headers = await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? TOKENS_DISTINCT : 1);
 const load = {
-  url: stack.gateway.url,
+  url: (profiled ?? stack.gateway).url,
   body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }),
-  headers: () => headers.next(),
+  headers: () => (variant === "B" ? {} : headers.next()),
   connections: 16,
 };
 await measureLoad({ ...load, durationSeconds: 3 });
+// The profiled process's samples are stamped with the machine's monotonic clock, as is hrtime here.
+const fromUs = Number(process.hrtime.bigint() / 1000n);
 const result = await measureLoad({ ...load, durationSeconds: 10 });
+const toUs = Number(process.hrtime.bigint() / 1000n);
+await profiled?.stop();
 await stack.stop();
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-}
-const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+// The main thread's profile is the first one the process writes (a worker's, if any, comes after).
+const file = readdirSync(profileDir)
+  .filter((f) => f.endsWith(".cpuprofile"))
+  .sort()[0];
 if (!file) throw new Error("the gateway wrote no profile");
-const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as { nodes: ProfileNode[] };
-const self = new Map<string, number>();
-let total = 0;
-for (const node of profile.nodes) {
-  const hits = node.hitCount ?? 0;
-  total += hits;
-  const where = node.callFrame.url.replace(/^.*node_modules\//, "").replace(`file://${ROOT}`, "");
-  const key = `${node.callFrame.functionName || "(anonymous)"} ${where}:${node.callFrame.lineNumber + 1}`;
-  self.set(key, (self.get(key) ?? 0) + hits);
-}
-console.log(`${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler; top frames by self time:`);
-for (const [frame, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-  console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${frame}`);
-}
+const summary = summariseProfile(JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile, ROOT, fromUs, toUs);
+const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
+console.log(`${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler, ${summary.samples} samples over the measured 10 s`);
+console.log("top frames by self time:");
+for (const [frame, share] of summary.selfTop) console.log(`${percent(share)}  ${frame}`);
+console.log("time under each module of ours (library calls charged to the module that made them):");
+for (const [module, share] of summary.ownModules) console.log(`${percent(share)}  ${module}`);
 process.exit(0);

@@ -29,8 +29,47 @@ export interface StartedVariants {
 }
 
 /**
+ * The enforcement-only Tearline variants: no envelopes, no audit trail, reading from the open subgraphs as B does;
+ * tokens, labels, agreements, the plan, redaction, the banner, cost and admission all run.
+ */
+export const ENFORCEMENT_ONLY = { SUBGRAPH_ENVELOPES: "off", AUDIT_STORE: "none" };
+const ENFORCEMENT_ONLY_WORDS = "agreements on, no envelopes, open subgraphs as B's, no audit trail";
+
+/** Which of the benchmark stack's two sets of subgraphs a gateway reads from. */
+export type SubgraphSet = "locked" | "open";
+
+/** A Tearline gateway's environment in the benchmark: the stack's own, routed to one set of subgraphs. */
+export function tearlineEnv(stack: BenchStack, subgraphs: SubgraphSet, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const service = (nation: (typeof NATIONS)[number]) => (subgraphs === "locked" ? stack.subgraphs[nation] : stack.openSubgraphs[nation]);
+  return {
+    ...stack.gatewayEnv,
+    ...Object.fromEntries(NATIONS.map((n) => [`SUBGRAPH_URL_${n}`, service(n)!.url])),
+    HOST: "127.0.0.1",
+    METRICS: "true",
+    ...UNLIMITED_ADMISSION,
+    ...env,
+  };
+}
+
+/**
+ * A copy of the supergraph for the gateways that sign no envelopes (B, H), routed to the open subgraphs' real URLs
+ * (B and H read routing URLs from the supergraph itself; the Tearline variants are routed by SUBGRAPH_URL_*). Its path.
+ */
+export function writeOpenSupergraph(stack: BenchStack, keysDir: string, repoSupergraph: string): string {
+  let supergraph = readFileSync(repoSupergraph, "utf8");
+  for (const nation of NATIONS) {
+    const open = stack.openSubgraphs[nation];
+    if (!open) throw new Error(`the benchmark stack has no open ${nation} subgraph for the baseline gateways`);
+    supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, open.url);
+  }
+  const supergraphPath = join(keysDir, "supergraph.graphql");
+  writeFileSync(supergraphPath, supergraph);
+  return supergraphPath;
+}
+
+/**
  * Starts every gateway the benchmark compares, beside the stack's own
- * Tearline (T-allow), each on core 0 in a process of its own, so that one
+ * Tearline (T-full), each on core 0 in a process of its own, so that one
  * variant's caches do not weigh on another's memory.
  */
 export async function startVariants(
@@ -40,16 +79,7 @@ export async function startVariants(
   repoSupergraph: string,
   queries: Record<string, { query: string; variables: object }>,
 ): Promise<StartedVariants> {
-  // B and H read routing URLs from the supergraph itself, so they get a copy with the open subgraphs' real URLs:
-  // they sign no envelopes, so they read from the set without the lock (the Tearline variants read from the locked one).
-  let supergraph = readFileSync(repoSupergraph, "utf8");
-  for (const nation of NATIONS) {
-    const open = stack.openSubgraphs[nation];
-    if (!open) throw new Error(`the benchmark stack has no open ${nation} subgraph for the baseline gateways`);
-    supergraph = supergraph.replace(`http://127.0.0.1:${4001 + NATIONS.indexOf(nation)}/graphql`, open.url);
-  }
-  const supergraphPath = join(keysDir, "supergraph.graphql");
-  writeFileSync(supergraphPath, supergraph);
+  const supergraphPath = writeOpenSupergraph(stack, keysDir, repoSupergraph);
 
   const processes: ServiceProcess[] = [];
   const start = async (name: string, entry: string, env: NodeJS.ProcessEnv) => {
@@ -64,21 +94,15 @@ export async function startVariants(
     processes.push(service);
     return service;
   };
-  const subgraphUrls = Object.fromEntries(NATIONS.map((n) => [`SUBGRAPH_URL_${n}`, stack.subgraphs[n].url]));
-  const tearline = (name: string, env: NodeJS.ProcessEnv = {}) =>
-    start(name, "gateway/main.ts", {
-      ...stack.gatewayEnv,
-      ...subgraphUrls,
-      HOST: "127.0.0.1",
-      METRICS: "true",
-      ...UNLIMITED_ADMISSION,
-      ...env,
-    });
+  const tearline = (name: string, subgraphs: SubgraphSet, env: NodeJS.ProcessEnv = {}) =>
+    start(name, "gateway/main.ts", tearlineEnv(stack, subgraphs, env));
 
-  const tNoAudit = await tearline("T-noaudit", { AUDIT_STORE: "none" });
-  const tRedact = await tearline("T-redact");
-  const tTokens = await tearline("T-tokens", { TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) });
-  const tAttrs = await tearline("T-attrs", { PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) });
+  // Every feature on is T-full (the stack's own gateway); the others measure the gateway's own enforcement.
+  const tNoAudit = await tearline("T-noaudit", "locked", { AUDIT_STORE: "none" });
+  const tAllow = await tearline("T-allow", "open", ENFORCEMENT_ONLY);
+  const tRedact = await tearline("T-redact", "open", ENFORCEMENT_ONLY);
+  const tTokens = await tearline("T-tokens", "open", { ...ENFORCEMENT_ONLY, TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) });
+  const tAttrs = await tearline("T-attrs", "open", { ...ENFORCEMENT_ONLY, PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) });
   const untuned = await start("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" });
   const baseline = await start("B", "bench/gateways/baseline.ts", { TUNED: "true" });
   const hive = await start("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url });
@@ -116,37 +140,43 @@ export async function startVariants(
       description: "B sent the operation Tearline's planner leaves for the redacted caller (same process as B)",
     }),
     variant(untuned, { name: "B-untuned", headers: none, description: "plain @apollo/gateway at its defaults (startStandaloneServer)" }),
-    variant(stack.gateway, {
+    variant(tAllow, {
       name: "T-allow",
+      headers: () => allowed.next(),
+      metricsUrl: metricsOf(tAllow),
+      description: `Tearline's own enforcement (${ENFORCEMENT_ONLY_WORDS}), one caller cleared for everything, one token (token and plan caches hit)`,
+    }),
+    variant(stack.gateway, {
+      name: "T-full",
       headers: () => allowed.next(),
       metricsUrl: metricsOf(stack.gateway),
       description:
-        "Tearline (agreements on, one envelope signed per subgraph fetch, every operation's event made durable in the audit chain before its answer), one caller cleared for everything, one token (token and plan caches hit)",
+        "T-allow with every feature on: one envelope signed per subgraph fetch, to subgraphs that verify each one (the second lock), and every operation's event made durable in the audit chain before its answer",
     }),
     variant(tNoAudit, {
       name: "T-noaudit",
       headers: () => allowed.next(),
       metricsUrl: metricsOf(tNoAudit),
-      description: "T-allow without the audit trail (AUDIT_STORE=none): the difference is the cost of recording every operation",
+      description: "T-full without the audit trail (AUDIT_STORE=none): T-full/T-noaudit is the cost of recording every operation",
     }),
     variant(tRedact, {
       name: "T-redact",
       headers: () => redacted.next(),
       redacts: true,
       metricsUrl: metricsOf(tRedact),
-      description: "Tearline, one caller denied about a third of the fields, one token (caches hit)",
+      description: `Tearline's own enforcement (${ENFORCEMENT_ONLY_WORDS}), one caller denied about a third of the fields, one token (caches hit)`,
     }),
     variant(tTokens, {
       name: "T-tokens",
       headers: () => tokens.next(),
       metricsUrl: metricsOf(tTokens),
-      description: `Tearline, ${TOKENS_DISTINCT} distinct tokens in turn through a ${TOKENS_CACHE_SIZE}-entry token cache: every signature verified`,
+      description: `T-allow with ${TOKENS_DISTINCT} distinct tokens in turn through a ${TOKENS_CACHE_SIZE}-entry token cache: every signature verified`,
     }),
     variant(tAttrs, {
       name: "T-attrs",
       headers: () => attrs.next(),
       metricsUrl: metricsOf(tAttrs),
-      description: `Tearline, ${ATTRS_SETS} attribute sets in turn through a ${ATTRS_PLAN_CACHE_SIZE}-plan cache: uncached planning (tokens and parsed documents cached)`,
+      description: `T-allow with ${ATTRS_SETS} attribute sets in turn through a ${ATTRS_PLAN_CACHE_SIZE}-plan cache: uncached planning (tokens and parsed documents cached)`,
     }),
     variant(hive, {
       name: "H",
