@@ -28,6 +28,8 @@ export interface AccessGroup {
 export interface FlagCount {
   partner: string;
   flag: FlagKind;
+  /** NEW_PURPOSE: the purpose that was new (flags recorded before it was have none). */
+  purpose?: string;
   count: number;
 }
 
@@ -72,8 +74,13 @@ export class AccessReportBuilder {
     if (view === undefined || !inPeriod(view.at, this.period)) return;
     this.events += 1;
     if (view.kind === "flag") {
-      const key = `${view.subject.nation}\n${view.flag}`;
-      const tally = this.flags.get(key) ?? { partner: view.subject.nation, flag: view.flag, count: 0 };
+      const key = `${view.subject.nation}\n${view.flag}\n${view.purpose ?? ""}`;
+      const tally = this.flags.get(key) ?? {
+        partner: view.subject.nation,
+        flag: view.flag,
+        ...(view.purpose === undefined ? {} : { purpose: view.purpose }),
+        count: 0,
+      };
       tally.count += 1;
       this.flags.set(key, tally);
       return;
@@ -110,7 +117,7 @@ export class AccessReportBuilder {
         denials: REASONS.filter((reason) => group.denials.has(reason)).map((reason) => ({ reason, count: group.denials.get(reason)! })),
       }));
     const flags = [...this.flags.values()]
-      .sort((a, b) => byText(a.partner, b.partner) || byText(a.flag, b.flag))
+      .sort((a, b) => byText(a.partner, b.partner) || byText(a.flag, b.flag) || byText(a.purpose ?? "", b.purpose ?? ""))
       .map((flag) => ({ ...flag }));
     return { nation: this.nation, from: isoEnd(this.period.from), to: isoEnd(this.period.to), events: this.events, groups, flags };
   }

@@ -78,6 +78,12 @@ export interface FlagEvent {
   windowSeconds: number;
   /** ISO time until which the subject is refused with 429; null when the threshold does not throttle. */
   throttledUntil: string | null;
+  /**
+   * NEW_PURPOSE only: the purpose declared new by the request that crossed the threshold. A purpose is a
+   * category of use, not an identity, so a nation's view and the reports may show it. Absent on other flags
+   * (and on flags recorded before it was added).
+   */
+  purpose?: string;
   /** The request that crossed it. */
   requestId: string;
 }

@@ -71,5 +71,7 @@ function flagForNation(event: FlagEvent, nation: string): FlagEvent | undefined 
     windowSeconds: event.windowSeconds,
     throttledUntil: event.throttledUntil,
     requestId: event.requestId,
+    // A category of use, like an operation's purpose, which the nation's view shows too.
+    ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
   };
 }

@@ -21,6 +21,8 @@ export interface TransparencyCounts {
   period: Period;
   pairs: PairCounts[];
   flags: Map<string, number>;
+  /** NEW_PURPOSE flags by the purpose that was new ("-" for flags recorded before it was); they sum to its kind's count. */
+  newPurposes: Map<string, number>;
 }
 
 const UNKNOWN_PURPOSE = "-";
@@ -37,6 +39,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export class TransparencyCounter {
   private readonly cells = new Map<string, PairCounts>();
   private readonly flags = new Map<string, number>(FLAG_KINDS.map((kind) => [kind, 0]));
+  private readonly newPurposes = new Map<string, number>();
 
   constructor(private readonly period: Period) {}
 
@@ -44,6 +47,10 @@ export class TransparencyCounter {
     if (event.kind === "chain-start" || !inPeriod(event.at, this.period)) return;
     if (event.kind === "flag") {
       this.flags.set(event.flag, (this.flags.get(event.flag) ?? 0) + 1);
+      if (event.flag === "NEW_PURPOSE") {
+        const purpose = event.purpose ?? UNKNOWN_PURPOSE;
+        this.newPurposes.set(purpose, (this.newPurposes.get(purpose) ?? 0) + 1);
+      }
       return;
     }
     if (event.kind === "operation") this.addOperation(event);
@@ -77,7 +84,7 @@ export class TransparencyCounter {
     const pairs = [...this.cells.values()]
       .map((cell) => ({ ...cell }))
       .sort((a, b) => byText(a.caller, b.caller) || byText(a.owner, b.owner) || byText(a.purpose, b.purpose));
-    return { period: this.period, pairs, flags: new Map(this.flags) };
+    return { period: this.period, pairs, flags: new Map(this.flags), newPurposes: new Map(this.newPurposes) };
   }
 }
 
@@ -103,7 +110,8 @@ export interface TransparencyReport {
   /** How the report was made, in sentences, for its readers. */
   method: string[];
   rows: TransparencyRow[];
-  flags: Array<{ kind: string | null; count: Cell }>;
+  /** Each kind, then (NEW_PURPOSE) its rows by the purpose that was new, with `purpose`; the total over kinds last (kind null). */
+  flags: Array<{ kind: string | null; purpose?: string; count: Cell }>;
 }
 
 /** The method, as every transparency report states it. */
@@ -115,6 +123,7 @@ export const transparencyMethod = (k: number): string[] => [
   "redaction rate = redacted / fields; denial rate = refused / operations; a rate is shown only when both of its counts are.",
   "A nation's analysts reading its own data are not counted. A row appears only when at least one such operation was recorded.",
   "No identity is published: no subject, issuer, token, request, operation name or hash.",
+  "Anomaly flags are counted by kind; NEW_PURPOSE flags also by the purpose that was new (a category of use, not an identity), as rows that sum to their kind.",
   SUPPRESSION_METHOD(k),
 ];
 
@@ -183,11 +192,16 @@ export function transparencyReport(counts: TransparencyCounts, k: number): Trans
     ...FLAG_KINDS,
     ...[...counts.flags.keys()].filter((kind) => !(FLAG_KINDS as readonly string[]).includes(kind)).sort(byText),
   ];
+  const purposes = [...counts.newPurposes.keys()].sort(byText);
   const [flagTotal] = suppressSmallCounts(
     [
       {
         value: kinds.reduce((sum, kind) => sum + (counts.flags.get(kind) ?? 0), 0),
-        children: kinds.map((kind) => ({ value: counts.flags.get(kind) ?? 0, children: [] })),
+        // NEW_PURPOSE's purposes are rows of its count, suppressed within it as the purposes of a pair are within the pair.
+        children: kinds.map((kind) => ({
+          value: counts.flags.get(kind) ?? 0,
+          children: kind === "NEW_PURPOSE" ? purposes.map((purpose) => ({ value: counts.newPurposes.get(purpose)!, children: [] })) : [],
+        })),
       },
     ],
     k,
@@ -199,7 +213,13 @@ export function transparencyReport(counts: TransparencyCounts, k: number): Trans
     method: transparencyMethod(k),
     rows: published,
     flags: [
-      ...kinds.map((kind, index) => ({ kind, count: cellOf(flagTotal!.children[index]!, k) })),
+      ...kinds.flatMap((kind, index) => {
+        const node = flagTotal!.children[index]!;
+        return [
+          { kind, count: cellOf(node, k) },
+          ...node.children.map((child, row) => ({ kind, purpose: purposes[row]!, count: cellOf(child, k) })),
+        ];
+      }),
       { kind: null, count: cellOf(flagTotal!, k) },
     ],
   };

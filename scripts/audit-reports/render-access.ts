@@ -24,7 +24,7 @@ export function renderAccessReport(report: AccessReport, read: ReadSummary): str
   const denialRows = report.groups.flatMap((group) =>
     group.denials.map((denial) => [group.partner, group.purpose, denial.reason, String(denial.count)]),
   );
-  const flagRows = report.flags.map((flag) => [flag.partner, flag.flag, String(flag.count)]);
+  const flagRows = report.flags.map((flag) => [flag.partner, flag.flag, flag.purpose ?? "", String(flag.count)]);
   return [
     `${report.nation} access report, ${report.from} to ${report.to} (end excluded)`,
     `${"dir" in read ? `audit folder ${read.dir}` : `audit database ${read.database}`}: ${read.chains} chain(s), ${read.entries} entries read; ${report.events} event(s) touched ${report.nation}'s data`,
@@ -39,6 +39,6 @@ export function renderAccessReport(report: AccessReport, read: ReadSummary): str
     ...textTable(["partner", "purpose", "reason", "fields"], denialRows, "(none)"),
     "",
     "anomaly flags notified to this nation",
-    ...textTable(["partner", "flag", "count"], flagRows, "(none)"),
+    ...textTable(["partner", "flag", "purpose", "count"], flagRows, "(none)"),
   ].join("\n");
 }

@@ -21,7 +21,7 @@ export function renderTransparencyReport(report: TransparencyReport): string {
     cell(row.refused),
     percent(row.denialRate),
   ]);
-  const flags = report.flags.map((flag) => [flag.kind ?? "**all kinds**", cell(flag.count)]);
+  const flags = report.flags.map((flag) => [flag.kind ?? "**all kinds**", flag.purpose ?? "", cell(flag.count)]);
   return [
     "# Tearline transparency report",
     "",
@@ -39,7 +39,7 @@ export function renderTransparencyReport(report: TransparencyReport): string {
     "",
     "## Anomaly flags",
     "",
-    ...markdownTable(["kind", "flags"], 1, flags),
+    ...markdownTable(["kind", "new purpose", "flags"], 2, flags),
     "",
     "## Method",
     "",

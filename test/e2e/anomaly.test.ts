@@ -154,7 +154,13 @@ describe("anomaly flags, end to end", () => {
     const answer = await ask(NAME, await as("purpose@gbr", caller, "CYBER"));
     expect(answer.status).toBe(200);
     const flag = await recorded("purpose@gbr", "NEW_PURPOSE");
-    expect(flag).toMatchObject({ count: 1, threshold: 0, owners: ["GBR"], requestId: answer.headers.get("x-request-id") });
+    expect(flag).toMatchObject({
+      count: 1,
+      threshold: 0,
+      owners: ["GBR"],
+      purpose: "CYBER",
+      requestId: answer.headers.get("x-request-id"),
+    });
     const [notification] = await notified("purpose@gbr", "NEW_PURPOSE");
     const text = JSON.stringify(notification);
     expect(text).not.toContain(ct.authorization.slice("Bearer ".length));

@@ -267,6 +267,13 @@ describe("what a flag names", () => {
     expect(classified?.owners).toEqual(["DEU"]);
   });
 
+  it("for a new purpose, the purpose that was new (the crossing's own); no other kind names one", () => {
+    const watched = newPurpose(limit(1, 10), { subjects: SUBJECTS, purposesPerSubject: 8 });
+    const crossings = ["CT", "CYBER", "CT", "CP"].map((purpose, i) => watched.observe(observation({ purpose, at: i * 1000 })));
+    expect(crossings).toEqual([undefined, undefined, undefined, { count: 2, owners: ["GBR"], purpose: "CP" }]);
+    expect(requestRate(limit(0, 10), SUBJECTS).observe(observation({ purpose: "CT" }))).not.toHaveProperty("purpose");
+  });
+
   it("forgets a subject's least recently used purpose past its bound, which is then new again", () => {
     const watched = newPurpose(limit(0, 10), { subjects: SUBJECTS, purposesPerSubject: 2 });
     const crossed = ["CT", "CYBER", "CP", "CT"].map(

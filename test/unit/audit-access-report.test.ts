@@ -92,12 +92,20 @@ describe("AccessReportBuilder", () => {
     {
       name: "flags notified to the nation, by subject's nation and kind",
       nation: "GBR",
-      events: [flag(), flag(), flag({ flag: "NEW_PURPOSE" }), flag({ subject: { nation: "EST", sub: "s", issuer: "i" } })],
+      events: [
+        flag(),
+        flag(),
+        flag({ flag: "NEW_PURPOSE" }),
+        flag({ flag: "NEW_PURPOSE", purpose: "CYBER" }),
+        flag({ flag: "NEW_PURPOSE", purpose: "CYBER" }),
+        flag({ subject: { nation: "EST", sub: "s", issuer: "i" } }),
+      ],
       expected: {
-        events: 4,
+        events: 6,
         groups: [],
         flags: [
           { partner: "DEU", flag: "NEW_PURPOSE", count: 1 },
+          { partner: "DEU", flag: "NEW_PURPOSE", purpose: "CYBER", count: 2 },
           { partner: "DEU", flag: "REQUEST_RATE", count: 2 },
           { partner: "EST", flag: "REQUEST_RATE", count: 1 },
         ],

@@ -78,6 +78,12 @@ describe("eventForNation: what a nation sees of an event", () => {
       nation: "GBR",
       view: { owners: ["GBR"], count: 120 },
     },
+    {
+      name: "a new purpose's flag keeps the purpose that was new (a category of use, not an identity)",
+      event: flag({ flag: "NEW_PURPOSE", purpose: "CYBER" }),
+      nation: "FRA",
+      view: { flag: "NEW_PURPOSE", purpose: "CYBER", owners: ["FRA"] },
+    },
     { name: "a flag is not seen by a nation it did not notify", event: flag(), nation: "EST", view: undefined },
     {
       name: "the start of a chain touches no nation",

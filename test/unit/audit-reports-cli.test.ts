@@ -59,7 +59,7 @@ describe("npm run oversight and npm run transparency", () => {
     ]);
     expect(stdout).toContain("denials by reason");
     expect(rows("partner  purpose  reason     fields")[1]).toEqual(["GBR", "CT", "AGREEMENT", "2"]);
-    expect(rows("partner  flag          count")[1]).toEqual(["DEU", "REQUEST_RATE", "1"]);
+    expect(rows("partner  flag          purpose  count")[1]).toEqual(["DEU", "REQUEST_RATE", "1"]);
   });
 
   it("prints the same report as JSON with --json, and what was read", async () => {

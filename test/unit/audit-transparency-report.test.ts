@@ -134,6 +134,49 @@ describe("transparencyReport", () => {
     ]);
   });
 
+  // NEW_PURPOSE flags by the purpose that was new: rows of their kind, suppressed within it and with the kinds.
+  const newPurpose = (n: number, purpose?: string) =>
+    times(n, () => flag({ flag: "NEW_PURPOSE", ...(purpose === undefined ? {} : { purpose }) }));
+  const purposeCases: Array<[string, AuditEvent[], number, Array<{ kind: string | null; purpose?: string; count: unknown }>]> = [
+    ["no new purpose: the kind alone, no purpose row", [...times(30, () => flag())], 10, [{ kind: "NEW_PURPOSE", count: "<10" }]],
+    [
+      "every count shown at k 2",
+      [...times(4, () => flag()), ...newPurpose(3, "CYBER"), ...newPurpose(2, "CT")],
+      2,
+      [
+        { kind: "NEW_PURPOSE", count: 5 },
+        { kind: "NEW_PURPOSE", purpose: "CT", count: 2 },
+        { kind: "NEW_PURPOSE", purpose: "CYBER", count: 3 },
+      ],
+    ],
+    [
+      "a small purpose is <k, and its kind, which less the other purpose would give it back, is hidden",
+      [...times(40, () => flag()), ...newPurpose(30, "CYBER"), ...newPurpose(3, "CT")],
+      10,
+      [
+        { kind: "NEW_PURPOSE", count: "x" },
+        { kind: "NEW_PURPOSE", purpose: "CT", count: "<10" },
+        { kind: "NEW_PURPOSE", purpose: "CYBER", count: 30 },
+      ],
+    ],
+    [
+      "flags recorded before the purpose was carried count under -; a kind hidden as a complement hides one of its purposes",
+      [...times(40, () => flag()), ...newPurpose(20, "CYBER"), ...newPurpose(12)],
+      10,
+      [
+        { kind: "NEW_PURPOSE", count: "x" },
+        { kind: "NEW_PURPOSE", purpose: "-", count: "x" },
+        { kind: "NEW_PURPOSE", purpose: "CYBER", count: 20 },
+      ],
+    ],
+  ];
+  it.each(purposeCases)("new purposes: %s", (_name, flags, k, expected) => {
+    const published = transparencyReport(countsOf(flags), k).flags;
+    expect(published.filter((row) => row.kind === "NEW_PURPOSE")).toEqual(expected);
+    // Each purpose row follows its kind's, and the total over kinds comes last.
+    expect(published.at(-1)?.kind).toBeNull();
+  });
+
   it("gives a rate only when both its counts are shown, rounded to a thousandth", () => {
     const many = transparencyReport(
       countsOf([

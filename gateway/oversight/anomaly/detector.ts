@@ -17,6 +17,8 @@ export interface Crossing {
   count: number;
   /** The nations whose data the counted operations reached for, sorted. */
   owners: string[];
+  /** NEW_PURPOSE: the new purpose of the observation that crossed (what the owners will ask about first). */
+  purpose?: string;
 }
 
 /**

@@ -35,6 +35,7 @@ export class AnomalyMonitor {
         windowSeconds,
         throttledUntil: throttledUntil?.toISOString() ?? null,
         requestId: observation.requestId,
+        ...(crossing.purpose === undefined ? {} : { purpose: crossing.purpose }),
       };
       flags.push(flag);
       this.raise(flag);

@@ -28,7 +28,11 @@ export function newPurpose(limit: Limit, memory: PurposeMemory): Detector {
   return {
     flag: counted.flag,
     limit,
-    observe: (observation) => counted.observe(observation),
+    // The crossing's own observation counted (only a new purpose weighs anything): its purpose is the new one.
+    observe: (observation) => {
+      const crossing = counted.observe(observation);
+      return crossing === undefined ? undefined : { ...crossing, purpose: observation.purpose };
+    },
     // Every subject seen has its purposes remembered, whether or not any was new.
     get subjects() {
       return seen.size;
