@@ -21,6 +21,13 @@ describe("each query rule on its own", () => {
     it("allows aliases that merely contain the word", () => {
       expect(runRules([reservedAliasesRule], `{ actors { tearline: name x_tearline: id } }`).errors).toEqual([]);
     });
+    it("refuses an alias in GraphQL's own namespace on another field, and allows a field aliased as itself", () => {
+      expect(runRules([reservedAliasesRule], `{ actors { __typename: name __x: id } }`).errors).toEqual([
+        "BAD_USER_INPUT: Aliases starting with __ are reserved",
+        "BAD_USER_INPUT: Aliases starting with __ are reserved",
+      ]);
+      expect(runRules([reservedAliasesRule], `{ actors { __typename: __typename _x: name } }`).errors).toEqual([]);
+    });
   });
 
   describe("labelCheckRule", () => {
