@@ -73,6 +73,28 @@ export function errorReply(error: HttpError): HttpReply {
   return jsonReply(error.status, errorBody(error.code, error.message), error.headers ? { ...headers, ...error.headers } : headers);
 }
 
+/** How long the rest of a refused request's body is read, and dropped, before its connection is cut. */
+export const LINGER_MS = 3000;
+
+/**
+ * A request refused before its body was read whole: Node reads the rest, however long it is said to be, to reach
+ * the next request on the connection. It may for a while, so that a client still sending sees the answer (a
+ * connection cut at once makes it fail on its own write), but no longer: the connection is cut LINGER_MS after the
+ * answer unless the body has ended by then.
+ */
+function lingerThenCut(req: IncomingMessage, res: ServerResponse): void {
+  // The response lets go of its socket once finished: hold on to it here (none: the connection is gone already).
+  const socket = res.socket ?? req.socket;
+  if (!socket) return;
+  res.once("finish", () => {
+    const timer = setTimeout(() => {
+      if (!req.complete) socket.destroy();
+    }, LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  });
+}
+
 /** A read-only page answered to GET; its reply need not be JSON if it says its own content-type. */
 export type Page = (req: IncomingMessage) => HttpReply | Promise<HttpReply>;
 
@@ -111,9 +133,7 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
     handle(req, res).catch((error: unknown) => {
       if (!(error instanceof HttpError)) log.error({ err: error }, "request failed");
       const httpError = error instanceof HttpError ? error : new HttpError(500, ErrorCode.Internal, "Internal server error");
-      // Refused before its body was read whole: close the connection after the answer, or Node would read the rest,
-      // however long it is said to be, to reach the next request.
-      if (!req.complete) res.shouldKeepAlive = false;
+      if (!req.complete) lingerThenCut(req, res);
       if (!res.headersSent) send(res, errorReply(httpError));
       else res.destroy();
     });
