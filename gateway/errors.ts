@@ -44,6 +44,16 @@ export const responseTooLarge = (): GraphQLError =>
   new GraphQLError("The answer is larger than the gateway serves", { extensions: { code: ErrorCode.ResponseTooLarge } });
 
 /**
+ * A value a subgraph answered in a shape the schema does not allow (a null where none may be, a string for a list),
+ * which Apollo reports in extensions.valueCompletion with its own message: a plain error at its path instead.
+ */
+export const wrongShape = (path: ReadonlyArray<string | number> | undefined): GraphQLFormattedError => ({
+  message: "A subgraph answered this field in a shape the schema does not allow",
+  ...(path ? { path } : {}),
+  extensions: { code: ErrorCode.SubgraphError },
+});
+
+/**
  * A message without the suggestions graphql-js appends (" Did you mean …?"):
  * they name fields, values and types the caller did not ask for. The gateway
  * asks graphql-js for none; this catches any message that comes back with one

@@ -1,5 +1,6 @@
 import { type ClassificationMarking, type Coalitions, combineMarks, renderBanner } from "@tearline/policy";
 import { type GraphQLFormattedError, getVariableValues } from "graphql";
+import { wrongShape } from "../errors.js";
 import type { ExecutionResult } from "../execute/apollo-executor.js";
 import type { RequestContext } from "../pipeline/context.js";
 import { markOfResponse } from "./banner.js";
@@ -29,7 +30,12 @@ function coercedVariables(context: RequestContext): Record<string, unknown> {
  * denied and nothing ran; the answer then has the errors and no data.
  */
 export function completeResponse(executed: ExecutionResult | null, context: RequestContext, coalitions: Coalitions): CompletedResponse {
-  const errors: GraphQLFormattedError[] = [...(executed?.errors ?? [])];
+  // Apollo's own report of values it could not complete carries its messages: only their paths are passed on.
+  const { valueCompletion, ...extensions } = executed?.extensions ?? {};
+  const errors: GraphQLFormattedError[] = [
+    ...(executed?.errors ?? []),
+    ...(Array.isArray(valueCompletion) ? valueCompletion.map((error: { path?: Array<string | number> }) => wrongShape(error.path)) : []),
+  ];
   const redacted = redactResponse(
     executed ? executed.data : {},
     context.plan.redaction,
@@ -44,6 +50,6 @@ export function completeResponse(executed: ExecutionResult | null, context: Requ
     status: executed?.status ?? 200,
     ...(errors.length > 0 ? { errors } : {}),
     data,
-    extensions: { ...executed?.extensions, classification },
+    extensions: { ...extensions, classification },
   };
 }

@@ -219,6 +219,18 @@ describe("leakage through a subgraph gone wrong (FRA's a fake that may answer an
     expect(body.data?.threatActors).toEqual([{ name: "Night Heron" }, { name: "Night Wolf" }]);
   });
 
+  it("answers a value in a shape the schema does not allow with a plain error at its path, not Apollo's own report", async () => {
+    fraAnswers(entities({ threatLevel: ["password=hunter2"], judgement: null }));
+    const { status, body, text } = await ask();
+    expect(status).toBe(200);
+    expect(Object.keys(body.extensions ?? {})).toEqual(["classification"]);
+    expect(body.errors?.map((e) => [e.extensions?.code, e.message])).toContainEqual([
+      "SUBGRAPH_ERROR",
+      "A subgraph answered this field in a shape the schema does not allow",
+    ]);
+    expect(text).not.toMatch(/hunter2|valueCompletion/);
+  });
+
   it("never names a URL, a library, a stack frame, a label value or a compartment in any error collected", async () => {
     expect(errorBodies.length).toBeGreaterThan(8);
     for (const text of errorBodies) expectNoLeak(text);
