@@ -62,7 +62,7 @@ export interface OperationEvent {
 }
 
 /** The anomaly kinds the gateway watches for, per subject, over sliding windows. */
-export type FlagKind = "REQUEST_RATE" | "DENIED_FIELDS" | "CLASSIFIED_RECORDS" | "NEW_PURPOSE";
+export type FlagKind = "REQUEST_RATE" | "DENIED_FIELDS" | "CLASSIFIED_OPERATIONS" | "NEW_PURPOSE";
 
 /** A threshold crossed by one subject, recorded in the chain like any operation. */
 export interface FlagEvent {

@@ -3,7 +3,7 @@ import { inPeriod, isoEnd, type Period } from "./period.js";
 import { type CheckedCount, type CountTree, SUPPRESSION_METHOD, suppressSmallCounts } from "./small-cells.js";
 
 /** The kinds every report lists, seen or not: a kind missing from the table would say that it never happened. */
-export const FLAG_KINDS: readonly FlagKind[] = ["REQUEST_RATE", "DENIED_FIELDS", "CLASSIFIED_RECORDS", "NEW_PURPOSE"];
+export const FLAG_KINDS: readonly FlagKind[] = ["REQUEST_RATE", "DENIED_FIELDS", "CLASSIFIED_OPERATIONS", "NEW_PURPOSE"];
 
 const MEASURES = ["operations", "fields", "redacted", "refused"] as const;
 type Measure = (typeof MEASURES)[number];

@@ -16,7 +16,7 @@ import { type Caller, startTestStack, type TestStack } from "../support/test-sta
 const THRESHOLDS = {
   REQUEST_RATE: { windowSeconds: 60, threshold: 4, throttleSeconds: 2 },
   DENIED_FIELDS: { windowSeconds: 60, threshold: 2 },
-  CLASSIFIED_RECORDS: { windowSeconds: 60, threshold: 2 },
+  CLASSIFIED_OPERATIONS: { windowSeconds: 60, threshold: 2 },
   NEW_PURPOSE: { windowSeconds: 60, threshold: 0 },
 };
 
@@ -138,9 +138,9 @@ describe("anomaly flags, end to end", () => {
   it("flags classified reads over the threshold", async () => {
     const headers = await as("reader@deu", { nation: "DEU", clearance: "TOP_SECRET", purposes: ["CT"] });
     for (let i = 0; i < 3; i++) expect((await ask(ASSESSMENT, headers)).status).toBe(200);
-    const flag = await recorded("reader@deu", "CLASSIFIED_RECORDS");
+    const flag = await recorded("reader@deu", "CLASSIFIED_OPERATIONS");
     expect(flag).toMatchObject({ count: 3, threshold: 2, owners: ["FRA", "GBR"] });
-    expect((await notified("reader@deu", "CLASSIFIED_RECORDS")).map(({ nation }) => nation).sort()).toEqual(["FRA", "GBR"]);
+    expect((await notified("reader@deu", "CLASSIFIED_OPERATIONS")).map(({ nation }) => nation).sort()).toEqual(["FRA", "GBR"]);
   });
 
   it("flags a purpose the subject has not used before, and never puts a token or a value in a flag", async () => {

@@ -36,7 +36,7 @@ export function anomalyConfig(
   return {
     subjects: 100,
     purposesPerSubject: 8,
-    thresholds: { REQUEST_RATE: QUIET, DENIED_FIELDS: QUIET, CLASSIFIED_RECORDS: QUIET, NEW_PURPOSE: QUIET, ...thresholds },
+    thresholds: { REQUEST_RATE: QUIET, DENIED_FIELDS: QUIET, CLASSIFIED_OPERATIONS: QUIET, NEW_PURPOSE: QUIET, ...thresholds },
     webhook: { attempts: 3, backoffMs: 10, timeoutMs: 1000, queue: 100, concurrency: 2, ...webhook },
     webhooks,
   };

@@ -10,7 +10,7 @@ const temporary = temporaryFolders();
 const THRESHOLDS = {
   REQUEST_RATE: { windowSeconds: 60, threshold: 5, throttleSeconds: 30 },
   DENIED_FIELDS: { windowSeconds: 60, threshold: 5 },
-  CLASSIFIED_RECORDS: { windowSeconds: 60, threshold: 5 },
+  CLASSIFIED_OPERATIONS: { windowSeconds: 60, threshold: 5 },
   NEW_PURPOSE: { windowSeconds: 60, threshold: 0 },
 };
 
@@ -23,11 +23,11 @@ const configFile = (content: unknown) => {
 describe("the anomaly flags' configuration", () => {
   it("has committed defaults that flag but throttle no one, and no webhooks", () => {
     const config = loadAnomalyConfig({});
-    expect(Object.keys(config.thresholds).sort()).toEqual(["CLASSIFIED_RECORDS", "DENIED_FIELDS", "NEW_PURPOSE", "REQUEST_RATE"]);
+    expect(Object.keys(config.thresholds).sort()).toEqual(["CLASSIFIED_OPERATIONS", "DENIED_FIELDS", "NEW_PURPOSE", "REQUEST_RATE"]);
     expect(Object.values(config.thresholds).every((limit) => limit.throttleSeconds === undefined)).toBe(true);
     // The test suite sends 1,000 concurrent operations from one subject (test/e2e/audit.test.ts): no default trips on it.
     expect(config.thresholds.REQUEST_RATE.threshold).toBeGreaterThan(1000);
-    expect(config.thresholds.CLASSIFIED_RECORDS.threshold).toBeGreaterThan(1000);
+    expect(config.thresholds.CLASSIFIED_OPERATIONS.threshold).toBeGreaterThan(1000);
     expect(config.webhooks).toEqual({});
   });
 
@@ -57,6 +57,11 @@ describe("the anomaly flags' configuration", () => {
       /throttleSeconds/,
     ],
     ["no attempts", { thresholds: THRESHOLDS, webhook: { attempts: 0 } }, /webhook\.attempts/],
+    [
+      "the kind's former name, which said records where it counts operations",
+      { thresholds: { ...THRESHOLDS, CLASSIFIED_OPERATIONS: undefined, CLASSIFIED_RECORDS: THRESHOLDS.CLASSIFIED_OPERATIONS } },
+      /CLASSIFIED_RECORDS is now CLASSIFIED_OPERATIONS/,
+    ],
     ["not JSON", "{ thresholds", /is not valid JSON/],
   ])("refuses a file with %s, naming it", (_name, content, message) => {
     const file = configFile(content);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Detector, Limit } from "../../gateway/oversight/anomaly/detector.js";
-import { classifiedRecords } from "../../gateway/oversight/anomaly/detectors/classified-records.js";
+import { classifiedOperations } from "../../gateway/oversight/anomaly/detectors/classified-operations.js";
 import { deniedFields } from "../../gateway/oversight/anomaly/detectors/denied-fields.js";
 import { specifiedDetectors } from "../../gateway/oversight/anomaly/detectors/index.js";
 import { newPurpose } from "../../gateway/oversight/anomaly/detectors/new-purpose.js";
@@ -121,8 +121,8 @@ const tables: Record<string, { detector: (limit: Limit) => Detector; rows: Row[]
       },
     ],
   },
-  CLASSIFIED_RECORDS: {
-    detector: (l) => classifiedRecords(l, SUBJECTS),
+  CLASSIFIED_OPERATIONS: {
+    detector: (l) => classifiedOperations(l, SUBJECTS),
     rows: [
       {
         name: "unclassified reads count for nothing",
@@ -263,7 +263,7 @@ describe("what a flag names", () => {
   it("for denied fields, only the owners of the fields denied; for classified reads, the subgraphs that returned them", () => {
     const denied = deniedFields(limit(0, 10), SUBJECTS).observe(observation({ owners: ["GBR", "FRA"], denied: 1, deniedOwners: ["FRA"] }));
     expect(denied?.owners).toEqual(["FRA"]);
-    const classified = classifiedRecords(limit(0, 10), SUBJECTS).observe(observation({ owners: ["GBR", "EST"], ...CLASSIFIED }));
+    const classified = classifiedOperations(limit(0, 10), SUBJECTS).observe(observation({ owners: ["GBR", "EST"], ...CLASSIFIED }));
     expect(classified?.owners).toEqual(["DEU"]);
   });
 
@@ -287,9 +287,9 @@ describe("the list of detectors", () => {
   it("runs every kind, in the order flags are raised", () => {
     const every = limit(1);
     const detectors = specifiedDetectors(
-      { REQUEST_RATE: every, DENIED_FIELDS: every, CLASSIFIED_RECORDS: every, NEW_PURPOSE: every },
+      { REQUEST_RATE: every, DENIED_FIELDS: every, CLASSIFIED_OPERATIONS: every, NEW_PURPOSE: every },
       { subjects: 10, purposesPerSubject: 4 },
     );
-    expect(detectors.map((detector) => detector.flag)).toEqual(["REQUEST_RATE", "DENIED_FIELDS", "CLASSIFIED_RECORDS", "NEW_PURPOSE"]);
+    expect(detectors.map((detector) => detector.flag)).toEqual(["REQUEST_RATE", "DENIED_FIELDS", "CLASSIFIED_OPERATIONS", "NEW_PURPOSE"]);
   });
 });

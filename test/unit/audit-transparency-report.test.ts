@@ -66,8 +66,8 @@ describe("TransparencyCounter", () => {
   });
 
   it("counts flags by kind, every known kind present", () => {
-    const flags = countsOf([flag(), flag(), flag({ flag: "CLASSIFIED_RECORDS" }), flag({ at: "2027-02-01T00:00:00Z" })]).flags;
-    expect(Object.fromEntries(flags)).toEqual({ REQUEST_RATE: 2, DENIED_FIELDS: 0, CLASSIFIED_RECORDS: 1, NEW_PURPOSE: 0 });
+    const flags = countsOf([flag(), flag(), flag({ flag: "CLASSIFIED_OPERATIONS" }), flag({ at: "2027-02-01T00:00:00Z" })]).flags;
+    expect(Object.fromEntries(flags)).toEqual({ REQUEST_RATE: 2, DENIED_FIELDS: 0, CLASSIFIED_OPERATIONS: 1, NEW_PURPOSE: 0 });
   });
 });
 
@@ -128,7 +128,7 @@ describe("transparencyReport", () => {
     expect(report.flags).toEqual([
       { kind: "REQUEST_RATE", count: "x" },
       { kind: "DENIED_FIELDS", count: "<10" },
-      { kind: "CLASSIFIED_RECORDS", count: "<10" },
+      { kind: "CLASSIFIED_OPERATIONS", count: "<10" },
       { kind: "NEW_PURPOSE", count: "<10" },
       { kind: null, count: "x" },
     ]);

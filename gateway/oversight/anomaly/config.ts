@@ -21,7 +21,7 @@ const limit = z.strictObject({
 const thresholds = z.strictObject({
   REQUEST_RATE: limit,
   DENIED_FIELDS: limit,
-  CLASSIFIED_RECORDS: limit,
+  CLASSIFIED_OPERATIONS: limit,
   NEW_PURPOSE: limit,
 } satisfies Record<FlagKind, typeof limit>);
 
@@ -66,7 +66,14 @@ export function loadAnomalyConfig(env: NodeJS.ProcessEnv = process.env): Anomaly
   } catch (error) {
     throw new ConfigError(`ANOMALY_CONFIG ${file} cannot be read: ${(error as Error).message}`);
   }
-  const settings = parseConfig(anomalyFile, parseJsonSetting(text, `ANOMALY_CONFIG ${file}`), `anomaly (${file})`);
+  const raw = parseJsonSetting(text, `ANOMALY_CONFIG ${file}`);
+  // The kind's former name said records where it counts operations: a file that still uses it is told what it is now.
+  const given = (raw as { thresholds?: Record<string, unknown> } | null)?.thresholds;
+  if (typeof given === "object" && given !== null && "CLASSIFIED_RECORDS" in given)
+    throw new ConfigError(
+      `ANOMALY_CONFIG ${file}: thresholds.CLASSIFIED_RECORDS is now CLASSIFIED_OPERATIONS (it counts operations that read classified rows, not records)`,
+    );
+  const settings = parseConfig(anomalyFile, raw, `anomaly (${file})`);
   const inline = env.ANOMALY_WEBHOOKS?.trim();
   const webhooks = inline ? parseConfig(webhookUrls, parseJsonSetting(inline, "ANOMALY_WEBHOOKS"), "ANOMALY_WEBHOOKS") : {};
   return { ...settings, webhooks };

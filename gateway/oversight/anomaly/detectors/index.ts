@@ -1,6 +1,6 @@
 import type { AnomalyThresholds } from "../config.js";
 import type { Detector } from "../detector.js";
-import { classifiedRecords } from "./classified-records.js";
+import { classifiedOperations } from "./classified-operations.js";
 import { deniedFields } from "./denied-fields.js";
 import { newPurpose } from "./new-purpose.js";
 import { requestRate } from "./request-rate.js";
@@ -16,7 +16,7 @@ export function specifiedDetectors(thresholds: AnomalyThresholds, memory: Detect
   return [
     requestRate(thresholds.REQUEST_RATE, memory.subjects),
     deniedFields(thresholds.DENIED_FIELDS, memory.subjects),
-    classifiedRecords(thresholds.CLASSIFIED_RECORDS, memory.subjects),
+    classifiedOperations(thresholds.CLASSIFIED_OPERATIONS, memory.subjects),
     newPurpose(thresholds.NEW_PURPOSE, memory),
   ];
 }
