@@ -12,6 +12,8 @@ export const ErrorCode = {
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   QueryTooLarge: "QUERY_TOO_LARGE",
   DuplicateHeader: "DUPLICATE_HEADER",
+  HeadersTooLarge: "HEADERS_TOO_LARGE",
+  RequestTimeout: "REQUEST_TIMEOUT",
   // identity
   Unauthenticated: "UNAUTHENTICATED",
   PurposeRequired: "PURPOSE_REQUIRED",

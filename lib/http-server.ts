@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { ErrorCode } from "./error-codes.js";
 import { logger } from "./logger.js";
 
@@ -138,6 +139,7 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
       else res.destroy();
     });
   });
+  server.on("clientError", answerClientError);
   drainers.set(server, () => {
     for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
   });
@@ -165,6 +167,31 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
     if (req.method !== "POST") throw new HttpError(405, ErrorCode.MethodNotAllowed, "Send GraphQL operations with POST");
     send(res, await options.handle(req, async () => parseBody(await readBody(req), req.headers["content-type"])));
   }
+}
+
+/** What Node's parser refused, as a status, a code and a message; Node's own answer would be a bare status line. */
+function clientErrorReply(error: NodeJS.ErrnoException): HttpError {
+  if (error.code === "HPE_HEADER_OVERFLOW") return new HttpError(431, ErrorCode.HeadersTooLarge, "Request headers are too large");
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return new HttpError(408, ErrorCode.RequestTimeout, "The request did not arrive in time");
+  return new HttpError(400, ErrorCode.BadRequest, "Malformed HTTP request");
+}
+
+/**
+ * A request Node's parser refused (headers too large, a request not whole within the timeout, bytes that are no
+ * HTTP): answered as every other refusal, JSON with a code, then the connection is closed. Nothing is written to a
+ * connection that is gone or already has an answer under way (Node's own rule).
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable || (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const refusal = clientErrorReply(error);
+  const body = JSON.stringify(errorBody(refusal.code, refusal.message));
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Listens on host:port (port 0 picks a free one) and returns the bound port. */

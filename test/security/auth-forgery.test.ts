@@ -210,6 +210,7 @@ describe("kid floods", () => {
     });
     const text = await response.text();
     expect(response.status).toBe(431);
+    expect(JSON.parse(text).errors[0].extensions.code).toBe("HEADERS_TOO_LARGE");
     expect(text).not.toContain("threatActors");
     await expectAccepted(await signToken(gbr, claimsOf("GBR")));
   });

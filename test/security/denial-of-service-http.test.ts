@@ -153,8 +153,9 @@ describe("bodies too large or lying about their length", () => {
     socket.end(postHead(url(), { ...headers, "content-length": "10" }) + body);
     const { text, closedAfterMs } = await untilClosed(socket, 5000);
     expect(closedAfterMs).toBeDefined();
-    // The rest of the body is no request: the server refuses it (Node's own 400, before the first answer is ready).
+    // The rest of the body is no request: the server refuses it (a 400 with its code, before the first answer is ready).
     expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(text).toMatch(/"code":"BAD_REQUEST"/);
     expect(text).not.toMatch(/HTTP\/1\.1 [25]\d\d/);
     await expectServed();
   });

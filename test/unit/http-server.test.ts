@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { close, createJsonHttpServer, HttpError, jsonReply, listen, MAX_BODY_BYTES, type RequestHandler } from "../../lib/http-server.js";
@@ -110,6 +111,27 @@ describe("the JSON HTTP server", () => {
     handler = async (_req, readBody) => jsonReply(200, { body: await readBody() });
     const { status, body } = await send("POST", "/graphql", { "content-type": "application/json" }, ["{"]);
     expect([status, code(body)]).toEqual([400, "BAD_REQUEST"]);
+  });
+
+  it("answers what Node's parser refuses as JSON with a code, then closes: headers too large (431), bytes that are no HTTP (400)", async () => {
+    const raw = (bytes: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(base).port), "127.0.0.1", () => socket.end(bytes));
+        let text = "";
+        socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+      });
+    const oversized = await raw(`POST /graphql HTTP/1.1\r\nhost: x\r\nx-big: ${"k".repeat(100_000)}\r\n\r\n`);
+    expect(oversized).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(oversized).toMatch(/connection: close/i);
+    expect(JSON.parse(oversized.split("\r\n\r\n")[1]!)).toEqual({
+      errors: [{ message: "Request headers are too large", extensions: { code: ErrorCode.HeadersTooLarge } }],
+    });
+    const garbage = await raw("NOT HTTP AT ALL\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(garbage.split("\r\n\r\n")[1]!).errors[0].extensions.code).toBe(ErrorCode.BadRequest);
+    expect((await send("GET", "/health")).status).toBe(200);
   });
 
   it("answers 500 INTERNAL_SERVER_ERROR for an unexpected error, without its message", async () => {
