@@ -7,25 +7,11 @@ import type { AuditEvent } from "../../lib/audit/event.js";
 import type { Logger } from "../../lib/logger.js";
 import { anomalyConfig, limit } from "../support/anomaly-fixture.js";
 import { CONFIDENTIAL_GBR, planOf } from "../support/plan-harness.js";
-import { principal } from "../support/policy-harness.js";
+import { requestRecord } from "../support/request-record.js";
 
 const T0 = Date.parse("2026-12-03T10:00:00Z");
 
-function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    requestId: "request-1",
-    receivedAt: T0,
-    status: 200,
-    principal: principal(CONFIDENTIAL_GBR),
-    operationName: undefined,
-    operationHash: "hash",
-    agreements: undefined,
-    subgraphs: new Set(["GBR"]),
-    plan: undefined,
-    refusal: undefined,
-    ...overrides,
-  };
-}
+const record = (overrides: Partial<RequestRecord> = {}): RequestRecord => requestRecord({ receivedAt: T0, ...overrides });
 
 /** Everything logged, by level, as pino would get it. */
 function recordingLog() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CheckedCount, type CountTree, suppressSmallCounts } from "../../lib/audit/small-cells.js";
+import { type CheckedCount, type CountTree, SUPPRESSION_METHOD, suppressSmallCounts } from "../../lib/audit/small-cells.js";
 
 // Small-cell suppression: every count below k hidden, and no hidden count recoverable from the totals it is part of.
 
@@ -27,6 +27,8 @@ describe("suppressSmallCounts", () => {
     ["two small rows whose sum (10) makes each at least 1: one more is hidden", [63, [5, 5, 53]], 10, [63, ["<", "<", "<"]]],
     ["a complement just at k leaves the small row at most 3 (13 - 10): another is hidden", [32, [3, 10, 19]], 10, [32, ["<", "<", "<"]]],
     ["equal candidates: the first is hidden", [43, [3, 20, 20]], 10, [43, ["<", "<", 20]]],
+    ["the smallest shown row is hidden, not the first", [63, [3, 40, 20]], 10, [63, ["<", 40, "<"]]],
+    ["three small rows that add up to 9: each could be 0 to 9, enough", [66, [2, 3, 4, 57]], 10, [66, ["<", "<", "<", 57]]],
     ["every row small, their total 12: each would be at least 3, so the total is hidden", [12, [4, 8]], 10, ["<", ["<", "<"]]],
     ["a small row beside one at k: both hidden, the small one still 0 to 4 (9 - 5)", [9, [4, 5]], 5, [9, ["<", "<"]]],
     ["every row small and the total too", [7, [4, 3]], 10, ["<", ["<", "<"]]],
@@ -79,8 +81,21 @@ describe("suppressSmallCounts", () => {
   });
 
   it("refuses a k that is not a positive integer", () => {
-    expect(() => suppressSmallCounts([], 0)).toThrow(RangeError);
+    expect(() => suppressSmallCounts([], 0)).toThrow(new RangeError("k must be a positive integer, not 0"));
     expect(() => suppressSmallCounts([], 2.5)).toThrow(RangeError);
+  });
+
+  it("is described, in every published report, with k and k - 1", () => {
+    const text = SUPPRESSION_METHOD(10);
+    for (const part of [
+      'Every count below 10 is shown as "<10" (primary suppression; zero is a count below 10 too). ',
+      "Then, wherever a total is published with the rows it sums and a row is hidden, at least two rows are hidden, and enough that ",
+      'each "<10" among them could still be any count from 0 to 9 given the total and the shown rows; until that holds, ',
+      'the smallest shown row is hidden too, as "x" (complementary suppression: an "x" is 10 or more), or else the total. ',
+      "A hidden total always has a hidden row. This is repeated until it holds everywhere, so that no hidden count can be recovered, ",
+      "or narrowed within its total, by subtracting shown counts from a total.",
+    ])
+      expect(text).toContain(part);
   });
 
   it("leaves no hidden count recoverable, on random tables of totals (a checker of its own: linear algebra on the published equations)", () => {
