@@ -57,7 +57,7 @@ describe("the audit trail, end to end", () => {
       AUDIT_CHECKPOINT_EVERY: "100",
       AUDIT_CHECKPOINT_SECONDS: "1",
       // The load below is 1,000 operations at once from one caller: admission would refuse most of them (its own
-      // limits are tested in test/security/denial-of-service.test.ts).
+      // limits are tested in test/security/denial-of-service/bounded-cost.test.ts).
       MAX_IN_FLIGHT: "1000",
       MAX_IN_FLIGHT_PER_SUBJECT: "1000",
     });

@@ -107,7 +107,7 @@ describe("the federated stack, end to end on loopback", () => {
     const dir = mkdtempSync(join(tmpdir(), "tearline-supergraph-"));
     const path = join(dir, "supergraph.graphql");
     copyFileSync(SUPERGRAPH, path);
-    // 20 requests in flight from one caller, past its default 16 (test/security/denial-of-service.test.ts).
+    // 20 requests in flight from one caller, past its default 16 (test/security/denial-of-service/bounded-cost.test.ts).
     const gateway = await startExtraGateway(stack, { SUPERGRAPH_PATH: path, MAX_IN_FLIGHT_PER_SUBJECT: "20" });
     extras.push(gateway);
     const estQuery = "{ indicators(first: 1) { value } }";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { peakRssMb } from "../../bench/proc.js";
+import { peakRssMb } from "../../../bench/proc.js";
 import {
   ActorDossierDocument,
   ActorSummaryDocument,
@@ -10,15 +10,15 @@ import {
   IndicatorLookupDocument,
   RecentReportingDocument,
   ThreatPictureDocument,
-} from "../../examples/analyst/__generated__/operations.js";
-import { ENVELOPE_HEADER, signEnvelope } from "../../lib/access-envelope.js";
-import { envelopeSigningKeyOf } from "../../lib/envelope-key.js";
-import { gatewayPrivateKeyPath } from "../../scripts/gateway-key/keys.js";
-import type { ServiceProcess } from "../../scripts/stack/service-process.js";
-import { envelopeSubject } from "../support/envelope-subject.js";
-import { type GraphQLResponse, post } from "../support/graphql-client.js";
-import { type StreamingSubgraph, startStreamingSubgraph, streamJunk } from "../support/streaming-subgraph.js";
-import { type Caller, FULLY_CLEARED, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
+} from "../../../examples/analyst/__generated__/operations.js";
+import { ENVELOPE_HEADER, signEnvelope } from "../../../lib/access-envelope.js";
+import { envelopeSigningKeyOf } from "../../../lib/envelope-key.js";
+import { gatewayPrivateKeyPath } from "../../../scripts/gateway-key/keys.js";
+import type { ServiceProcess } from "../../../scripts/stack/service-process.js";
+import { envelopeSubject } from "../../support/envelope-subject.js";
+import { type GraphQLResponse, post } from "../../support/graphql-client.js";
+import { type StreamingSubgraph, startStreamingSubgraph, streamJunk } from "../../support/streaming-subgraph.js";
+import { type Caller, FULLY_CLEARED, startExtraGateway, startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Denial of service (issue 12, bounded cost): one operation inside every limit, a subgraph answering without end, an
 // answer too large, and one caller flooding the gateway, against real processes.
@@ -28,7 +28,7 @@ const SEVEN_DEEP = `threatActors(first: 100) { id name aliases motivation gbrRep
   actor { id name fraReports(first: 100) { id title summary actor { name indicators(first: 100) { value tags actor { name } } } } } } }`;
 const AMPLIFIED = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: ${SEVEN_DEEP}`).join("\n")} }`;
 const README_DOSSIER = /```graphql\n(query ActorDossier[\s\S]*?)```/.exec(
-  readFileSync(new URL("../../README.md", import.meta.url), "utf8"),
+  readFileSync(new URL("../../../README.md", import.meta.url), "utf8"),
 )![1]!;
 /** A caller of its own: concurrency is limited per subject (issuer and sub). */
 const as = (subject: string): Caller => ({ ...FULLY_CLEARED, subject }) as Caller;

@@ -3,15 +3,15 @@ import { Agent, createServer, request as httpRequest, type Server, type ServerRe
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AgreementStore } from "../../gateway/agreements/store.js";
-import { createAuthenticator } from "../../gateway/auth/authenticate.js";
-import { signAgreementDocument } from "../../lib/agreement-jws.js";
-import { close, listen } from "../../lib/http-server.js";
-import { documentOf } from "../support/agreements-fixture.js";
-import { type FakeSubgraph, startFakeSubgraph } from "../support/fake-subgraph.js";
-import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../support/fault-gateway.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
-import { bearer, createTestKey, signToken, TEST_AUDIENCE, tokenClaims, urlIssuer } from "../support/tokens.js";
+import { AgreementStore } from "../../../gateway/agreements/store.js";
+import { createAuthenticator } from "../../../gateway/auth/authenticate.js";
+import { signAgreementDocument } from "../../../lib/agreement-jws.js";
+import { close, listen } from "../../../lib/http-server.js";
+import { documentOf } from "../../support/agreements-fixture.js";
+import { type FakeSubgraph, startFakeSubgraph } from "../../support/fake-subgraph.js";
+import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../../support/fault-gateway.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
+import { bearer, createTestKey, signToken, TEST_AUDIENCE, tokenClaims, urlIssuer } from "../../support/tokens.js";
 
 const ACTORS = "{ threatActors(first: 1) { name } }";
 const ANSWER = { data: { threatActors: [{ name: "Slow Pike" }] } };

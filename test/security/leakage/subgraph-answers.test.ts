@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { signAgreementDocument } from "../../lib/agreement-jws.js";
-import { documentOf } from "../support/agreements-fixture.js";
-import { type FakeSubgraph, startFakeSubgraph } from "../support/fake-subgraph.js";
-import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../support/fault-gateway.js";
-import { type GraphQLResponse, post } from "../support/graphql-client.js";
-import { expectNoLeak } from "../support/leak-scan.js";
-import { type StreamingSubgraph, startStreamingSubgraph } from "../support/streaming-subgraph.js";
+import { signAgreementDocument } from "../../../lib/agreement-jws.js";
+import { documentOf } from "../../support/agreements-fixture.js";
+import { type FakeSubgraph, startFakeSubgraph } from "../../support/fake-subgraph.js";
+import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../../support/fault-gateway.js";
+import { type GraphQLResponse, post } from "../../support/graphql-client.js";
+import { expectNoLeak } from "../../support/leak-scan.js";
+import { type StreamingSubgraph, startStreamingSubgraph } from "../../support/streaming-subgraph.js";
 
 // Leakage through subgraphs (issue 12): a nation's subgraph gone wrong or hostile (FRA's, a fake) answers HTML, a 500
 // with a stack trace and secrets, errors whose message and extensions hold secrets, broken JSON, or data nobody asked
@@ -237,7 +237,7 @@ describe("leakage through a subgraph gone wrong (FRA's a fake that may answer an
   });
 });
 
-// Faults (issue 12) that belong beside faults.test.ts, played against a running gateway: a token issuer's key set
+// Faults (issue 12) that belong beside ../faults/breaker-shutdown-endpoints.test.ts, played against a running gateway: a token issuer's key set
 // (JWKS URL) that is down, slow or answers garbage, and nations' agreements endpoints that are down, slow or answer
 // garbage. Tokens of that issuer are refused with 401 within the key set's deadline (5 s), other issuers' accepted;
 // a nation whose agreements cannot be read shares nothing.

@@ -1,12 +1,12 @@
 import type { Socket } from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync, constants as zlib } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { peakRssMb } from "../../bench/proc.js";
-import { LINGER_MS } from "../../lib/http-server.js";
-import { type FakeSubgraph, startFakeSubgraph } from "../support/fake-subgraph.js";
-import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../support/fault-gateway.js";
-import { expectNoLeak } from "../support/leak-scan.js";
-import { openSocket, postHead, untilClosed } from "../support/raw-socket.js";
+import { peakRssMb } from "../../../bench/proc.js";
+import { LINGER_MS } from "../../../lib/http-server.js";
+import { type FakeSubgraph, startFakeSubgraph } from "../../support/fake-subgraph.js";
+import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../../support/fault-gateway.js";
+import { expectNoLeak } from "../../support/leak-scan.js";
+import { openSocket, postHead, untilClosed } from "../../support/raw-socket.js";
 
 // Denial of service at the HTTP layer (issue 12): compressed bombs, bodies too large or lying about their length, slow
 // and idle connections, and request bodies of every bad shape, against a real gateway process (its only nation a fake).

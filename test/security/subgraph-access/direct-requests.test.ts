@@ -1,19 +1,19 @@
 import { readFileSync } from "node:fs";
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENVELOPE_HEADER, signEnvelope } from "../../lib/access-envelope.js";
-import { type EnvelopeSigningKey, envelopeSigningKeyOf, generateEnvelopeJwk } from "../../lib/envelope-key.js";
-import { gatewayPrivateKeyPath } from "../../scripts/gateway-key/keys.js";
-import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
-import { REFUSED_MESSAGE } from "../../subgraphs/shared/envelope-guard.js";
-import { envelopeSubject } from "../support/envelope-subject.js";
-import { errorCodes, type RawReply, rawRequest } from "../support/raw-request.js";
-import { FULLY_CLEARED, startTestStack, type TestStack } from "../support/test-stack.js";
+import { ENVELOPE_HEADER, signEnvelope } from "../../../lib/access-envelope.js";
+import { type EnvelopeSigningKey, envelopeSigningKeyOf, generateEnvelopeJwk } from "../../../lib/envelope-key.js";
+import { gatewayPrivateKeyPath } from "../../../scripts/gateway-key/keys.js";
+import { NATIONS, type NationCode } from "../../../subgraphs/nations.js";
+import { REFUSED_MESSAGE } from "../../../subgraphs/shared/envelope-guard.js";
+import { envelopeSubject } from "../../support/envelope-subject.js";
+import { errorCodes, type RawReply, rawRequest } from "../../support/raw-request.js";
+import { FULLY_CLEARED, startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Issue 12, group "subgraph access": every nation's subgraph, asked directly on its own port, past the gateway, by
-// someone without the gateway's key (threat model a). All four nations alike; test/security/envelope-attacks.test.ts
+// someone without the gateway's key (threat model a). All four nations alike; envelope-attacks.test.ts
 // and test/e2e/envelope.test.ts attack France's envelope check in depth (replays, digests, algorithms, audiences), and
-// test/security/compromised-gateway.test.ts what a holder of the gateway key gets. All of these held when written.
+// compromised-gateway.test.ts what a holder of the gateway key gets. All of these held when written.
 
 interface Operation {
   query: string;

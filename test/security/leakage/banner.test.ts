@@ -1,10 +1,10 @@
 import { CLASSIFICATIONS, expandReleasability, type Mark, UNMARKED } from "@tearline/policy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReturnedRows } from "../../gateway/fetch/row-marking.js";
-import { loadCoalitionsFile } from "../../lib/policy-files.js";
-import { ROW_MARKING_EXTENSION } from "../../lib/row-marking.js";
-import { openAgreements } from "../support/agreements-fixture.js";
-import { type NationHarness, nationHarness } from "../support/nation-harness.js";
+import { ReturnedRows } from "../../../gateway/fetch/row-marking.js";
+import { loadCoalitionsFile } from "../../../lib/policy-files.js";
+import { ROW_MARKING_EXTENSION } from "../../../lib/row-marking.js";
+import { openAgreements } from "../../support/agreements-fixture.js";
+import { type NationHarness, nationHarness } from "../../support/nation-harness.js";
 
 // The banner must account for every row returned: can a subgraph's report, or a caller's choice of query, make it
 // LOWER than what came back? All of these hold today (regression suite).

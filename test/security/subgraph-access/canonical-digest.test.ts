@@ -3,14 +3,14 @@ import { writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, requestDigest, signEnvelope } from "../../lib/access-envelope.js";
-import { canonicalJson, NonFiniteNumber } from "../../lib/canonical-json.js";
-import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
-import { HttpError } from "../../lib/http-server.js";
-import { PublicKeySet } from "../../lib/jwks-keys.js";
+import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, requestDigest, signEnvelope } from "../../../lib/access-envelope.js";
+import { canonicalJson, NonFiniteNumber } from "../../../lib/canonical-json.js";
+import { generateEnvelopeJwk, publicJwkOf } from "../../../lib/envelope-key.js";
+import { HttpError } from "../../../lib/http-server.js";
+import { PublicKeySet } from "../../../lib/jwks-keys.js";
 
-import { runningGuard as envelopeGuard } from "../support/running-guard.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
+import { runningGuard as envelopeGuard } from "../../support/running-guard.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
 
 // The digest binds an envelope to "the exact query and variables". An attacker who holds an envelope (observed, or
 // signed by a compromised gateway for one request) looks for a second request, read differently by the resolvers,

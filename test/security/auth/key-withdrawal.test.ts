@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { TrustedIssuer } from "../../gateway/auth/issuers.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
-import { testAuthenticator } from "../support/test-authenticator.js";
+import type { TrustedIssuer } from "../../../gateway/auth/issuers.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
+import { testAuthenticator } from "../../support/test-authenticator.js";
 import {
   createTestKey,
   fileIssuer,
@@ -12,7 +12,7 @@ import {
   tokenClaims,
   urlIssuer,
   writeJwksFile,
-} from "../support/tokens.js";
+} from "../../support/tokens.js";
 
 // An issuer withdraws a key (compromised, rotated out): every token it signed must stop working within the key
 // refresh interval, including tokens the gateway has already verified and cached until their exp.

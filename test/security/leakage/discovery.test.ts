@@ -1,8 +1,8 @@
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServiceProcess } from "../../scripts/stack/service-process.js";
-import { post } from "../support/graphql-client.js";
-import { type Caller, FULLY_CLEARED, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
+import type { ServiceProcess } from "../../../scripts/stack/service-process.js";
+import { post } from "../../support/graphql-client.js";
+import { type Caller, FULLY_CLEARED, startExtraGateway, startTestStack, type TestStack } from "../../support/test-stack.js";
 
 /** What no client may ever read in an answer: suggestions, library names and the engine's own failures. */
 const INTERNALS = [/did you mean/i, /apollo/i, /call stack/i, /graphql-js/i, /undici/i, /RangeError/, /at .*\.(ts|js):\d+/];

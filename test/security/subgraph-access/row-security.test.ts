@@ -1,17 +1,17 @@
 import { type Classification, rank, type Subject } from "@tearline/policy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logger } from "../../lib/logger.js";
-import { loadCoalitionsFile } from "../../lib/policy-files.js";
-import type { NationCode } from "../../subgraphs/nations.js";
-import { loadNationStorage } from "../../subgraphs/shared/config.js";
-import { createNationContext } from "../../subgraphs/shared/context.js";
-import type { Database } from "../../subgraphs/shared/database.js";
-import { openNationDatabase } from "../../subgraphs/shared/nation-database.js";
-import { applyRetention, loadRetentionFile, parseRetention, purgeExpired } from "../../subgraphs/shared/retention.js";
-import { rowAccessFor } from "../../subgraphs/shared/row-scope.js";
-import { freshPglite } from "../support/data-root.js";
-import { postgresBinDir, startTempPostgres, type TempPostgres } from "../support/postgres.js";
-import { analyst } from "../support/row-labels.js";
+import { logger } from "../../../lib/logger.js";
+import { loadCoalitionsFile } from "../../../lib/policy-files.js";
+import type { NationCode } from "../../../subgraphs/nations.js";
+import { loadNationStorage } from "../../../subgraphs/shared/config.js";
+import { createNationContext } from "../../../subgraphs/shared/context.js";
+import type { Database } from "../../../subgraphs/shared/database.js";
+import { openNationDatabase } from "../../../subgraphs/shared/nation-database.js";
+import { applyRetention, loadRetentionFile, parseRetention, purgeExpired } from "../../../subgraphs/shared/retention.js";
+import { rowAccessFor } from "../../../subgraphs/shared/row-scope.js";
+import { freshPglite } from "../../support/data-root.js";
+import { postgresBinDir, startTempPostgres, type TempPostgres } from "../../support/postgres.js";
+import { analyst } from "../../support/row-labels.js";
 
 // Threat model (d): a resolver bug (a forgotten filter, a query that fails half-way). The nation's database must still
 // hide every row the caller may not read, on PGlite and on PostgreSQL. All hold except the one marked BREAK:

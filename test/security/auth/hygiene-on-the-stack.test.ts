@@ -5,12 +5,12 @@ import { request } from "node:http";
 import { promisify } from "node:util";
 import { type JWTHeaderParameters, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_AUDIENCE, devIssuerId } from "../../scripts/idp/issuer-id.js";
-import { loadOrCreateNationKey } from "../../scripts/idp/keys.js";
-import { revocationListPath } from "../../scripts/revoke/list-file.js";
-import { ROOT } from "../support/agreement-command.js";
-import { post } from "../support/graphql-client.js";
-import { startTestStack, type TestStack } from "../support/test-stack.js";
+import { DEV_AUDIENCE, devIssuerId } from "../../../scripts/idp/issuer-id.js";
+import { loadOrCreateNationKey } from "../../../scripts/idp/keys.js";
+import { revocationListPath } from "../../../scripts/revoke/list-file.js";
+import { ROOT } from "../../support/agreement-command.js";
+import { post } from "../../support/graphql-client.js";
+import { startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Token hygiene through the running gateway, with tokens signed by the stack's own identity provider keys: the kind
 // of JWT, its spelling, the headers that carry it, and a nation's revocation list read while the stack runs.

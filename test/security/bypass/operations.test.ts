@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GraphQLResponse, post } from "../support/graphql-client.js";
-import { errorCodes, type RawReply, rawRequest } from "../support/raw-request.js";
-import { type Caller, FULLY_CLEARED, startTestStack, type TestStack } from "../support/test-stack.js";
+import { type GraphQLResponse, post } from "../../support/graphql-client.js";
+import { errorCodes, type RawReply, rawRequest } from "../../support/raw-request.js";
+import { type Caller, FULLY_CLEARED, startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Issue 12, group "bypass": a caller without clearance for a field never gets its value, whatever the spelling of the
 // operation or of the request that carries it. Against the running stack, with real tokens. Every test asserts the

@@ -2,12 +2,12 @@ import { createHash, createHmac, generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENVELOPE_HEADER, signEnvelope } from "../../lib/access-envelope.js";
-import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../../lib/envelope-key.js";
-import { gatewayPrivateKeyPath } from "../../scripts/gateway-key/keys.js";
-import { REFUSED_MESSAGE } from "../../subgraphs/shared/envelope-guard.js";
-import { envelopeSubject } from "../support/envelope-subject.js";
-import { startTestStack, type TestStack } from "../support/test-stack.js";
+import { ENVELOPE_HEADER, signEnvelope } from "../../../lib/access-envelope.js";
+import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../../../lib/envelope-key.js";
+import { gatewayPrivateKeyPath } from "../../../scripts/gateway-key/keys.js";
+import { REFUSED_MESSAGE } from "../../../subgraphs/shared/envelope-guard.js";
+import { envelopeSubject } from "../../support/envelope-subject.js";
+import { startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Threat model (a): an attacker who reaches a nation's subgraph port directly, with nothing, with an analyst's token,
 // or with an envelope observed on the wire. Every test asserts the secure behaviour. All of them hold today except

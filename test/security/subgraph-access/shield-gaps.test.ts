@@ -1,8 +1,8 @@
 import type { Subject } from "@tearline/policy";
 import type { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openAgreements } from "../support/agreements-fixture.js";
-import { type NationHarness, nationHarness, ownAnalyst } from "../support/nation-harness.js";
+import { openAgreements } from "../../support/agreements-fixture.js";
+import { type NationHarness, nationHarness, ownAnalyst } from "../../support/nation-harness.js";
 
 // The second lock in a nation's own subgraph (graphql-shield from its own labels and agreements), run in process for
 // the subjects a compromised gateway (threat model b) could vouch for. All of these hold today (regression suite).

@@ -4,14 +4,14 @@ import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { Decision, Subject } from "@tearline/policy";
 import { describe, expect, it } from "vitest";
-import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, signEnvelope, verifyEnvelope } from "../../lib/access-envelope.js";
-import { generateEnvelopeJwk, publicJwkOf } from "../../lib/envelope-key.js";
-import { PublicKeySet } from "../../lib/jwks-keys.js";
-import { DecisionCache } from "../../subgraphs/shared/decision-cache.js";
+import { ENVELOPE_HEADER, type EnvelopeSubject, ReplayCache, signEnvelope, verifyEnvelope } from "../../../lib/access-envelope.js";
+import { generateEnvelopeJwk, publicJwkOf } from "../../../lib/envelope-key.js";
+import { PublicKeySet } from "../../../lib/jwks-keys.js";
+import { DecisionCache } from "../../../subgraphs/shared/decision-cache.js";
 
-import { openAgreements } from "../support/agreements-fixture.js";
-import { runningGuard as envelopeGuard } from "../support/running-guard.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
+import { openAgreements } from "../../support/agreements-fixture.js";
+import { runningGuard as envelopeGuard } from "../../support/running-guard.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
 
 const temporary = temporaryFolders();
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isCanonicalCompactJws, isCanonicalSegment } from "../../gateway/auth/compact-token.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
-import { type TestAuthenticator, testAuthenticator } from "../support/test-authenticator.js";
-import { createTestKey, fileIssuer, signToken, type TestKey, tokenClaims, writeJwksFile } from "../support/tokens.js";
+import { isCanonicalCompactJws, isCanonicalSegment } from "../../../gateway/auth/compact-token.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
+import { type TestAuthenticator, testAuthenticator } from "../../support/test-authenticator.js";
+import { createTestKey, fileIssuer, signToken, type TestKey, tokenClaims, writeJwksFile } from "../../support/tokens.js";
 
 // One token, one spelling. A lenient base64url decoder reads padding, the other alphabet's characters and a last
 // character changed within its unused bits as the same bytes: a stolen token would have many spellings, each a new

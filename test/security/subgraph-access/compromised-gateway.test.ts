@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENVELOPE_HEADER, type EnvelopeSubject, signEnvelope } from "../../lib/access-envelope.js";
-import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../../lib/envelope-key.js";
-import { gatewayPrivateKeyPath } from "../../scripts/gateway-key/keys.js";
-import { envelopeSubject } from "../support/envelope-subject.js";
-import { startTestStack, type TestStack } from "../support/test-stack.js";
+import { ENVELOPE_HEADER, type EnvelopeSubject, signEnvelope } from "../../../lib/access-envelope.js";
+import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../../../lib/envelope-key.js";
+import { gatewayPrivateKeyPath } from "../../../scripts/gateway-key/keys.js";
+import { envelopeSubject } from "../../support/envelope-subject.js";
+import { startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Threat model (b): a compromised or misconfigured gateway that holds the real gateway key and signs whatever it
 // likes. The README promises: "a compromised one with a valid key still gets nothing the nation has not released".

@@ -1,9 +1,9 @@
 import { decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signDevToken } from "../../scripts/idp/sign.js";
-import { temporaryFolders } from "../support/temporary-folders.js";
-import { type TestAuthenticator, testAuthenticator } from "../support/test-authenticator.js";
-import { createTestKey, fileIssuer, signToken, type TestKey, tokenClaims, writeJwksFile } from "../support/tokens.js";
+import { signDevToken } from "../../../scripts/idp/sign.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
+import { type TestAuthenticator, testAuthenticator } from "../../support/test-authenticator.js";
+import { createTestKey, fileIssuer, signToken, type TestKey, tokenClaims, writeJwksFile } from "../../support/tokens.js";
 
 // RFC 8725 3.11 and RFC 9068: an issuer signs ID tokens, logout tokens and more with the keys of its access tokens.
 // Only a token that says it is an access token (typ at+jwt, or what the issuer's entry declares) is one.

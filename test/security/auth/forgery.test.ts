@@ -1,18 +1,18 @@
 import { createHmac, createPublicKey, type JsonWebKey, KeyObject, randomUUID, sign, X509Certificate } from "node:crypto";
 import { base64url, generateKeyPair, type JWK, type JWTHeaderParameters, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devIssuerId, devIssuers } from "../../scripts/idp/issuer-id.js";
-import { DEV_KEY_ALGORITHM, loadOrCreateNationKey } from "../../scripts/idp/keys.js";
-import { NATIONS } from "../../subgraphs/nations.js";
-import { type CountingProxy, startCountingProxy } from "../support/counting-proxy.js";
-import { post } from "../support/graphql-client.js";
-import { startTestStack, type TestStack } from "../support/test-stack.js";
-import { createTestKey, type JwksServer, signToken, startJwksServer, type TestKey, tokenClaims } from "../support/tokens.js";
+import { devIssuerId, devIssuers } from "../../../scripts/idp/issuer-id.js";
+import { DEV_KEY_ALGORITHM, loadOrCreateNationKey } from "../../../scripts/idp/keys.js";
+import { NATIONS } from "../../../subgraphs/nations.js";
+import { type CountingProxy, startCountingProxy } from "../../support/counting-proxy.js";
+import { post } from "../../support/graphql-client.js";
+import { startTestStack, type TestStack } from "../../support/test-stack.js";
+import { createTestKey, type JwksServer, signToken, startJwksServer, type TestKey, tokenClaims } from "../../support/tokens.js";
 
 // The JWT attacks the gateway once held against (issue 12, auth), made again through the running stack: real HTTP to
 // the gateway, tokens signed with the dev IdP's own nation keys or forged around them. Each must get the one 401
 // UNAUTHENTICATED and no data. The gateway reads each nation's key set through a counting proxy, so that a flood of
-// unknown kids can be seen not to make it read them again. Covered elsewhere, on the stack (auth-stack.test.ts):
+// unknown kids can be seen not to make it read them again. Covered elsewhere, on the stack (hygiene-on-the-stack.test.ts):
 // typ other than at+jwt, ID-token claims, non-canonical base64url, duplicate headers, revocation.
 
 const QUERY = "{ threatActors(first: 1) { name } }";
