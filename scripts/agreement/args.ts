@@ -1,8 +1,8 @@
 import { accessSync, constants, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { CLASSIFICATIONS, type Classification, isClassification } from "@tearline/policy";
 import type { Purposes } from "../../lib/policy-files.js";
 import { isNationCode, NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import { parseCommandLine, refuseRepeatedOptions, UsageError } from "../command-line.js";
 
 export const AGREEMENT_USAGE = `Usage: npm run agreement -- --nation FRA <command> [--data-root .data] [--keys-dir .keys]
   show                      the nation's signed agreements, one partner a line
@@ -17,8 +17,7 @@ export const AGREEMENT_USAGE = `Usage: npm run agreement -- --nation FRA <comman
   rotate-key                a new agreement key; the document is re-signed with it
 DATA_ROOT and KEYS_DIR set the folders too.`;
 
-/** A command line that cannot be carried out; the CLI prints it on one line and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** The terms `set` was given; what is absent stays as it is. `covers: null` releases every type. */
 export interface TermsChanges {
@@ -61,7 +60,7 @@ const COVERED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 const PARTNER_COMMANDS = ["pause", "resume", "revoke", "set"] as const;
 
 const parseOptions = (args: readonly string[]) =>
-  parseArgs({
+  parseCommandLine({
     args: [...args],
     strict: true,
     allowPositionals: true,
@@ -220,20 +219,8 @@ export function folderOf(option: string, given: string | undefined, variable: st
 
 /** The invocation a command line asks for; throws a UsageError for anything wrong with it. */
 export function parseAgreementArgs(args: readonly string[], context: ArgsContext): AgreementInvocation {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    // Node's messages go on with advice about positionals; the first sentence says it.
-    throw new UsageError((error as Error).message.split(". ")[0]!);
-  }
-  const { values, positionals, tokens } = parsed;
-  const seen = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind !== "option") continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    seen.add(token.name);
-  }
+  const { values, positionals, tokens } = parseOptions(args);
+  refuseRepeatedOptions(tokens);
   const nation = nationOf(values);
   return {
     nation,

@@ -1,9 +1,9 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { type Period, PeriodError, parsePeriod } from "../../lib/audit/period.js";
 import { isNationCode, NATIONS, type NationCode } from "../../subgraphs/nations.js";
+import { parseCommandLine, UsageError } from "../command-line.js";
 
 /** The gateway's default AUDIT_DIR. */
 export const DEFAULT_AUDIT_DIR = fileURLToPath(new URL("../../.data/audit", import.meta.url));
@@ -22,8 +22,7 @@ The public summary (Markdown, or JSON with --json): per caller nation, owner nat
 fields, redactions and refusals with their rates, and anomaly flags by kind; every count below k suppressed.
 ${FOLDERS}`;
 
-/** A command line that cannot be carried out; the command prints it on one line and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Where the trail is read: the file store's folder, or the PostgreSQL store. */
 export type ReportTrail = { kind: "folder"; dir: string } | { kind: "database"; url: string };
@@ -39,7 +38,7 @@ const MIN_K = 2;
 const MAX_K = 1000;
 
 const parseOptions = (args: readonly string[]) =>
-  parseArgs({
+  parseCommandLine({
     args: [...args],
     strict: true,
     allowPositionals: false,
@@ -57,12 +56,7 @@ const parseOptions = (args: readonly string[]) =>
 type Values = ReturnType<typeof parseOptions>["values"];
 
 function valuesOf(args: readonly string[], allowed: readonly string[]): Values {
-  let values: Values;
-  try {
-    ({ values } = parseOptions(args));
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0]);
-  }
+  const { values } = parseOptions(args);
   const extra = Object.keys(values).find((name) => !allowed.includes(name));
   if (extra !== undefined) throw new UsageError(`--${extra} is not an option of this command`);
   return values;

@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { CHECKPOINTS_SUFFIX, type ChainFileSet, EVENTS_SUFFIX } from "../../lib/audit/read-chains.js";
+import { parseCommandLine, refuseRepeatedOptions, UsageError } from "../command-line.js";
 import { gatewayArchivePath, gatewayJwksPath } from "../gateway-key/keys.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
 
@@ -17,8 +17,7 @@ AUDIT_STORE=postgres every chain in AUDIT_DATABASE_URL. Keys: .keys/gateway/jwks
 names the key sets instead. Exit 0: every chain intact; 1: a chain broken (the first bad position is named)
 or the trail unreadable; 2: bad usage.`;
 
-/** The command was called wrongly: one line, exit 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export type ChainSourceOptions =
   | { kind: "folder"; dir: string }
@@ -69,7 +68,7 @@ function sourceOf(values: { dir?: string; database?: string }, files: string[], 
 }
 
 const parseOptions = (args: string[]) =>
-  parseArgs({
+  parseCommandLine({
     args,
     allowPositionals: true,
     tokens: true,
@@ -84,21 +83,9 @@ const parseOptions = (args: string[]) =>
 
 /** The command's options from its arguments and environment; throws a UsageError. */
 export function parseVerifyArgs(args: string[], env: NodeJS.ProcessEnv): VerifyOptions | "help" {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    // Node's message goes on with advice about positionals; its first sentence says it.
-    throw new UsageError((error as Error).message.split(". ")[0]!);
-  }
-  const { values, positionals, tokens } = parsed;
+  const { values, positionals, tokens } = parseOptions(args);
   if (values.help) return "help";
-  const seen = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind !== "option" || token.name === "keys") continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    seen.add(token.name);
-  }
+  refuseRepeatedOptions(tokens, ["keys"]);
   // npm runs a script from the repository's root: paths on the command line are the caller's, from where npm was
   // called; paths in the environment are read from the root, as the gateway and the other scripts read them.
   const base = env.INIT_CWD || process.cwd();

@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { CLASSIFICATIONS, isClassification } from "@tearline/policy";
 import { isNationCode, NATIONS } from "../../subgraphs/nations.js";
+import { parseCommandLine, UsageError } from "../command-line.js";
 import type { DevTokenRequest } from "./sign.js";
 
 /** The gateway refuses tokens that live longer than an hour, so none is minted. */
@@ -13,8 +13,7 @@ export const TOKEN_USAGE = `Usage: npm run token -- --nation GBR --clearance SEC
   --purposes     comma-separated purposes of use the token authorises
   --ttl          lifetime such as 90s, 15m or 1h (at most 1h; default 15m)`;
 
-/** A command line that cannot produce a token; the CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 const list = (value: string | undefined): string[] =>
   (value ?? "")
@@ -34,17 +33,11 @@ export function parseTtl(value: string): number {
 
 /** The token the command line asks for; throws a UsageError for anything wrong with it. */
 export function parseTokenArgs(args: readonly string[]): DevTokenRequest {
-  let values: ReturnType<typeof parseOptions>["values"];
-  try {
-    ({ values } = parseOptions(args));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  return requestOf(values);
+  return requestOf(parseOptions(args).values);
 }
 
 const parseOptions = (args: readonly string[]) =>
-  parseArgs({
+  parseCommandLine({
     args: [...args],
     strict: true,
     allowPositionals: false,

@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import { jtiSetting } from "../../lib/revocation-list.js";
 import { isNationCode, NATIONS, type NationCode } from "../../subgraphs/nations.js";
-import { folderOf, UsageError } from "../agreement/args.js";
+import { folderOf } from "../agreement/args.js";
+import { parseCommandLine, refuseRepeatedOptions, UsageError } from "../command-line.js";
 
 export const REVOKE_USAGE = `Usage: npm run revoke -- --nation GBR --jti <jti> [--jti <jti> ...] [--data-root .data] [--keys-dir .keys]
        npm run revoke -- --nation GBR --list
@@ -23,7 +23,7 @@ export interface RevokeInvocation {
 }
 
 const parseOptions = (args: readonly string[]) =>
-  parseArgs({
+  parseCommandLine({
     args: [...args],
     strict: true,
     allowPositionals: false,
@@ -53,20 +53,8 @@ export function parseRevokeArgs(
   args: readonly string[],
   context: { env: NodeJS.ProcessEnv; defaults: { dataRoot: string; keysDir: string } },
 ): RevokeInvocation {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    // Node's messages go on with advice; the first sentence says it.
-    throw new UsageError((error as Error).message.split(". ")[0]!);
-  }
-  const { values, tokens } = parsed;
-  const seen = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind !== "option" || token.name === "jti") continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    seen.add(token.name);
-  }
+  const { values, tokens } = parseOptions(args);
+  refuseRepeatedOptions(tokens, ["jti"]);
   const nation = values.nation?.toUpperCase();
   if (nation === undefined) throw new UsageError(`--nation is required: one of ${NATIONS.join(", ")}`);
   if (!isNationCode(nation)) throw new UsageError(`--nation ${values.nation} is not a nation with an issuer (${NATIONS.join(", ")})`);
