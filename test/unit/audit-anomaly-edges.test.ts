@@ -151,6 +151,17 @@ describe("the anomaly flags around a recorder", () => {
     expect(flags.monitor.observe(observation({ at: 1 })).map((flag) => flag.flag)).toEqual(["REQUEST_RATE"]);
   });
 
+  it("names the new purpose in a NEW_PURPOSE flag, and no purpose in a flag of another kind", () => {
+    const config = anomalyConfig({ NEW_PURPOSE: limit(0, 60), REQUEST_RATE: limit(1, 60) });
+    const flags = openAnomalyFlags(config, { writer: undefined, log: recordingLog().log });
+    const raised = ["CT", "CYBER"].flatMap((purpose, at) => flags.monitor.observe(observation({ purpose, at })));
+    expect(raised).toEqual([
+      expect.objectContaining({ flag: "REQUEST_RATE", requestId: "request-1" }),
+      expect.objectContaining({ flag: "NEW_PURPOSE", purpose: "CYBER" }),
+    ]);
+    expect(raised[0]).not.toHaveProperty("purpose");
+  });
+
   it("gives the new-purpose detector the configured memory of purposes per subject", () => {
     const config = { ...anomalyConfig({ NEW_PURPOSE: limit(1, 60) }), purposesPerSubject: 1 };
     const flags = openAnomalyFlags(config, { writer: undefined, log: recordingLog().log });
