@@ -56,7 +56,6 @@ describe("sovereign sharing agreements, end to end", () => {
     await agreement("pause", "GBR");
     const delay = await until((w) => w.join() === paused.join(), started);
     console.log(`pause took effect ${Math.round(delay)} ms after the command started`);
-    expect(delay).toBeLessThan(5000);
     // The owner's own analysts and other partners are not affected.
     expect(await ask({ nation: "DEU", clearance: "SECRET", purposes: ["CT"] })).toEqual([]);
     expect(await ask({ nation: "FRA", clearance: "SECRET", purposes: ["CT"] })).toEqual([]);
@@ -65,6 +64,8 @@ describe("sovereign sharing agreements, end to end", () => {
     // The 5 s promise is for a pause (a nation stopping a release); a resume is only bounded loosely, because a
     // loaded CI machine once took 5.9 s to start the command and reach the next poll.
     expect(await until((w) => w.length === 0, resumed)).toBeLessThan(10_000);
+    // Asserted once the partner is resumed: a slow pause must not leave the tests after this one paused.
+    expect(delay).toBeLessThan(5000);
   });
 
   it("withholds a field above the agreement's ceiling, and keeps those at or below it", async () => {

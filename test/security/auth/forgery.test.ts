@@ -178,7 +178,9 @@ describe("kid floods", () => {
       await expectRefused(Object.fromEntries(tokens.slice(wave, wave + 100).map((token, index) => [`kid ${wave + index}`, token])));
     const elapsed = performance.now() - started;
     console.log(`${tokens.length} unknown kids refused in ${Math.round(elapsed)} ms`);
-    expect(elapsed).toBeLessThan(10_000);
+    // A bound against a key set read (or its 5 s deadline) per unknown kid, which would take minutes; not a speed
+    // figure: on a loaded two-core CI machine the 400 refusals once took 20 s.
+    expect(elapsed).toBeLessThan(40_000);
     // An unknown kid reads the key set again at most once per 30 s cool-down, and concurrent reads are shared.
     const reads = NATIONS.map((nation, index) => keySets.requests(jwksPath(nation)) - before[index]!);
     for (const count of reads) expect(count).toBeLessThanOrEqual(1);

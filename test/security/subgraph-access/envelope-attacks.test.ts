@@ -7,6 +7,7 @@ import { type EnvelopeSigningKey, envelopeSigningKeyOf } from "../../../lib/enve
 import { gatewayPrivateKeyPath } from "../../../scripts/gateway-key/keys.js";
 import { REFUSED_MESSAGE } from "../../../subgraphs/shared/envelope-guard.js";
 import { envelopeSubject } from "../../support/envelope-subject.js";
+import { type RawReply, rawRequest } from "../../support/raw-request.js";
 import { startTestStack, type TestStack } from "../../support/test-stack.js";
 
 // Threat model (a): an attacker who reaches a nation's subgraph port directly, with nothing, with an analyst's token,
@@ -23,11 +24,7 @@ interface Operation {
   query: string;
   variables?: Record<string, unknown>;
 }
-interface Reply {
-  status: number;
-  text: string;
-  body: { data?: Record<string, unknown> | null; errors?: Array<Record<string, unknown>> } | undefined;
-}
+type Reply = RawReply;
 
 describe("envelope attacks on a subgraph's port (threat model a)", () => {
   let stack: TestStack;
@@ -50,27 +47,9 @@ describe("envelope attacks on a subgraph's port (threat model a)", () => {
       key.kid,
     );
 
-  /** A raw request to FRA's subgraph: `body` is sent as it is when a string, else as JSON. */
-  const send = async (
-    body: unknown,
-    headers: Record<string, string> = {},
-    options: { method?: string; target?: string } = {},
-  ): Promise<Reply> => {
-    const method = options.method ?? "POST";
-    const response = await fetch(options.target ?? url, {
-      method,
-      headers: { "content-type": "application/json", ...headers },
-      body: method === "GET" || method === "HEAD" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: Reply["body"];
-    try {
-      parsed = JSON.parse(text) as Reply["body"];
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, text, body: parsed };
-  };
+  /** A raw request to FRA's subgraph (or another path of it): `body` is sent as it is when a string, else as JSON. */
+  const send = (body: unknown, headers: Record<string, string> = {}, options: { method?: string; target?: string } = {}) =>
+    rawRequest(options.target ?? url, body, headers, options.method);
   const withEnvelope = (token: string) => ({ [ENVELOPE_HEADER]: token });
   const expectRefused = (reply: Reply) => {
     expect(reply.status).toBe(401);
