@@ -58,6 +58,8 @@ export async function verifyCheckpoint(jws: string, keyFor: (kid: string) => Key
   } catch {
     throw new CheckpointRejected("payload is not JSON");
   }
+  // JSON null (or any non-object) has no fields to read: refused as the rest, not a TypeError that stops verification.
+  if (typeof value !== "object" || value === null) throw new CheckpointRejected("payload is not a checkpoint");
   const { chain, count, head, at, final } = value;
   if (
     typeof chain !== "string" ||

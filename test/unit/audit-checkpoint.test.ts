@@ -78,6 +78,8 @@ describe("verifyCheckpoint", () => {
     ["a key id that is not a string", () => signed(JSON.stringify(good), { alg: "EdDSA", typ: CHECKPOINT_TYP, kid: 7 }), "no key id"],
     ["a payload that is not JSON", () => signed("count=3"), "payload is not JSON"],
     ["a payload that is JSON but not an object", () => signed("3"), "payload is not a checkpoint"],
+    ["a payload that is JSON null", () => signed("null"), "payload is not a checkpoint"],
+    ["a head in an array", () => withPayload({ head: [good.head] }), "payload is not a checkpoint"],
     ["no chain", () => without("chain"), "payload is not a checkpoint"],
     ["a chain that is not a string", () => withPayload({ chain: 1 }), "payload is not a checkpoint"],
     ["no count", () => without("count"), "payload is not a checkpoint"],
