@@ -96,8 +96,11 @@ function lingerThenCut(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-/** A read-only page answered to GET; its reply need not be JSON if it says its own content-type. */
-export type Page = (req: IncomingMessage) => HttpReply | Promise<HttpReply>;
+/**
+ * A read-only page answered to GET; its reply need not be JSON if it says its own content-type. `closing` is aborted
+ * when the server starts closing: a page that holds its answer (a long poll) answers at once then.
+ */
+export type Page = (req: IncomingMessage, closing: AbortSignal) => HttpReply | Promise<HttpReply>;
 
 export interface JsonHttpServerOptions {
   handle: RequestHandler;
@@ -124,6 +127,7 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   const path = options.path ?? "/graphql";
   const answering = new Set<ServerResponse>();
+  const closing = new AbortController();
   // A request must arrive whole within 30 s (Node's default is 5 minutes), headers included: a slow client cannot hold a
   // socket long. Connections are checked every second, not every 30 s (Node's default), or a slow one could last twice as
   // long. Node reads both timeouts at each check: a server may set shorter ones (REQUEST_TIMEOUT_MS) after this.
@@ -142,6 +146,7 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
   server.on("clientError", answerClientError);
   drainers.set(server, () => {
     for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
+    closing.abort();
   });
   return server;
 
@@ -159,7 +164,7 @@ export function createJsonHttpServer(options: JsonHttpServerOptions): Server {
     const page = Object.hasOwn(options.pages ?? {}, url.pathname) ? options.pages![url.pathname] : undefined;
     if (page) {
       if (req.method !== "GET") throw new HttpError(405, ErrorCode.MethodNotAllowed, "Read this page with GET");
-      send(res, await page(req));
+      send(res, await page(req, closing.signal));
       return;
     }
     if (url.pathname !== path) throw new HttpError(404, ErrorCode.NotFound, "Not found");

@@ -2,6 +2,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { open } from "node:fs/promises";
 import type { JWK } from "jose";
 import { readBodyCapped } from "./read-capped.js";
+import { withTimeout } from "./timeout.js";
 import type { JwksSource } from "./trust-config.js";
 
 /** A public key set is a few hundred bytes; a file or answer larger than this is refused unread. */
@@ -150,15 +151,18 @@ export class PublicKeySet {
     }
   }
 
-  private async fetchText(url: string): Promise<string> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(this.settings.timeoutMs) });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new Error(`key set answered ${response.status}`);
-    }
-    const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
-    if (text === undefined) throw new Error("key set too large");
-    return text;
+  private fetchText(url: string): Promise<string> {
+    // The deadline covers the body too: a key set trickling its bytes is cut at the same time as a silent one.
+    return withTimeout(this.settings.timeoutMs, async (signal) => {
+      const response = await fetch(url, { signal });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new Error(`key set answered ${response.status}`);
+      }
+      const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
+      if (text === undefined) throw new Error("key set too large");
+      return text;
+    });
   }
 }
 

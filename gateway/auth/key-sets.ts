@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type CompactJWSHeaderParameters, type CryptoKey, createLocalJWKSet, errors, type FlattenedJWSInput } from "jose";
 import { MAX_KEY_SET_BYTES } from "../../lib/jwks-keys.js";
 import { readBodyCapped } from "../../lib/read-capped.js";
+import { withTimeout } from "../../lib/timeout.js";
 import type { TrustedIssuer } from "./issuers.js";
 
 /** How often key sets are read again, in milliseconds. */
@@ -100,14 +101,17 @@ export class IssuerKeySet {
     return this.loaded;
   }
 
-  private async fetchText(url: string): Promise<string> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(this.settings.timeoutDuration), redirect: "error" });
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new errors.JOSEError(`key set answered ${response.status}`);
-    }
-    const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
-    if (text === undefined) throw new errors.JOSEError("key set too large");
-    return text;
+  private fetchText(url: string): Promise<string> {
+    // The deadline covers the body too: a key set trickling its bytes is cut at the same time as a silent one.
+    return withTimeout(this.settings.timeoutDuration, async (signal) => {
+      const response = await fetch(url, { signal, redirect: "error" });
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new errors.JOSEError(`key set answered ${response.status}`);
+      }
+      const text = await readBodyCapped(response, MAX_KEY_SET_BYTES);
+      if (text === undefined) throw new errors.JOSEError("key set too large");
+      return text;
+    });
   }
 }

@@ -32,6 +32,7 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining
  */
 export function deadlineFetcher(timeoutMs: number, maxBytes = DEFAULT_SUBGRAPH_MAX_RESPONSE_BYTES): Fetcher {
   return async (url, init) => {
+    // Held by this frame until the exchange ends (the catch below reads it), so that no collection can take it early.
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await request(url, {

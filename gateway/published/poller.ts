@@ -1,6 +1,7 @@
 import { logger } from "../../lib/logger.js";
 import type { KeyFor } from "../../lib/nation-jws.js";
 import { readBodyCapped } from "../../lib/read-capped.js";
+import { withTimeout } from "../../lib/timeout.js";
 import type { PublishedSource } from "./config.js";
 import { type NationKeys, nationKeys } from "./keys.js";
 import { VersionFloorFile, type VersionFloors } from "./version-floors.js";
@@ -57,8 +58,13 @@ interface NationState<T> {
   problem?: string;
   /** A read still under way (a hung endpoint or key file): the next poll of this nation is skipped until it ends. */
   reading?: Promise<void>;
+  /** Whether the last answer was held until there was news (the endpoint applied `Prefer: wait`): then ask again at once. */
+  held?: boolean;
   timer?: NodeJS.Timeout;
 }
+
+/** Asked again no sooner than this after a held answer, whatever the endpoint does: one that holds nothing costs 2 reads a second. */
+const MIN_HELD_GAP_MS = 500;
 
 class ReadTimeout extends Error {}
 
@@ -72,8 +78,11 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Keeps every nation's verified document of one kind. Reads each nation's
- * document at start and every `pollMs`, each nation on its own so that one
- * slow nation delays no other; verifies it with that nation's agreement keys;
+ * document at start and then again and again, each nation on its own so that
+ * one slow nation delays no other: every `pollMs`, or, where the endpoint
+ * holds a conditional request until the document changes (`Prefer: wait`,
+ * RFC 7240, for about `pollMs`), at once after each held answer, so that a
+ * change is in force as soon as it is published; verifies it with that nation's agreement keys;
  * refuses an older version than the highest seen (also across restarts, with
  * a floor file), an oversized, malformed or forged document. A document that
  * cannot be fetched or verified changes nothing: the last verified one stays
@@ -88,6 +97,10 @@ export class PublishedDocuments<T> {
   private readonly floors: VersionFloorFile | undefined;
   private readonly log;
   private persistedFloors: VersionFloors = {};
+  /** Aborts the reads under way when the poller stops: a held request must not keep the process alive. */
+  private readonly stopping = new AbortController();
+  /** Seconds each held request may wait for a change: the poll interval, so that keys are still checked as often. */
+  private readonly waitS: number;
 
   constructor(
     private readonly kind: PublishedKind<T>,
@@ -98,20 +111,30 @@ export class PublishedDocuments<T> {
     this.nations = sources.map((source) => ({ source, keys: nationKeys(source.keys, this.now) }));
     this.floors = options.floorFile ? new VersionFloorFile(options.floorFile) : undefined;
     this.log = logger(kind.name);
+    this.waitS = Math.floor(options.pollMs / 1000);
   }
 
-  /** Reads every document once, then keeps reading each every pollMs. */
+  /** Reads every document once, then keeps reading each (see the class). */
   async start(): Promise<void> {
     this.persistedFloors = (await this.floors?.load()) ?? {};
     await this.poll();
-    for (const nation of this.nations) {
-      nation.timer = setInterval(() => void this.pollNation(nation), this.options.pollMs);
-      nation.timer.unref();
-    }
+    for (const nation of this.nations) this.schedule(nation, nation.held ? 0 : this.options.pollMs);
   }
 
   stop(): void {
-    for (const nation of this.nations) clearInterval(nation.timer);
+    this.stopping.abort();
+    for (const nation of this.nations) clearTimeout(nation.timer);
+  }
+
+  private schedule(nation: NationState<T>, delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    nation.timer = setTimeout(() => {
+      const started = performance.now();
+      void this.pollNation(nation, true).then(() =>
+        this.schedule(nation, nation.held ? Math.max(0, MIN_HELD_GAP_MS - (performance.now() - started)) : this.options.pollMs),
+      );
+    }, delayMs);
+    nation.timer.unref();
   }
 
   /** The verified documents in force, by nation. */
@@ -119,15 +142,20 @@ export class PublishedDocuments<T> {
     return new Map(this.nations.flatMap((n) => (n.document ? [[n.source.nation, n.document] as const] : [])));
   }
 
-  /** Reads every nation's document now. */
+  /** Reads every nation's document now (no answer held: it returns once each is read). */
   async poll(): Promise<void> {
     await Promise.all(this.nations.map((nation) => this.pollNation(nation)));
   }
 
-  private async pollNation(nation: NationState<T>): Promise<void> {
+  private async pollNation(nation: NationState<T>, hold = false): Promise<void> {
     // Never two reads of one nation at once: a hung endpoint or key file holds its own slot, and piles up nothing.
-    if (nation.reading) return;
-    const read = this.read(nation)
+    if (nation.reading) {
+      nation.held = false;
+      return;
+    }
+    // Held only when there is a document in force to compare with; the wait is added to the read's deadline.
+    const waitS = hold && nation.etag ? this.waitS : 0;
+    const read = this.read(nation, waitS)
       .catch(() => this.problem(nation, "document could not be read"))
       .then(async (changed) => {
         // Applied whenever the read ends, even past the deadline below.
@@ -141,11 +169,14 @@ export class PublishedDocuments<T> {
       });
     nation.reading = read;
     // The deadline only bounds how long poll() waits; a slow nation delays no other, which have their own timers.
-    await withDeadline(read, this.options.fetchTimeoutMs).catch(() => this.problem(nation, "document or keys not read in time"));
+    await withDeadline(read, this.options.fetchTimeoutMs + waitS * 1000).catch(() =>
+      this.problem(nation, "document or keys not read in time"),
+    );
   }
 
   /** True when the nation's document in force changed. */
-  private async read(nation: NationState<T>): Promise<boolean> {
+  private async read(nation: NationState<T>, waitS: number): Promise<boolean> {
+    nation.held = false;
     // The key that signed the document in force may have been retired (rotated after a compromise): then it goes, and
     // only a document signed by a current key (read just below) can take its place.
     let withdrawn = false;
@@ -157,17 +188,17 @@ export class PublishedDocuments<T> {
       nation.etag = undefined;
       withdrawn = true;
     }
-    const response = await fetch(nation.source.url, {
-      headers: nation.etag ? { "if-none-match": nation.etag } : {},
-      signal: AbortSignal.timeout(this.options.fetchTimeoutMs),
-    }).catch(() => undefined);
-    if (response === undefined) return this.problem(nation, "document endpoint unreachable") || withdrawn;
+    const answer = await this.fetchDocument(nation, waitS).catch(() => undefined);
+    if (answer === undefined) return this.problem(nation, "document endpoint unreachable") || withdrawn;
     // A 304 means "unchanged" only when we asked about the document in force.
-    if (response.status === 304 && nation.etag) return false;
-    const text = response.status === 200 ? await readBodyCapped(response, this.kind.maxBytes) : undefined;
+    if (answer.status === 304 && nation.etag) {
+      nation.held = answer.held;
+      return false;
+    }
+    const { text } = answer;
     if (text === undefined)
       return (
-        this.problem(nation, response.status === 200 ? "document too large" : `document endpoint answered ${response.status}`) || withdrawn
+        this.problem(nation, answer.status === 200 ? "document too large" : `document endpoint answered ${answer.status}`) || withdrawn
       );
     let verified: Verified<T>;
     try {
@@ -180,8 +211,9 @@ export class PublishedDocuments<T> {
     if (floor !== undefined && verified.version < floor)
       return this.problem(nation, "older version than the highest seen (rollback refused)") || withdrawn;
     nation.problem = undefined;
+    nation.held = answer.held;
     // Only an accepted document's ETag is remembered: a refusal is fetched and checked again at the next poll.
-    nation.etag = response.headers.get("etag") ?? undefined;
+    nation.etag = answer.etag;
     if (nation.document && verified.version === nation.version) return withdrawn;
     nation.document = verified.document;
     nation.version = verified.version;
@@ -191,6 +223,29 @@ export class PublishedDocuments<T> {
       `${this.kind.name} in force`,
     );
     return true;
+  }
+
+  /**
+   * One conditional read of the nation's document, its body included, within the fetch deadline (plus the wait asked
+   * for). `held`: the endpoint held the answer as asked, so that the next read may go out at once; only an answer that
+   * brought nothing refused is acted on that way (a refused document is read again at the next poll, not in a loop).
+   */
+  private fetchDocument(nation: NationState<T>, waitS: number) {
+    // A held request is cut when the poller stops, so that it keeps no process alive; any other ends within its deadline.
+    return withTimeout(
+      this.options.fetchTimeoutMs + waitS * 1000,
+      async (signal) => {
+        const response = await fetch(nation.source.url, {
+          headers: { ...(nation.etag ? { "if-none-match": nation.etag } : {}), ...(waitS > 0 ? { prefer: `wait=${waitS}` } : {}) },
+          signal,
+        });
+        const held = waitS > 0 && response.headers.get("preference-applied") === `wait=${waitS}`;
+        const text = response.status === 200 ? await readBodyCapped(response, this.kind.maxBytes) : undefined;
+        if (response.status !== 200) await response.body?.cancel().catch(() => undefined);
+        return { status: response.status, held, etag: response.headers.get("etag") ?? undefined, text };
+      },
+      waitS > 0 ? this.stopping.signal : undefined,
+    );
   }
 
   /** The lowest version acceptable: the one in force, or the one recorded before a restart while its key is still trusted. */

@@ -5,7 +5,7 @@ import { parseCommandLine, refuseRepeatedOptions, UsageError } from "../command-
 
 export const REVOKE_USAGE = `Usage: npm run revoke -- --nation GBR --jti <jti> [--jti <jti> ...] [--data-root .data] [--keys-dir .keys]
        npm run revoke -- --nation GBR --list
-  --jti     the jti of an access token of the nation's issuer: gateways refuse it from their next poll
+  --jti     the jti of an access token of the nation's issuer: gateways refuse it as soon as they read the list
             (every 2 s by default) until no token with it can still be valid (1 h 5 min: the gateway
             accepts no token that lives longer than an hour)
   --list    the nation's signed revocation list, one token a line

@@ -35,7 +35,7 @@ async function run({ nation, dataRoot, keysDir, command }: RevokeInvocation, now
     const change = revoke(current?.list, nation, command.jtis, now);
     if (change === undefined) return `${nation} revocation list: nothing to change, every token given is already listed`;
     await writeRevocationList(dataRoot, change.list, await signingKey(keysDir, nation));
-    return `${change.summary}; gateways refuse a revoked token from their next poll`;
+    return `${change.summary}; gateways refuse a revoked token as soon as they read the list`;
   });
 }
 

@@ -8,6 +8,7 @@ import { ErrorCode } from "../../lib/error-codes.js";
 import { close, createJsonHttpServer, jsonReply, listen } from "../../lib/http-server.js";
 import { AGREEMENTS_FILE, AGREEMENTS_PATH, agreementsPage } from "../../subgraphs/shared/agreements-page.js";
 import { loadNationConfig } from "../../subgraphs/shared/config.js";
+import { MAX_WAIT_S, requestedWait } from "../../subgraphs/shared/file-change.js";
 
 // Any text will do: the subgraph serves the file as it is, and the gateway verifies it.
 const SIGNED = "eyJhbGciOiJFZERTQSJ9.eyJuYXRpb24iOiJGUkEifQ.c2lnbmF0dXJl";
@@ -62,6 +63,75 @@ describe("a nation's GET /agreements", () => {
     const answer = await get({ "if-none-match": old });
     expect([answer.status, await answer.text(), answer.headers.get("etag")]).toEqual([200, replacement, tagOf(replacement)]);
     expect(tagOf(replacement)).not.toBe(old);
+  });
+
+  it("holds a 304 asked with Prefer: wait until the file is replaced, then serves the new document at once", async () => {
+    writeFileSync(file(), SIGNED);
+    const replacement = `${SIGNED}y`;
+    const asked = performance.now();
+    const held = get({ "if-none-match": tagOf(SIGNED), prefer: "wait=20" });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    writeFileSync(`${file()}.tmp`, replacement);
+    renameSync(`${file()}.tmp`, file());
+    const replaced = performance.now();
+    const answer = await held;
+    const answered = performance.now();
+    expect([answer.status, await answer.text(), answer.headers.get("etag"), answer.headers.get("preference-applied")]).toEqual([
+      200,
+      replacement,
+      tagOf(replacement),
+      "wait=20",
+    ]);
+    // Held while nothing changed, answered within the file checks (100 ms apart) of the change, not after the wait.
+    expect(replaced - asked).toBeGreaterThan(350);
+    expect(answered - replaced).toBeLessThan(2000);
+  });
+
+  it("answers the held 304 when nothing changes within the wait, and holds nothing the caller does not already have", async () => {
+    writeFileSync(file(), SIGNED);
+    let started = performance.now();
+    const unchanged = await get({ "if-none-match": tagOf(SIGNED), prefer: "wait=1" });
+    expect([unchanged.status, unchanged.headers.get("preference-applied")]).toEqual([304, "wait=1"]);
+    expect(performance.now() - started).toBeGreaterThan(900);
+    started = performance.now();
+    for (const headers of <Array<Record<string, string>>>[{ prefer: "wait=20" }, { "if-none-match": '"other"', prefer: "wait=20" }]) {
+      const answer = await get(headers);
+      expect([answer.status, await answer.text()]).toEqual([200, SIGNED]);
+    }
+    rmSync(file());
+    expect((await get({ "if-none-match": tagOf(SIGNED), prefer: "wait=20" })).status).toBe(404);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("releases a held answer as soon as the server starts closing: a long poll never holds up a shutdown", async () => {
+    writeFileSync(file(), SIGNED);
+    const closing = createJsonHttpServer({ handle: async () => jsonReply(200, {}), pages: { [AGREEMENTS_PATH]: agreementsPage(file()) } });
+    const port = await listen(closing, "127.0.0.1", 0);
+    const held = fetch(`http://127.0.0.1:${port}${AGREEMENTS_PATH}`, { headers: { "if-none-match": tagOf(SIGNED), prefer: "wait=30" } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    await close(closing);
+    expect((await held).status).toBe(304);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("reads the wait asked for as whole seconds up to 30, and no wait from anything else", () => {
+    const asking = (prefer?: string) => requestedWait({ headers: prefer === undefined ? {} : { prefer } } as never);
+    expect(
+      [
+        undefined,
+        "wait=5",
+        "respond-async, wait=5",
+        "WAIT = 7",
+        "wait=100",
+        "wait=",
+        "wait=-1",
+        "wait=1.5",
+        "wait=abc",
+        "return=minimal",
+      ].map(asking),
+    ).toEqual([0, 5, 5, 7, MAX_WAIT_S, 0, 0, 0, 0, 0]);
+    expect(MAX_WAIT_S).toBe(30);
   });
 
   it("answers 404 NOT_FOUND as JSON when the nation has published no document", async () => {

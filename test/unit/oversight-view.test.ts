@@ -174,7 +174,8 @@ describe("oversightEventsPage: who may read", () => {
       headersDistinct: { authorization: typeof authorization === "string" ? [authorization] : authorization },
       url: `/oversight/events${query}`,
     }) as unknown as IncomingMessage;
-  const read = (authorization: string | string[] | undefined, query = "") => Promise.resolve(page(request(authorization, query)));
+  const read = (authorization: string | string[] | undefined, query = "") =>
+    Promise.resolve(page(request(authorization, query), new AbortController().signal));
 
   const refusals: Array<[string, string | string[] | undefined, string, number, string]> = [
     ["no token", undefined, "", 401, ErrorCode.Unauthenticated],
@@ -208,7 +209,7 @@ describe("oversightEventsPage: who may read", () => {
 
   it("fails closed with 503 when the gateway keeps no trail it can read", async () => {
     const none = oversightEventsPage({ identify, source: undefined });
-    await expect(Promise.resolve(none(request(`Bearer GBR ${AUDIT_READ_SCOPE}`)))).rejects.toMatchObject({
+    await expect(Promise.resolve(none(request(`Bearer GBR ${AUDIT_READ_SCOPE}`), new AbortController().signal))).rejects.toMatchObject({
       status: 503,
       code: ErrorCode.AuditUnavailable,
     });

@@ -1,6 +1,7 @@
 import { request } from "undici";
 import type { FlagEvent } from "../../../lib/audit/event.js";
 import { logger } from "../../../lib/logger.js";
+import { withTimeout } from "../../../lib/timeout.js";
 import type { WebhookOptions } from "./config.js";
 
 const log = logger("anomaly-webhook");
@@ -108,11 +109,7 @@ export class WebhookNotifier {
     delivery.tries++;
     let status: number | undefined;
     try {
-      status = await this.post(
-        delivery.url,
-        delivery.body,
-        AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]),
-      );
+      status = await withTimeout(this.options.timeoutMs, (signal) => this.post(delivery.url, delivery.body, signal), this.closing.signal);
     } catch {
       // No answer (refused, reset, timed out): worth another try.
     }
