@@ -88,8 +88,10 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       decidedAt = Date.now();
       if (principal.expiresAt * 1000 <= decidedAt) throw new HttpError(401, ErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
     } catch (error) {
-      if (error instanceof HttpError) await recordOrWithhold(stages.recorder, { ...record, status: error.status, refusal: error.code });
-      throw error;
+      if (!(error instanceof HttpError)) throw error;
+      await recordOrWithhold(stages.recorder, { ...record, status: error.status, refusal: error.code });
+      // The refusal carries the id of its event too, as every other answer does.
+      throw new HttpError(error.status, error.code, error.message, { ...error.headers, "x-request-id": record.requestId });
     }
 
     const retryAfter = stages.retryAfter?.(principal, decidedAt);

@@ -70,6 +70,8 @@ describe("the request pipeline: identity → plan → execute → complete → r
     expect(bodyRead).toBe(false);
     expect(executions).toEqual([]);
     expect(records).toMatchObject([{ status: 401, refusal: "UNAUTHENTICATED", principal: undefined, plan: undefined }]);
+    // The refusal names its event, as every answer does.
+    expect((error as HttpError).headers?.["x-request-id"]).toBe(records[0]?.requestId);
   });
 
   it("refuses a token that expires while its body is still arriving, and runs nothing", async () => {
