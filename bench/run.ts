@@ -49,8 +49,8 @@ const SETTINGS = {
   min_pairs: setting("BENCH_PAIRS", 15, 4),
   max_pairs: setting("BENCH_MAX_PAIRS", 20, 4),
   /** Rounds for the small and large queries (0 in quick mode: typical only). */
-  other_pairs: setting("BENCH_OTHER_PAIRS", 6, 0),
-  full_rounds: setting("BENCH_FULL_ROUNDS", 3, 1),
+  other_pairs: setting("BENCH_OTHER_PAIRS", 4, 0),
+  full_rounds: setting("BENCH_FULL_ROUNDS", 2, 1),
   connections: setting("BENCH_CONNECTIONS", 16, 16),
   /** The fixed rate, as a share of the slowest fixed-rate variant's full-load throughput. */
   rate_share: 0.4,
