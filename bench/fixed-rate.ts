@@ -1,4 +1,5 @@
 import { Agent, request } from "undici";
+import { failedSubgraph } from "./load.js";
 
 export interface FixedRateOptions {
   url: string;
@@ -72,8 +73,8 @@ export async function measureFixedRate(options: FixedRateOptions): Promise<Fixed
         body: options.body,
         dispatcher: agent,
       });
-      await response.body.dump();
-      if (response.statusCode !== 200) failures++;
+      const text = await response.body.text();
+      if (response.statusCode !== 200 || failedSubgraph(text)) failures++;
       else latencies.push(performance.now() - scheduled);
     } catch {
       failures++;

@@ -14,12 +14,19 @@ export interface LoadResult {
   p50_ms: number;
   p99_ms: number;
   requests: number;
-  /** Non-2xx responses, errors and timeouts: a variant with failures is reported, not hidden. */
+  /** Non-2xx responses, errors, timeouts and answers with a failed subgraph fetch: a variant with failures is reported, not hidden. */
   failures: number;
 }
 
+/**
+ * Whether a 200 answer says a subgraph fetch failed (a timeout, an open circuit breaker): such an answer did less
+ * work than the others, and a window with any is not a measure of the variant.
+ */
+export const failedSubgraph = (body: string) => body.includes('"SUBGRAPH_');
+
 /** Drives one URL at full load with autocannon (closed loop) and returns throughput and latency. */
 export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
+  let subgraphFailures = 0;
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -32,6 +39,9 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
           ...request,
           headers: { ...request.headers, "content-type": "application/json", ...options.headers() },
         }),
+        onResponse: (status: number, body: string) => {
+          if (status === 200 && failedSubgraph(body)) subgraphFailures++;
+        },
       },
     ],
   });
@@ -40,6 +50,6 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     requests: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts,
+    failures: result.non2xx + result.errors + result.timeouts + subgraphFailures,
   };
 }

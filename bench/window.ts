@@ -132,7 +132,22 @@ export async function measureWindow(options: WindowOptions, acceptance: Acceptan
     if (load.kind === "fixed" && window.core1_busy > acceptance.maxCore1Busy) window.rejected.push(`core 1 ${window.core1_busy} busy`);
     return window;
   } finally {
+    await settle(variant.pid);
     process.kill(variant.pid, "SIGSTOP");
+  }
+}
+
+/**
+ * Waits (at most 3 s) until the gateway has gone quiet: autocannon ends a window with requests still in flight, and
+ * a gateway stopped in the middle of a subgraph fetch finds that fetch past its deadline when it is resumed, much
+ * later (a timeout, then its circuit breaker open: answers that cost next to nothing, in the next window).
+ */
+async function settle(pid: number): Promise<void> {
+  const until = performance.now() + 3000;
+  for (;;) {
+    const before = cpuSeconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (cpuSeconds(pid) - before < 0.003 || performance.now() > until) return;
   }
 }
 

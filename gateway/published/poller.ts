@@ -63,6 +63,9 @@ interface NationState<T> {
   timer?: NodeJS.Timeout;
 }
 
+/** How soon a nation with no document in force is asked again: it shares nothing (or no token of it passes) until then. */
+const NOTHING_IN_FORCE_RETRY_MS = 250;
+
 /** Asked again no sooner than this after a held answer, whatever the endpoint does: one that holds nothing costs 2 reads a second. */
 const MIN_HELD_GAP_MS = 500;
 
@@ -118,7 +121,8 @@ export class PublishedDocuments<T> {
   async start(): Promise<void> {
     this.persistedFloors = (await this.floors?.load()) ?? {};
     await this.poll();
-    for (const nation of this.nations) this.schedule(nation, nation.held ? 0 : this.options.pollMs);
+    for (const nation of this.nations)
+      this.schedule(nation, nation.document === undefined ? Math.min(this.options.pollMs, NOTHING_IN_FORCE_RETRY_MS) : this.options.pollMs);
   }
 
   stop(): void {
@@ -131,7 +135,15 @@ export class PublishedDocuments<T> {
     nation.timer = setTimeout(() => {
       const started = performance.now();
       void this.pollNation(nation, true).then(() =>
-        this.schedule(nation, nation.held ? Math.max(0, MIN_HELD_GAP_MS - (performance.now() - started)) : this.options.pollMs),
+        this.schedule(
+          nation,
+          nation.held
+            ? Math.max(0, MIN_HELD_GAP_MS - (performance.now() - started))
+            : // A nation with nothing in force (its subgraph still starting, say) is asked again soon.
+              nation.document === undefined
+              ? Math.min(this.options.pollMs, NOTHING_IN_FORCE_RETRY_MS)
+              : this.options.pollMs,
+        ),
       );
     }, delayMs);
     nation.timer.unref();

@@ -73,6 +73,27 @@ describe("the gateway's agreement store, against an endpoint that holds unchange
     console.log(`held poll: pause in force ${Math.round(performance.now() - published)} ms after publication (poll interval 6 s)`);
   }, 15_000);
 
+  it("asks a nation with nothing in force again within a quarter of a second, not a poll later (a subgraph still starting)", async () => {
+    const { keysFile, file, publish } = await nation();
+    await publish(1, "PAUSED");
+    let up = false;
+    const server = createServer((_req, res) => {
+      if (!up) res.writeHead(503).end();
+      else res.writeHead(200, { etag: '"v1"', "content-type": "application/jose" }).end(readFileSync(file, "utf8"));
+    });
+    running.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const store = storeAt(`http://127.0.0.1:${(server.address() as AddressInfo).port}/agreements`, keysFile, 10_000);
+    await store.start();
+    expect(statusOfGbr(store)).toBeUndefined();
+    up = true;
+    const cameUp = performance.now();
+    while (statusOfGbr(store) !== "PAUSED") {
+      expect(performance.now() - cameUp).toBeLessThan(2000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+
   it("asks again no more than twice a second when an endpoint claims to hold but answers at once, and polls an endpoint that does not hold", async () => {
     const { keysFile, file, publish } = await nation();
     await publish(1, "ACTIVE");
