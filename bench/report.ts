@@ -127,6 +127,9 @@ export function buildReport(input: ReportInput) {
       p99_information_only: latency(typical, "p99_ms"),
     },
     rss_ratio: { "T-allow/B": tAllowRss && bRss ? round2(tAllowRss / bRss) : null },
+    // The same, round by round with its interval: a heap's size at a moment depends on when V8 last collected, so one
+    // ratio of medians can move a lot between runs.
+    rss_ratio_paired: { "T-allow/B": estimate(paired(input.windows, "fixed", typical, ["T-allow", "B"], (t, b) => t.rss_mb / b.rss_mb)) },
     startup_s: input.startup ? { cold: input.startup.cold_s, warm: input.startup.warm_s } : null,
     fetches_per_request: Object.fromEntries(
       names.map((v) => [v, Object.fromEntries(input.queries.map((q) => [q, summary(v, q)?.fetches_per_request]))]),
@@ -189,7 +192,7 @@ export function table(report: Report): string {
   const others = [
     `  throughput T-allow/H: ${interval(report.throughput_ratios["T-allow/H"])}; T-full/H: ${interval(report.throughput_ratios["T-full/H"])}`,
     `  latency T-allow − B (ms) p50: ${interval(report.latency_delta_ms.p50)}; p90: ${interval(report.latency_delta_ms.p90)}`,
-    `  RSS T-allow/B: ${report.rss_ratio["T-allow/B"]}; cache counts: ${JSON.stringify(report.token_cache_hits)}`,
+    `  RSS T-allow/B: ${report.rss_ratio["T-allow/B"]} (paired ${JSON.stringify(report.rss_ratio_paired["T-allow/B"])}); cache counts: ${JSON.stringify(report.token_cache_hits)}`,
   ];
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", ...ratios, ...others].join("\n");
 }

@@ -14,12 +14,14 @@ describe("the benchmark harness", () => {
   let server: Server;
   let url: string;
   const seen: string[] = [];
+  /** What the server answers: an answer whose subgraph fetch failed is a 200 too. */
+  let answer = '{"data":{"ok":true}}';
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       seen.push(String(req.headers.authorization));
       req.resume();
-      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"data":{"ok":true}}'));
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(answer));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -55,6 +57,20 @@ describe("the benchmark harness", () => {
     // Measured from the actual send they would all be fast; from the schedule, the ones due during the stall are not.
     expect(result.latencies_ms.filter((ms) => ms >= 100).length).toBeGreaterThanOrEqual(10);
     expect(result.latencies_ms).toEqual([...result.latencies_ms].sort((a, b) => a - b));
+  });
+
+  it("counts a 200 that says a subgraph fetch failed as a failure, at full load and at the fixed rate, and a withheld field not", async () => {
+    try {
+      answer = '{"data":{"a":null},"errors":[{"path":["a"],"extensions":{"code":"SUBGRAPH_TIMEOUT"}}]}';
+      const load = await measureLoad({ url, body: "{}", headers: () => ({}), durationSeconds: 0.5, connections: 2 });
+      expect(load.failures).toBe(load.requests);
+      const fixed = await measureFixedRate({ url, body: "{}", headers: () => ({}), rate: 50, durationSeconds: 0.4 });
+      expect([fixed.failures, fixed.answered]).toEqual([20, 0]);
+      answer = '{"data":{"a":null},"errors":[{"path":["a"],"extensions":{"code":"FORBIDDEN_FIELD"}}]}';
+      expect((await measureFixedRate({ url, body: "{}", headers: () => ({}), rate: 50, durationSeconds: 0.4 })).failures).toBe(0);
+    } finally {
+      answer = '{"data":{"ok":true}}';
+    }
   });
 
   it("estimates a median with a bootstrap interval that holds it, the same every time", () => {
@@ -147,6 +163,7 @@ describe("the benchmark harness", () => {
     // The rejected round (2) is left out: two pairs, each 0.4 ms slower.
     expect(report.latency_delta_ms.p50).toMatchObject({ median: 0.4, pairs: 2 });
     expect(report.rss_ratio["T-allow/B"]).toBe(1.1);
+    expect(report.rss_ratio_paired["T-allow/B"]).toMatchObject({ median: 1.1, pairs: 2 });
     expect(report.token_cache_hits["T-allow"]).toEqual({ token_cache_hits: 4 });
     expect(report.token_cache_hits.B).toBeNull();
     expect(report.startup_s).toEqual({ cold: 20, warm: 8 });
