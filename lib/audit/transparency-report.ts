@@ -147,14 +147,23 @@ function tableTree(pairs: readonly PairCounts[]): { rows: TableRow[]; tree: (mea
     rows.push({ caller: cells[0]!.caller, owner: cells[0]!.owner, purpose: null, measures: sum(cells) });
   }
   rows.push({ caller: null, owner: null, purpose: null, measures: sum(pairs) });
-  // The same shape for every measure; the rows above are listed in the order the tree is walked below.
-  const tree = (measure: Measure): CountTree => ({
-    value: sum(pairs)[measure],
-    children: groups.map((cells) => ({
-      value: sum(cells)[measure],
-      children: cells.map((cell) => ({ value: cell[measure], children: [] })),
-    })),
-  });
+  // The same shape for every measure; the rows above are listed in the order the tree is walked below. A row is there only when an
+  // operation was recorded, so its operations and fields are at least 1; the caller and the owner know a pair's counts.
+  const tree = (measure: Measure): CountTree => {
+    const least = measure === "operations" || measure === "fields" ? 1 : 0;
+    return {
+      value: sum(pairs)[measure],
+      children: groups.map((cells) => {
+        const knownTo = [cells[0]!.caller, cells[0]!.owner];
+        return {
+          value: sum(cells)[measure],
+          least,
+          knownTo,
+          children: cells.map((cell) => ({ value: cell[measure], least, knownTo, children: [] })),
+        };
+      }),
+    };
+  };
   return { rows, tree };
 }
 
@@ -163,7 +172,7 @@ function inRowOrder(root: CheckedCount): CheckedCount[] {
   return [...root.children.flatMap((pair) => [...pair.children, pair]), root];
 }
 
-// A count hidden as a complement is k or more: "<k" would be false, and saying it is not small tells nothing about the small one it hides.
+// A count hidden as a complement is k or more: "<k" would be false. Saying so is a mark every reader has; the suppression takes it into account.
 const cellOf = (count: CheckedCount, k: number): Cell => (!count.suppressed ? count.value : count.value < k ? `<${k}` : "x");
 const rateOf = (part: CheckedCount, whole: CheckedCount): number | null =>
   part.suppressed || whole.suppressed || whole.value === 0 ? null : Math.round((part.value / whole.value) * 1000) / 1000;
@@ -200,7 +209,9 @@ export function transparencyReport(counts: TransparencyCounts, k: number): Trans
         // NEW_PURPOSE's purposes are rows of its count, suppressed within it as the purposes of a pair are within the pair.
         children: kinds.map((kind) => ({
           value: counts.flags.get(kind) ?? 0,
-          children: kind === "NEW_PURPOSE" ? purposes.map((purpose) => ({ value: counts.newPurposes.get(purpose)!, children: [] })) : [],
+          // A purpose's row is there only when it was flagged: at least 1.
+          children:
+            kind === "NEW_PURPOSE" ? purposes.map((purpose) => ({ value: counts.newPurposes.get(purpose)!, least: 1, children: [] })) : [],
         })),
       },
     ],

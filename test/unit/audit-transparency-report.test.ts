@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../lib/audit/event.js";
-import { type PairCounts, TransparencyCounter, type TransparencyRow, transparencyReport } from "../../lib/audit/transparency-report.js";
+import {
+  FLAG_KINDS,
+  type PairCounts,
+  TransparencyCounter,
+  type TransparencyCounts,
+  type TransparencyRow,
+  transparencyReport,
+} from "../../lib/audit/transparency-report.js";
 import { field, flag, operationBy } from "../support/audit-events.js";
 
 // The public summary: counts between partners, rates, flags, and small counts suppressed so that no total gives them away.
@@ -102,7 +109,8 @@ describe("transparencyReport", () => {
   });
 
   it("hides a small cell as <k, and the smallest other row of its total as x (k or more), so the total minus the rest is not the cell", () => {
-    expect([operations("GBR", "CYBER"), operations("GBR", "CT"), operations("GBR", null)]).toEqual(["<10", "x", 45]);
+    // GBR → FRA's total goes too: DEU, knowing its own 25, would have EST → FRA as 73 - 25 - 45 (break B of the review).
+    expect([operations("GBR", "CYBER"), operations("GBR", "CT"), operations("GBR", null)]).toEqual(["<10", "x", "x"]);
     expect(row(report.rows, "GBR", "FRA", "CT")).toMatchObject({
       fields: "x",
       redacted: "<10",
@@ -113,7 +121,8 @@ describe("transparencyReport", () => {
   });
 
   it("carries a hidden pair total up and down: all pairs minus the shown pairs is no small pair's count, and a hidden total is not its rows' sum", () => {
-    // EST's 3 is small; all pairs (73) minus GBR (45) and DEU would give it back, so DEU's total is hidden too, and so its only row.
+    // EST's 3 is small; all pairs (73) minus GBR and DEU would give it back, so DEU's total is hidden too, and so its only row;
+    // GBR (knowing its 45) is left with EST + DEU = 28, DEU at least 10; DEU, with EST + GBR = 48, GBR a "<10" and an "x".
     expect([operations("EST", null), operations("DEU", null), operations("DEU", "CT"), operations(null, null)]).toEqual([
       "<10",
       "x",
@@ -150,22 +159,23 @@ describe("transparencyReport", () => {
       ],
     ],
     [
-      "a small purpose is <k, and its kind, which less the other purpose would give it back, is hidden",
+      "a small purpose is <k; its kind, which less the other purpose would give it back, is hidden, and so is the other purpose " +
+        "(else the kind would be 31 to 39, and all kinds, 73, less 40 would leave the kinds never seen at most 2 together)",
       [...times(40, () => flag()), ...newPurpose(30, "CYBER"), ...newPurpose(3, "CT")],
       10,
       [
         { kind: "NEW_PURPOSE", count: "x" },
         { kind: "NEW_PURPOSE", purpose: "CT", count: "<10" },
-        { kind: "NEW_PURPOSE", purpose: "CYBER", count: 30 },
+        { kind: "NEW_PURPOSE", purpose: "CYBER", count: "x" },
       ],
     ],
     [
-      "flags recorded before the purpose was carried count under -; a kind hidden as a complement hides one of its purposes",
+      "flags recorded before the purpose was carried count under -; the kinds never seen are covered by REQUEST_RATE, not by it",
       [...times(40, () => flag()), ...newPurpose(20, "CYBER"), ...newPurpose(12)],
       10,
       [
-        { kind: "NEW_PURPOSE", count: "x" },
-        { kind: "NEW_PURPOSE", purpose: "-", count: "x" },
+        { kind: "NEW_PURPOSE", count: 32 },
+        { kind: "NEW_PURPOSE", purpose: "-", count: 12 },
         { kind: "NEW_PURPOSE", purpose: "CYBER", count: 20 },
       ],
     ],
@@ -206,6 +216,63 @@ describe("transparencyReport", () => {
     const text = JSON.stringify(named);
     for (const identity of ["analyst@", "https://", "token-", "request-", "NamedByTheAnalyst", "hash-of"])
       expect(text).not.toContain(identity);
+  });
+
+  // Operations (and as many fields) per caller, owner and purpose; nothing redacted or refused, no flag.
+  const tableOf = (cells: Array<[string, string, string, number]>): TransparencyCounts => ({
+    period: DECEMBER,
+    pairs: cells.map(([caller, owner, purpose, operations]) => ({
+      caller,
+      owner,
+      purpose,
+      operations,
+      fields: operations,
+      redacted: 0,
+      refused: 0,
+    })),
+    flags: new Map(FLAG_KINDS.map((kind) => [kind, 0])),
+    newPurposes: new Map(),
+  });
+  const published = (counts: TransparencyCounts) =>
+    transparencyReport(counts, 10).rows.map((r) => [r.caller ?? "all", r.owner ?? "", r.purpose ?? "all", r.operations, r.fields]);
+
+  it("protects across levels: a pair hidden with one hidden purpose is no longer that purpose plus its shown ones (review, break A)", () => {
+    // Before: FRA → GBR's CT (15) shown under its hidden total, and all pairs 133: DEU → EST = 133 - 100 - (15 + CYBER) with both
+    // at most 9, so both were 9. Now FRA → GBR's CT is hidden too, and all pairs, since FRA and GBR know FRA → GBR and GBR → FRA.
+    const counts = tableOf([
+      ["DEU", "EST", "CYBER", 9],
+      ["FRA", "GBR", "CT", 15],
+      ["FRA", "GBR", "CYBER", 9],
+      ["GBR", "FRA", "CT", 100],
+    ]);
+    expect(published(counts)).toEqual([
+      ["DEU", "EST", "CYBER", "<10", "<10"],
+      ["DEU", "EST", "all", "<10", "<10"],
+      ["FRA", "GBR", "CT", "x", "x"],
+      ["FRA", "GBR", "CYBER", "<10", "<10"],
+      ["FRA", "GBR", "all", "x", "x"],
+      ["GBR", "FRA", "CT", 100, 100],
+      ["GBR", "FRA", "all", 100, 100],
+      ["all", "", "all", "x", "x"],
+    ]);
+  });
+
+  it("protects against a nation that subtracts its own counts: GBR knows FRA → GBR and GBR → FRA (review, break B)", () => {
+    // Before: 109 and GBR → FRA's 100 shown; GBR, the owner of FRA → GBR's 5, had DEU → EST = 109 - 100 - 5 = 4.
+    const counts = tableOf([
+      ["DEU", "EST", "CT", 4],
+      ["FRA", "GBR", "CT", 5],
+      ["GBR", "FRA", "CT", 100],
+    ]);
+    expect(published(counts)).toEqual([
+      ["DEU", "EST", "CT", "<10", "<10"],
+      ["DEU", "EST", "all", "<10", "<10"],
+      ["FRA", "GBR", "CT", "<10", "<10"],
+      ["FRA", "GBR", "all", "<10", "<10"],
+      ["GBR", "FRA", "CT", "x", "x"],
+      ["GBR", "FRA", "all", "x", "x"],
+      ["all", "", "all", "x", "x"],
+    ]);
   });
 
   it("has only the all-pairs row, suppressed, when nothing was shared", () => {
