@@ -4,6 +4,14 @@ import { HttpError } from "../../lib/http-server.js";
 /** Longest query text accepted; a longer one is refused before it is parsed or cached. */
 export const MAX_QUERY_LENGTH = 100_000;
 
+/**
+ * Longest operationName accepted. A name is part of the plan-cache key and of
+ * the audit event, so an unbounded one would let a caller fill both with
+ * text of its choosing (a 0.9 MB name per request, cached and recorded).
+ */
+export const MAX_OPERATION_NAME_LENGTH = 256;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
 /** One GraphQL request, as the client sent it. */
 export interface GraphQLRequestBody {
   query: string;
@@ -22,6 +30,13 @@ export function graphQLRequestBody(body: unknown): GraphQLRequestBody {
     throw new HttpError(413, ErrorCode.QueryTooLarge, `The query is longer than ${MAX_QUERY_LENGTH} characters`);
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string")
     throw new HttpError(400, ErrorCode.BadRequest, "operationName must be a string");
+  // A name no operation can have is refused here, before it is cached or recorded.
+  if (typeof operationName === "string" && (operationName.length > MAX_OPERATION_NAME_LENGTH || !GRAPHQL_NAME.test(operationName)))
+    throw new HttpError(
+      400,
+      ErrorCode.BadRequest,
+      `operationName must be a GraphQL name (a letter or _, then letters, digits or _) of at most ${MAX_OPERATION_NAME_LENGTH} characters`,
+    );
   if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) {
     throw new HttpError(400, ErrorCode.BadRequest, "variables must be an object");
   }

@@ -97,13 +97,29 @@ describe("the request pipeline: identity → plan → execute → complete → r
     expect((await send({ body: { query: padded(MAX_QUERY_LENGTH) } })).reply?.status).toBe(200);
   });
 
-  it.each([
+  it.each(<Array<[string, unknown, string]>>[
     ["not an object", "a string", "Send one GraphQL request as a JSON object"],
     ["no query", { variables: {} }, "The request has no query string (persisted queries are not supported)"],
     ["a numeric operationName", { query: "{ actors { name } }", operationName: 3 }, "operationName must be a string"],
     ["variables as a list", { query: "{ actors { name } }", variables: [] }, "variables must be an object"],
+    ...[
+      ["an operationName past 256 characters", `A${"a".repeat(256)}`],
+      ["an operationName that is no GraphQL name", "Dossier query"],
+      ["an empty operationName", ""],
+      ["an operationName starting with a digit", "1Dossier"],
+    ].map(([name, operationName]): [string, unknown, string] => [
+      name as string,
+      { query: "{ actors { name } }", operationName },
+      "operationName must be a GraphQL name (a letter or _, then letters, digits or _) of at most 256 characters",
+    ]),
   ])("refuses a body with %s with 400 BAD_REQUEST", async (_name, body, message) => {
     expect((await send({ body })).error).toMatchObject({ status: 400, code: "BAD_REQUEST", message });
+  });
+
+  it("accepts an operationName of 256 characters, and a request without one", async () => {
+    const query = `query ${"_A".repeat(128)} { actors { name } }`;
+    expect((await send({ body: { query, operationName: "_A".repeat(128) } })).reply?.status).toBe(200);
+    expect((await send({ body: { query, operationName: null } })).reply?.status).toBe(200);
   });
 
   it("answers an invalid operation with 400 and its errors, and runs nothing", async () => {
