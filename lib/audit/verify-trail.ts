@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { CheckpointRejected, type VerifiedCheckpoint, verifyCheckpoint } from "./checkpoint.js";
-import { type ChainBroken, type ChainVerdict, verifyChain } from "./verify-chain.js";
+import { type ChainBroken, type ChainVerdict, type UnsignedLimits, verifyChain } from "./verify-chain.js";
 
 /** The gateway's public checkpoint keys by kid: its current ones and every one it has retired. */
 export type CheckpointKeys = (kid: string) => KeyObject | undefined;
@@ -42,14 +42,16 @@ async function readCheckpoints(text: string, keyFor: CheckpointKeys): Promise<{ 
  * gateway's keys, then the events against the checkpoints that verified
  * (verifyChain). An event's problem is named before a checkpoint's, as
  * verifyChain does; a chain stored under another chain's id is broken too
- * (its files, or its rows, were moved).
+ * (its files, or its rows, were moved). With `limits`, an unsigned tail
+ * longer than a gateway leaves is broken too (its checkpoints were removed).
  */
-export async function verifyStoredChain(stored: StoredChain, keyFor: CheckpointKeys): Promise<ChainVerdict> {
+export async function verifyStoredChain(stored: StoredChain, keyFor: CheckpointKeys, limits?: UnsignedLimits): Promise<ChainVerdict> {
   const { verified, problem } =
     stored.checkpoints === undefined
       ? { verified: [], problem: broken("checkpoints", "the chain's checkpoints file is missing") }
       : await readCheckpoints(stored.checkpoints, keyFor);
-  const verdict = verifyChain(stored.events, verified);
+  // A checkpoint that is missing or does not verify is named rather than the unsigned tail it leaves.
+  const verdict = verifyChain(stored.events, verified, problem ? undefined : limits);
   if (!verdict.ok) return verdict;
   if (verdict.chain !== stored.chain) return broken("event 1", `it starts chain ${verdict.chain}, but is stored as chain ${stored.chain}`);
   return problem ?? verdict;

@@ -1,6 +1,7 @@
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CHECKPOINTS_SUFFIX, type ChainFileSet, EVENTS_SUFFIX } from "../../lib/audit/read-chains.js";
+import { type UnsignedLimits, unsignedLimits } from "../../lib/audit/verify-chain.js";
 import { parseCommandLine, refuseRepeatedOptions, UsageError } from "../command-line.js";
 import { gatewayArchivePath, gatewayJwksPath } from "../gateway-key/keys.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
@@ -14,7 +15,9 @@ Verifies the audit trail chain by chain: every event's hash from the chain's sta
 signature with the gateway's public keys. Default: every chain under AUDIT_DIR (else .data/audit), or with
 AUDIT_STORE=postgres every chain in AUDIT_DATABASE_URL. Keys: .keys/gateway/jwks.json and archive.jwks.json
 (retired keys, for checkpoints signed before a rotation); KEYS_DIR or --keys-dir sets the folder, --keys
-names the key sets instead. Exit 0: every chain intact; 1: a chain broken (the first bad position is named)
+names the key sets instead. A chain whose events after its last checkpoint are more, or span longer, than a
+gateway leaves unsigned (AUDIT_CHECKPOINT_EVERY + 1000 events, AUDIT_CHECKPOINT_SECONDS + 60 s; read from
+the environment as the gateway reads them, default 1000 and 10) is broken: its checkpoints were removed. Exit 0: every chain intact; 1: a chain broken (the first bad position is named)
 or the trail unreadable; 2: bad usage.`;
 
 export { UsageError };
@@ -28,7 +31,25 @@ export interface VerifyOptions {
   source: ChainSourceOptions;
   /** The key sets to trust; `required` ones must exist, the default ones may be missing. */
   keys: { files: string[]; required: boolean };
+  /** The longest unsigned tail the gateway that wrote the chains can leave. */
+  limits: UnsignedLimits;
 }
+
+/** A checkpoint setting from the environment, as the gateway reads it (a number in its range), else its default. */
+function checkpointSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, integer: boolean): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value)))
+    throw new UsageError(`${name} must be ${integer ? "an integer" : "a number"} of at least ${min}`);
+  return value;
+}
+
+const limitsOf = (env: NodeJS.ProcessEnv): UnsignedLimits =>
+  unsignedLimits(
+    checkpointSetting(env, "AUDIT_CHECKPOINT_EVERY", 1000, 1, true),
+    checkpointSetting(env, "AUDIT_CHECKPOINT_SECONDS", 10, 0.1, false),
+  );
 
 /** A chain named by either of its files: its events file `<chain>.jsonl`, or its checkpoints file beside it. */
 function chainOfFile(path: string, base: string): ChainFileSet {
@@ -90,11 +111,12 @@ export function parseVerifyArgs(args: string[], env: NodeJS.ProcessEnv): VerifyO
   // called; paths in the environment are read from the root, as the gateway and the other scripts read them.
   const base = env.INIT_CWD || process.cwd();
   const source = sourceOf(values, positionals, env, base);
+  const limits = limitsOf(env);
   if (values.keys !== undefined) {
     if (values["keys-dir"] !== undefined) throw new UsageError("give --keys or --keys-dir, not both");
     if (values.keys.some((file) => file === "")) throw new UsageError("--keys names a JWKS file");
-    return { source, keys: { files: values.keys.map((file) => resolve(base, file)), required: true } };
+    return { source, keys: { files: values.keys.map((file) => resolve(base, file)), required: true }, limits };
   }
   const keysDir = values["keys-dir"] ? resolve(base, values["keys-dir"]) : resolve(env.KEYS_DIR || DEFAULT_KEYS_DIR);
-  return { source, keys: { files: [gatewayJwksPath(keysDir), gatewayArchivePath(keysDir)], required: false } };
+  return { source, keys: { files: [gatewayJwksPath(keysDir), gatewayArchivePath(keysDir)], required: false }, limits };
 }

@@ -28,7 +28,7 @@ async function main(args: string[]): Promise<number> {
       // Said once there is a chain to verify: without a key, every signed checkpoint is reported broken.
       if (chains === 0 && keys.read.length === 0)
         console.error(`audit:verify: no gateway key set in ${dirname(options.keys.files[0]!)}: no checkpoint can verify`);
-      const verdict = await verifyStoredChain(stored, keys.keyFor);
+      const verdict = await verifyStoredChain(stored, keys.keyFor, options.limits);
       chains++;
       if (!verdict.ok) broken++;
       console.log(verdictLine(stored.chain, verdict));
