@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { errorReply, HttpError, type HttpReply, type Page } from "../../lib/http-server.js";
-import { fileChangeOrTimeout, requestedWait } from "./file-change.js";
+import { fileChangeOrTimeout, mayHoldAnother, requestedWait } from "./file-change.js";
 
 /** Where a nation's subgraph serves its signed agreements. */
 export const AGREEMENTS_PATH = "/agreements";
@@ -45,12 +45,14 @@ const tagOf = (jws: string) => `"${createHash("sha256").update(jws).digest("base
  * A caller that already has the document and sends `Prefer: wait=N` has its
  * 304 held for up to N seconds, and gets the new document as soon as the file
  * changes (`Preference-Applied: wait=N` says so): a pause or a revocation
- * reaches the gateway at once, not at its next poll.
+ * reaches the gateway at once, not at its next poll. At most MAX_HELD_READS
+ * answers are held at once (anyone may ask); past them, answers are not held.
  */
 export function signedFilePage(file: string, missing: string): Page {
   return async (req: IncomingMessage, closing: AbortSignal): Promise<HttpReply> => {
     let jws = await readIfPresent(file);
-    const wait = requestedWait(req);
+    // Past MAX_HELD_READS the wait is not applied, and the answer says so by leaving Preference-Applied out.
+    const wait = mayHoldAnother() ? requestedWait(req) : 0;
     if (jws !== undefined && wait > 0 && matches(req.headers["if-none-match"], tagOf(jws))) {
       await fileChangeOrTimeout(file, wait * 1000, req, closing);
       jws = await readIfPresent(file);

@@ -8,7 +8,7 @@ import { ErrorCode } from "../../lib/error-codes.js";
 import { close, createJsonHttpServer, jsonReply, listen } from "../../lib/http-server.js";
 import { AGREEMENTS_FILE, AGREEMENTS_PATH, agreementsPage } from "../../subgraphs/shared/agreements-page.js";
 import { loadNationConfig } from "../../subgraphs/shared/config.js";
-import { MAX_WAIT_S, requestedWait } from "../../subgraphs/shared/file-change.js";
+import { MAX_HELD_READS, MAX_WAIT_S, requestedWait } from "../../subgraphs/shared/file-change.js";
 
 // Any text will do: the subgraph serves the file as it is, and the gateway verifies it.
 const SIGNED = "eyJhbGciOiJFZERTQSJ9.eyJuYXRpb24iOiJGUkEifQ.c2lnbmF0dXJl";
@@ -101,6 +101,28 @@ describe("a nation's GET /agreements", () => {
     rmSync(file());
     expect((await get({ "if-none-match": tagOf(SIGNED), prefer: "wait=20" })).status).toBe(404);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("holds at most MAX_HELD_READS answers at once: past them an answer comes at once, without Preference-Applied", async () => {
+    writeFileSync(file(), SIGNED);
+    const current = { "if-none-match": tagOf(SIGNED), prefer: "wait=20" };
+    const held = Array.from({ length: MAX_HELD_READS }, () => get(current));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = performance.now();
+    const unheld = await get(current);
+    expect([unheld.status, unheld.headers.get("preference-applied")]).toEqual([304, null]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // The held ones are still held, and each gets the new document when it comes; then the count is back to none.
+    const replacement = `${SIGNED}z`;
+    writeFileSync(`${file()}.tmp`, replacement);
+    renameSync(`${file()}.tmp`, file());
+    const answers = await Promise.all(held);
+    expect(new Set(answers.map((answer) => `${answer.status} ${answer.headers.get("preference-applied")}`))).toEqual(
+      new Set(["200 wait=20"]),
+    );
+    await Promise.all(answers.map((answer) => answer.text()));
+    const again = await get({ "if-none-match": tagOf(replacement), prefer: "wait=1" });
+    expect([again.status, again.headers.get("preference-applied")]).toEqual([304, "wait=1"]);
   });
 
   it("releases a held answer as soon as the server starts closing: a long poll never holds up a shutdown", async () => {
