@@ -3,6 +3,7 @@ import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError, jsonReply, type Page } from "../../lib/http-server.js";
 import { logger } from "../../lib/logger.js";
 import type { Identify } from "../auth/authenticate.js";
+import { ReadSlots } from "./read-slots.js";
 import { readViewPage, type ViewPage } from "./view-page.js";
 import { parseViewQuery } from "./view-query.js";
 
@@ -16,6 +17,8 @@ const log = logger("oversight");
 export interface OversightPageOptions {
   identify: Identify;
   source: AuditEntrySource | undefined;
+  /** How many reads may run at once (default: one per nation, two in all). */
+  slots?: ReadSlots;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface OversightPageOptions {
  * An analyst's token, which lacks that scope, is refused with 403.
  */
 export function oversightEventsPage(options: OversightPageOptions): Page {
+  const slots = options.slots ?? new ReadSlots();
   return async (req) => {
     // The token before the query string: a caller without one learns nothing of what the endpoint accepts.
     // Every Authorization header, not Node's first: two are refused (DUPLICATE_HEADER), as on /graphql.
@@ -46,6 +50,11 @@ export function oversightEventsPage(options: OversightPageOptions): Page {
       );
     // Fail closed: with no trail to read, say so; an empty page would claim that nothing touched the nation's data.
     if (options.source === undefined) throw new HttpError(503, ErrorCode.AuditUnavailable, "This gateway keeps no audit trail it can read");
+    const release = slots.take(token.nation);
+    if (!release)
+      throw new HttpError(429, ErrorCode.TooManyOperations, "Another oversight read is running; ask again in a moment", {
+        "retry-after": "1",
+      });
     let page: ViewPage;
     try {
       page = await readViewPage(options.source, token.nation, query);
@@ -53,6 +62,8 @@ export function oversightEventsPage(options: OversightPageOptions): Page {
       // A store that cannot be read now (the database down, the folder gone): unavailable, as when it cannot be written.
       log.error({ err: error }, "oversight view unreadable");
       throw new HttpError(503, ErrorCode.AuditUnavailable, "The audit trail cannot be read now");
+    } finally {
+      release();
     }
     // The nation and the count, not the reader's identity: logs travel further than the trail does.
     log.info({ nation: token.nation, events: page.events.length }, "oversight view read");

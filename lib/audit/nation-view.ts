@@ -14,7 +14,8 @@ export type NationEvent = OperationEvent | FlagEvent;
  * nations' subgraph calls and agreement versions, and the other nations a
  * flag notified are left out. What stays: who called (the nation's data was
  * reached, so the caller is the nation's business), the operation's name and
- * hash and its outcome, and each kept field whole, its co-owners and every
+ * outcome (its hash only when the operation asked for nothing and called no
+ * subgraph but the nation's), and each kept field whole, its co-owners and every
  * reason included (the schema says who co-owns a coordinate, and a nation
  * must see why its own field was withheld).
  */
@@ -42,7 +43,9 @@ function operationForNation(event: OperationEvent, nation: string): OperationEve
     },
     purpose: event.purpose,
     operationName: event.operationName,
-    operationHash: event.operationHash,
+    // The hash is of the whole text, other nations' fields and arguments included: matched against known
+    // operations it would tell what else was asked. Shown only when everything asked and called was this nation's.
+    operationHash: fields.length === event.fields.length && subgraphs.length === event.subgraphs.length ? event.operationHash : null,
     fields,
     subgraphs,
     agreements: version === undefined ? {} : { [nation]: version },

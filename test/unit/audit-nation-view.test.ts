@@ -99,8 +99,23 @@ describe("eventForNation: what a nation sees of an event", () => {
   });
 
   it("keeps who called and the operation's own parts: the nation's data was reached", () => {
-    const { fields: _fields, subgraphs: _subgraphs, agreements: _agreements, ...rest } = mixed;
+    const { fields: _fields, subgraphs: _subgraphs, agreements: _agreements, operationHash: _hash, ...rest } = mixed;
     expect(eventForNation(mixed, "FRA")).toMatchObject(rest);
+  });
+
+  it("shows the operation's hash only when everything asked and called was the nation's own (it is of the whole text)", () => {
+    const hashSeen = (event: AuditEvent, nation: string) => {
+      const seen = eventForNation(event, nation);
+      return seen?.kind === "operation" ? seen.operationHash : "no operation seen";
+    };
+    for (const nation of ["FRA", "GBR", "DEU"]) expect(hashSeen(mixed, nation)).toBeNull();
+    const own = operation({ fields: [field("Query.threatActor", ["GBR"]), field("ThreatActor.name", ["GBR"])], subgraphs: ["GBR"] });
+    expect(hashSeen(own, "GBR")).toBe("hash-of-the-operation");
+    // A co-owned key is the nation's own field too; a call to another nation's subgraph is not.
+    const keyed = operation({ fields: [field("ThreatActor.id", ["DEU", "GBR"])], subgraphs: ["GBR"] });
+    expect(hashSeen(keyed, "GBR")).toBe("hash-of-the-operation");
+    const calledOther = operation({ fields: [field("ThreatActor.name", ["GBR"])], subgraphs: ["DEU", "GBR"] });
+    expect(hashSeen(calledOther, "GBR")).toBeNull();
   });
 
   it("copies only the properties it knows (a property a later version adds stays out) and never shares the original's arrays", () => {

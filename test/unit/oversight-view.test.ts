@@ -7,6 +7,7 @@ import type { Identify } from "../../gateway/auth/authenticate.js";
 import type { VerifiedToken } from "../../gateway/auth/verify-token.js";
 import { decodeCursor, encodeCursor } from "../../gateway/oversight/cursor.js";
 import { AUDIT_READ_SCOPE, oversightEventsPage } from "../../gateway/oversight/events-page.js";
+import { ReadSlots } from "../../gateway/oversight/read-slots.js";
 import { readViewPage, type ViewPage } from "../../gateway/oversight/view-page.js";
 import { MAX_LIMIT, parseViewQuery } from "../../gateway/oversight/view-query.js";
 import { folderEntrySource } from "../../lib/audit/entry-source.js";
@@ -213,5 +214,41 @@ describe("oversightEventsPage: who may read", () => {
       status: 503,
       code: ErrorCode.AuditUnavailable,
     });
+  });
+
+  it("runs one read per nation at a time and two in all; past them 429 with Retry-After, and a slot is freed when its read ends", async () => {
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const slow: typeof source = Object.assign(
+      async function* (after: Parameters<typeof source>[0]) {
+        await gate;
+        yield* source(after);
+      },
+      { read: source.read },
+    );
+    const limited = oversightEventsPage({ identify, source: slow, slots: new ReadSlots() });
+    const ask = (nation: string) => Promise.resolve(limited(request(`Bearer ${nation} ${AUDIT_READ_SCOPE}`), new AbortController().signal));
+    const gbr = ask("GBR");
+    const busy = { status: 429, code: ErrorCode.TooManyOperations, headers: { "retry-after": "1" } };
+    await expect(ask("GBR")).rejects.toMatchObject(busy);
+    const fra = ask("FRA");
+    await expect(ask("DEU")).rejects.toMatchObject(busy);
+    open();
+    expect([(await gbr).status, (await fra).status]).toEqual([200, 200]);
+    expect((await ask("DEU")).status).toBe(200);
+    // A read that fails frees its slot too.
+    const failing = oversightEventsPage({
+      identify,
+      // biome-ignore lint/correctness/useYield: a store that fails before its first entry
+      source: async function* () {
+        throw new Error("store down");
+      },
+      slots: new ReadSlots(1, 1),
+    });
+    const askFailing = () => Promise.resolve(failing(request(`Bearer GBR ${AUDIT_READ_SCOPE}`), new AbortController().signal));
+    await expect(askFailing()).rejects.toMatchObject({ status: 503 });
+    await expect(askFailing()).rejects.toMatchObject({ status: 503 });
   });
 });
