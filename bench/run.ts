@@ -44,12 +44,12 @@ const SETTINGS = {
   full_seconds: setting("BENCH_FULL_SECONDS", 2, 1.5),
   warm_seconds: setting("BENCH_WARM_SECONDS", 0.5, 0.3),
   /** Full load on each variant and query before anything counts: a gateway's JIT and caches take thousands of requests to settle. */
-  warmup_seconds: setting("BENCH_WARMUP_SECONDS", 5, 3),
+  warmup_seconds: setting("BENCH_WARMUP_SECONDS", 4, 3),
   /** Paired rounds at the fixed rate: the typical query gets at least `min_pairs`, more until every interval is tight. */
   min_pairs: setting("BENCH_PAIRS", 15, 4),
-  max_pairs: setting("BENCH_MAX_PAIRS", 20, 4),
+  max_pairs: setting("BENCH_MAX_PAIRS", 16, 4),
   /** Rounds for the small and large queries (0 in quick mode: typical only). */
-  other_pairs: setting("BENCH_OTHER_PAIRS", 4, 0),
+  other_pairs: setting("BENCH_OTHER_PAIRS", 3, 0),
   full_rounds: setting("BENCH_FULL_ROUNDS", 2, 1),
   connections: setting("BENCH_CONNECTIONS", 16, 16),
   /** The fixed rate, as a share of the slowest fixed-rate variant's full-load throughput. */
