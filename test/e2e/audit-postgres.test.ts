@@ -95,22 +95,24 @@ describe.skipIf(!binDir && process.env.CI !== "true")("the audit trail in a real
       key.kid,
       { checkpointEvery: 1000, checkpointMs: 60_000 },
     );
+    // The writer stamps its chain-start now: the events follow now too, as a gateway's would (an unsigned tail spans seconds).
+    const current = (n: number) => ({ ...operation(n), at: new Date().toISOString() });
     // Past nine events, so that the stored head is found by number, not by text ("10" sorts before "9").
-    for (let n = 1; n <= 11; n++) await writer.append(operation(n));
+    for (let n = 1; n <= 11; n++) await writer.append(current(n));
     // The answer to this batch's commit is lost (the gateway stops waiting); the database commits it anyway.
     await sql(
       url,
       `CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$;
        CREATE TRIGGER slow AFTER INSERT ON tearline_audit_events FOR EACH STATEMENT EXECUTE FUNCTION slow();`,
     );
-    await expect(writer.append(operation(12))).rejects.toBeInstanceOf(AuditUnavailable);
+    await expect(writer.append(current(12))).rejects.toBeInstanceOf(AuditUnavailable);
     await sql(url, "DROP TRIGGER slow ON tearline_audit_events");
     const [stored] = await sql(url, "SELECT count(*)::int AS n FROM tearline_audit_events");
     expect(stored).toEqual({ n: 13 });
-    await expect(writer.append(operation(13))).rejects.toBeInstanceOf(AuditUnavailable);
-    await expect(writer.append(operation(14))).rejects.toBeInstanceOf(AuditUnavailable);
+    await expect(writer.append(current(13))).rejects.toBeInstanceOf(AuditUnavailable);
+    await expect(writer.append(current(14))).rejects.toBeInstanceOf(AuditUnavailable);
     // Refused by the store itself, whatever the batch: not a clash of sequence numbers that a later batch could get past.
-    await expect(store.appendEntries([chainEntry(14, GENESIS, operation(15))])).rejects.toBeInstanceOf(ChainDiverged);
+    await expect(store.appendEntries([chainEntry(14, GENESIS, current(15))])).rejects.toBeInstanceOf(ChainDiverged);
     await writer.close();
     // What was stored is still a chain: the event the writer gave up on, and nothing after it.
     const { code, stdout } = await verify(url, keysDir);
