@@ -287,7 +287,8 @@ describe("bypass: a denied field stays denied however the operation is spelt", (
     expect((await send("Denied", cleared)).text).toMatch(/"watchlistEntry":"DEU-WL:/);
     for (const name of [undefined, "Nope", "Frag", "allowed"]) expectRefused(await send(name), 400, "OPERATION_RESOLUTION_FAILURE");
     // No operation can be named by these: refused as a malformed request before any lookup.
-    for (const name of [["Denied"], { Denied: true }, 1, "", "Denied Allowed", "Denied\u0000"]) expectRefused(await send(name), 400, "BAD_REQUEST");
+    for (const name of [["Denied"], { Denied: true }, 1, "", "Denied Allowed", "Denied\u0000"])
+      expectRefused(await send(name), 400, "BAD_REQUEST");
   });
 
   it("refuses a batch (a JSON array of operations), whatever is in it", async () => {
