@@ -111,6 +111,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     metricsReply([
       ...cacheSamples("token_cache", authenticate.tokenCache),
       ...cacheSamples("plan_cache", planner.caches.plans),
+      ...cacheSamples("shared_plan_cache", planner.caches.sharedPlans),
       ...cacheSamples("document_cache", planner.caches.documents),
     ]);
   const server = createJsonHttpServer({

@@ -3,6 +3,7 @@ import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectK
 import {
   type DocumentNode,
   type GraphQLFormattedError,
+  Kind,
   type OperationDefinitionNode,
   print,
   type ValidationRule,
@@ -17,6 +18,7 @@ import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
 import { type ArmorLimits, armorRules } from "./armor-limits.js";
+import { type DecisionSite, decisionKey, decisionSites } from "./decision-sites.js";
 import { type IntrospectionPlan, introspectionPlan } from "./introspection.js";
 import { LruCache } from "./lru.js";
 import { parseAndValidate } from "./parse-and-validate.js";
@@ -64,6 +66,15 @@ export interface PlannerOptions extends QueryLimits, ArmorLimits {
   introspection?: boolean;
 }
 
+/** One operation of one query text, as the planner's steps pass it along; `key` names it in the caches. */
+interface Asked {
+  state: PolicyState;
+  query: string;
+  queryHash: string;
+  operationName: string | undefined;
+  key: string;
+}
+
 /** Bytes of query text the two caches may hold between them, roughly; a plan keeps a few copies of its text. */
 const CACHE_TEXT_BUDGET = 64 * 1024 * 1024;
 
@@ -87,7 +98,12 @@ const invalid = (code: ErrorCode, message: string): OperationPlan => ({
  * document, never across callers with different decisions.
  */
 export class OperationPlanner {
+  /** Plans per operation and caller attributes: one lookup for a caller seen before. */
   private readonly plans: LruCache<string, OperationPlan>;
+  /** The same plans per operation and the caller's decisions on it: shared by every caller decided alike. */
+  private readonly shared: LruCache<string, OperationPlan>;
+  /** Per operation, every place it decides a field at (null: it is planned alike for everyone, invalid or introspection). */
+  private readonly sites: LruCache<string, readonly DecisionSite[] | null>;
   private readonly documents: LruCache<string, DocumentNode | GraphQLFormattedError[]>;
   private readonly rules: readonly QueryRule[];
   private readonly armor: ValidationRule[];
@@ -96,11 +112,11 @@ export class OperationPlanner {
     this.rules = options.rules ?? specifiedQueryRules;
     this.armor = armorRules(options);
     // Stryker disable all: weights are estimates of bytes held, bounding memory; LruCache tests the bound itself.
-    this.plans = new LruCache(
-      options.cacheSize,
-      CACHE_TEXT_BUDGET / 2,
-      (plan) => 1024 + 4 * (plan.kind === "execute" ? (plan.query?.length ?? 0) : 0),
-    );
+    const planWeight = (plan: OperationPlan) => 1024 + 4 * (plan.kind === "execute" ? (plan.query?.length ?? 0) : 0);
+    // The two plan caches mostly hold the same plans, so their budgets overlap.
+    this.plans = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, planWeight);
+    this.shared = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, planWeight);
+    this.sites = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 8, (sites) => 1024 + 128 * (sites?.length ?? 0));
     this.documents = new LruCache(
       options.cacheSize,
       CACHE_TEXT_BUDGET / 2,
@@ -111,10 +127,11 @@ export class OperationPlanner {
 
   plan(state: PolicyState, query: string, operationName: string | undefined, subject: Subject, now = Date.now()): OperationPlan {
     const queryHash = sha256(query);
-    const key = `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}\u0000${subjectKey(subject)}`;
+    const asked: Asked = { state, query, queryHash, operationName, key: `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}` };
+    const key = `${asked.key}\u0000${subjectKey(subject)}`;
     let plan = this.plans.get(key);
     if (!plan || plan.validUntil <= now) {
-      plan = this.build(state, queryHash, query, operationName, subject, now);
+      plan = this.sharedPlan(asked, subject, now);
       this.plans.set(key, plan);
     }
     return plan;
@@ -124,9 +141,37 @@ export class OperationPlanner {
     return this.plans.size;
   }
 
-  /** The plan cache (per query and caller attributes) and the parsed-document cache (per query). */
-  get caches(): { plans: CacheCounts; documents: CacheCounts } {
-    return { plans: this.plans, documents: this.documents };
+  /** The plan caches (per caller attributes, and shared per caller decisions) and the parsed-document cache (per query). */
+  get caches(): { plans: CacheCounts; sharedPlans: CacheCounts; documents: CacheCounts } {
+    return { plans: this.plans, sharedPlans: this.shared, documents: this.documents };
+  }
+
+  /**
+   * A plan for a caller whose attributes have no plan yet: the plan of any
+   * caller decided alike at every place the operation decides a field at
+   * (decision-sites.ts), or a new one. 1,000 attribute sets that decide an
+   * operation alike are planned once.
+   */
+  private sharedPlan(asked: Asked, subject: Subject, now: number): OperationPlan {
+    const sites = this.sitesOf(asked);
+    if (!sites) return this.build(asked, subject, now);
+    const key = `${asked.key}\u0000${decisionKey(asked.state, sites, subject, now)}`;
+    let plan = this.shared.get(key);
+    if (!plan || plan.validUntil <= now) {
+      plan = this.build(asked, subject, now);
+      this.shared.set(key, plan);
+    }
+    return plan;
+  }
+
+  private sitesOf(asked: Asked): readonly DecisionSite[] | null {
+    let sites = this.sites.get(asked.key);
+    if (sites === undefined) {
+      const operation = this.operationToWalk(asked);
+      sites = operation.kind === Kind.OPERATION_DEFINITION ? decisionSites(asked.state, operation) : null;
+      this.sites.set(asked.key, sites);
+    }
+    return sites;
   }
 
   private validDocument(state: PolicyState, queryHash: string, query: string): DocumentNode | GraphQLFormattedError[] {
@@ -139,14 +184,12 @@ export class OperationPlanner {
     return cached;
   }
 
-  private build(
-    state: PolicyState,
-    queryHash: string,
-    query: string,
-    operationName: string | undefined,
-    subject: Subject,
-    now: number,
-  ): OperationPlan {
+  /**
+   * The operation to walk, fragments inlined; or, when there is none to walk,
+   * the plan that says why (invalid, not a query) or answers it (introspection),
+   * which is the same for every caller.
+   */
+  private operationToWalk({ state, queryHash, query, operationName }: Asked): OperationDefinitionNode | OperationPlan {
     const document = this.validDocument(state, queryHash, query);
     if (Array.isArray(document)) return { kind: "invalid", status: 400, errors: document, validUntil: FOREVER };
     let operation: OperationDefinitionNode | undefined;
@@ -159,9 +202,13 @@ export class OperationPlanner {
     if (!operation) return invalid(ErrorCode.OperationResolutionFailure, "Name the operation to run with operationName");
     if (operation.operation !== "query") return invalid(ErrorCode.OperationNotSupported, "Only query operations are supported");
     // Questions about the schema are answered from the caller's view of it, never planned.
-    const introspection = introspectionPlan(operation, this.options.introspection ?? false);
-    if (introspection) return introspection;
+    return introspectionPlan(operation, this.options.introspection ?? false) ?? operation;
+  }
 
+  private build(asked: Asked, subject: Subject, now: number): OperationPlan {
+    const { state } = asked;
+    const operation = this.operationToWalk(asked);
+    if (operation.kind !== Kind.OPERATION_DEFINITION) return operation;
     const walk = walkOperation(state, operation, { subject, now, rules: this.rules, limits: this.options });
     if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };
     const outcome = operationOutcome(walk.denials, this.options.mode);

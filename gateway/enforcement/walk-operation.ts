@@ -1,4 +1,4 @@
-import { coordinate, FOREVER, type Reason, type Subject } from "@tearline/policy";
+import { coordinate, type Decision, decideField, FOREVER, type Reason, type Subject } from "@tearline/policy";
 import {
   type FieldNode,
   type GraphQLError,
@@ -13,13 +13,15 @@ import type { CostNode } from "../rules/cost-model.js";
 import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
 import type { PolicyState } from "./policy-state.js";
 
-export interface WalkOptions {
-  subject: Subject;
+/** How a walk decides each field: for a caller, or with a decider of the planner's own (which may record what it is asked). */
+export type WalkDecider = { subject: Subject } | { decide(parentTypes: readonly string[], fieldName: string): Decision };
+
+export type WalkOptions = WalkDecider & {
   /** The time decisions are made at, epoch ms. */
   now: number;
   rules: readonly QueryRule[];
   limits: QueryLimits;
-}
+};
 
 /** What one walk of an operation found: errors (limits), denials with their field nodes, the banner plan, and the plan's validity. */
 /** One coordinate the operation reached and what was decided for it (the audit trail's view of the walk). */
@@ -58,13 +60,18 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
   let cost: CostNode[] = [];
   const typeInfo = new TypeInfo(state.schema);
   const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
+  const decision = { now: options.now, agreements: state.agreements };
+  const decide =
+    "subject" in options
+      ? (parentTypes: readonly string[], fieldName: string) => decideField(state.index, parentTypes, fieldName, options.subject, decision)
+      : options.decide;
   const context: QueryRuleContext = {
     schema: state.schema,
     scope,
     index: state.index,
     costs: state.costs,
-    subject: options.subject,
-    decision: { now: options.now, agreements: state.agreements },
+    decision,
+    decide,
     limits: options.limits,
     banner,
     reportError: (error) => errors.push(error),

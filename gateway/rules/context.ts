@@ -1,4 +1,4 @@
-import type { Decision, DecisionContext, DenyMode, LabelIndex, Mark, Reason, Subject } from "@tearline/policy";
+import type { Decision, DecisionContext, DenyMode, LabelIndex, Mark, Reason } from "@tearline/policy";
 import type { ASTVisitor, FieldNode, GraphQLError, GraphQLSchema } from "graphql";
 import type { CostIndex, CostNode } from "./cost-model.js";
 import type { FieldPlace, SelectionScope } from "./selection-scope.js";
@@ -35,8 +35,15 @@ export interface QueryRuleContext {
   readonly index: LabelIndex;
   /** Where each field is resolved and its page sizes: what the cost model weighs with. */
   readonly costs: CostIndex;
-  readonly subject: Subject;
+  /** What the decisions depend on besides the caller: the time and the agreements. */
   readonly decision: DecisionContext;
+  /**
+   * The caller's decision on a field reached on these types. Rules see the
+   * caller only through it (no subject here), so that a walk depends on the
+   * caller only through decisions: what lets callers who are decided alike
+   * share one plan (enforcement/decision-sites.ts).
+   */
+  decide(parentTypes: readonly string[], fieldName: string): Decision;
   readonly limits: QueryLimits;
   reportError(error: GraphQLError): void;
   reportDenial(denial: Denial): void;

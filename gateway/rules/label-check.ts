@@ -1,4 +1,3 @@
-import { decideField } from "@tearline/policy";
 import type { QueryRule } from "./context.js";
 import { isMetaField } from "./selection-scope.js";
 
@@ -14,7 +13,7 @@ export const labelCheckRule: QueryRule = (context) => ({
     // __typename carries no data; introspection is governed by the server's introspection setting.
     if (isMetaField(node)) return false;
     const place = context.scope.field;
-    const decision = decideField(context.index, place.parentTypes, node.name.value, context.subject, context.decision);
+    const decision = context.decide(place.parentTypes, node.name.value);
     context.reportValidUntil(decision.validUntil);
     context.reportDecided(place, decision);
     if (decision.allowed) return undefined;
