@@ -1,7 +1,9 @@
 import { CLASSIFICATIONS } from "@tearline/policy";
-import { decodeJwt, type JWTPayload, type JWTVerifyOptions, jwtVerify } from "jose";
+import { type CompactJWSHeaderParameters, decodeJwt, type JWTClaimVerificationOptions, type JWTPayload, UnsecuredJWT } from "jose";
 import { z } from "zod";
-import { ACCESS_TOKEN_TYPE, normalisedType, type TrustedIssuer } from "./issuers.js";
+import { isCanonicalCompactJws } from "./compact-token.js";
+import { ACCESS_TOKEN_TYPE, type IssuerAlgorithm, normalisedType, type TrustedIssuer } from "./issuers.js";
+import { signatureVerifies } from "./jws-signature.js";
 import { IssuerKeySet, type KeySetOptions } from "./key-sets.js";
 import type { Principal } from "./principal.js";
 
@@ -42,7 +44,8 @@ interface IssuerVerifier {
   keys: IssuerKeySet;
   /** The normalised typ values its access tokens may carry. */
   types: ReadonlySet<string>;
-  options: JWTVerifyOptions;
+  algorithms: ReadonlySet<string>;
+  claims: JWTClaimVerificationOptions;
 }
 
 /** A verified token, with the generation of its issuer's key set that verified it. */
@@ -64,6 +67,28 @@ function claimedIssuer(token: string): string | undefined {
   return typeof iss === "string" ? iss : undefined;
 }
 
+/** jose's UnsecuredJWT reads a payload only under this header; the signature was checked before (jws-signature.ts). */
+const UNSECURED_HEADER = Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url");
+
+/** A token's protected header, as jose's verify reads it: a JSON object, an allowed alg, no extensions it must understand. */
+function protectedHeader(
+  encoded: string,
+  algorithms: ReadonlySet<string>,
+): CompactJWSHeaderParameters & { alg: IssuerAlgorithm; typ?: unknown } {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+  } catch {
+    throw new TokenRejected("the header is not JSON");
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new TokenRejected("the header is not a JSON object");
+  const { alg, crit } = header as Record<string, unknown>;
+  // No extension is understood here (not even b64: a JWT's payload is always encoded), so none may be critical.
+  if (crit !== undefined) throw new TokenRejected("the header names critical extensions");
+  if (typeof alg !== "string" || !algorithms.has(alg)) throw new TokenRejected("alg is not one the issuer is trusted for");
+  return header as CompactJWSHeaderParameters & { alg: IssuerAlgorithm };
+}
+
 // Claims that only ID tokens carry (OpenID Connect Core 2, 3.1.3.6, 3.3.2.11): an access token never does.
 const ID_TOKEN_ONLY_CLAIMS = ["nonce", "at_hash", "c_hash", "s_hash"];
 // auth_time is an ID token's, but RFC 9068 2.2.1 lets an at+jwt carry it too: it tells only under a generic typ.
@@ -75,8 +100,8 @@ const ID_TOKEN_CLAIMS_UNLESS_AT_JWT = ["auth_time"];
  * id_token+jwt, dpop+jwt, an agreements document), and one shaped as an ID
  * token, which an issuer signs with the same keys and a client could replay.
  */
-function checkTokenKind(typ: string | undefined, payload: JWTPayload, types: ReadonlySet<string>): void {
-  const kind = typ === undefined ? undefined : normalisedType(typ);
+function checkTokenKind(typ: unknown, payload: JWTPayload, types: ReadonlySet<string>): void {
+  const kind = typeof typ === "string" ? normalisedType(typ) : undefined;
   if (kind === undefined || !types.has(kind)) throw new TokenRejected(`typ ${kind ?? "(none)"} is not an access token's`);
   const idTokenClaims = kind === ACCESS_TOKEN_TYPE ? ID_TOKEN_ONLY_CLAIMS : [...ID_TOKEN_ONLY_CLAIMS, ...ID_TOKEN_CLAIMS_UNLESS_AT_JWT];
   const found = idTokenClaims.filter((claim) => claim in payload);
@@ -100,33 +125,26 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         entry,
         keys: new IssuerKeySet(entry.jwks, options.keySetOptions, now),
         types: new Set((entry.tokenTypes ?? [ACCESS_TOKEN_TYPE]).map(normalisedType)),
-        options: {
-          issuer: entry.issuer,
-          audience: options.audience,
-          algorithms: entry.algorithms,
-          requiredClaims: REQUIRED_CLAIMS,
-          clockTolerance: tolerance,
-        },
+        algorithms: new Set(entry.algorithms),
+        claims: { issuer: entry.issuer, audience: options.audience, requiredClaims: REQUIRED_CLAIMS, clockTolerance: tolerance },
       },
     ]),
   );
 
   async function verify(token: string): Promise<VerifiedWith> {
+    if (!isCanonicalCompactJws(token)) throw new TokenRejected("not a compact JWS in canonical base64url");
     const iss = claimedIssuer(token);
     const verifier = iss === undefined ? undefined : verifiers.get(iss);
     if (verifier === undefined) throw new TokenRejected("issuer is not trusted");
+    const [encodedHeader, encodedPayload, signature] = token.split(".") as [string, string, string];
+    const header = protectedHeader(encodedHeader, verifier.algorithms);
+    const found = await verifier.keys.find(header, { protected: encodedHeader, payload: encodedPayload, signature });
+    if (!signatureVerifies(header.alg, found.key, `${encodedHeader}.${encodedPayload}`, signature))
+      throw new TokenRejected("signature verification failed");
+    // The signature holds: jose checks the claims (iss, aud, exp, nbf, required claims) as jwtVerify would.
     const nowMs = now();
-    let generation = 0;
-    const { payload, protectedHeader } = await jwtVerify(
-      token,
-      async (header, jws) => {
-        const found = await verifier.keys.find(header, jws);
-        generation = found.generation;
-        return found.key;
-      },
-      { ...verifier.options, currentDate: new Date(nowMs) },
-    );
-    checkTokenKind(protectedHeader.typ, payload, verifier.types);
+    const { payload } = UnsecuredJWT.decode(`${UNSECURED_HEADER}.${encodedPayload}.`, { ...verifier.claims, currentDate: new Date(nowMs) });
+    checkTokenKind(header.typ, payload, verifier.types);
 
     const parsed = tokenClaims.safeParse(payload);
     if (!parsed.success) {
@@ -138,7 +156,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (claims.exp - claims.iat > maxLifetime) throw new TokenRejected(`lifetime exceeds ${maxLifetime} s`);
 
     return {
-      generation,
+      generation: found.generation,
       token: {
         sub: claims.sub,
         nation: verifier.entry.nation,

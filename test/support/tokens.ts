@@ -126,6 +126,17 @@ export async function signToken(key: TestKey, claims: JWTPayload, header: Partia
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt", ...header }).sign(key.privateKey);
 }
 
+/** A token whose header is `headerText` exactly (any JSON, or none), signed with an ES256 test key as jose never would. */
+export async function signWithRawHeader(key: TestKey, headerText: string, claims: JWTPayload): Promise<string> {
+  const input = `${base64url.encode(headerText)}.${base64url.encode(JSON.stringify(claims))}`;
+  const signature = await crypto.subtle.sign(
+    { name: "ECDSA", hash: "SHA-256" },
+    key.privateKey as CryptoKey,
+    new TextEncoder().encode(input),
+  );
+  return `${input}.${base64url.encode(new Uint8Array(signature))}`;
+}
+
 /** An unsecured JWT (`alg: none`, empty signature), which jose refuses to make, so built by hand. */
 export function unsecuredToken(claims: JWTPayload): string {
   const part = (value: object) => base64url.encode(JSON.stringify(value));

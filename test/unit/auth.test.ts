@@ -11,6 +11,7 @@ import {
   createTestKey,
   fileIssuer,
   signToken,
+  signWithRawHeader,
   TEST_AUDIENCE,
   type TestKey,
   testIssuerId,
@@ -76,6 +77,21 @@ describe("authentication refusals", () => {
     // Another kind of JWS from a trusted key: an agreements document, or any other typ, is not an access token.
     ["typ tearline-agreements+jws", async () => request(await signToken(gbrKey, tokenClaims("GBR"), { typ: "tearline-agreements+jws" }))],
     ["typ logout+jwt", async () => request(await signToken(gbrKey, tokenClaims("GBR"), { typ: "logout+jwt" }))],
+    // The header as the verifier reads it before any key is chosen (jws-signature.ts checks only the signature).
+    [
+      "a header naming a critical extension",
+      async () => request(await signToken(gbrKey, tokenClaims("GBR"), { crit: ["b64"], b64: true } as never)),
+    ],
+    ["a typ that is not a string", async () => request(await signToken(gbrKey, tokenClaims("GBR"), { typ: 1 as never }))],
+    [
+      "a header that is a JSON array",
+      async () => request(await signWithRawHeader(gbrKey, JSON.stringify([{ alg: "ES256", kid: gbrKey.kid }]), tokenClaims("GBR"))),
+    ],
+    ["a header that is no JSON", async () => request(await signWithRawHeader(gbrKey, "{alg:ES256}", tokenClaims("GBR")))],
+    [
+      "a header without alg",
+      async () => request(await signWithRawHeader(gbrKey, JSON.stringify({ kid: gbrKey.kid, typ: "at+jwt" }), tokenClaims("GBR"))),
+    ],
     ["a French iss with the British key and no kid", async () => request(await signToken(gbrKey, tokenClaims("FRA"), { kid: undefined }))],
     ...["sub", "aud", "exp", "iat", "jti", "clearance", "purposes"].map((claim): [string, () => Promise<AuthHeaders>] => [
       `no ${claim} claim`,
@@ -107,6 +123,10 @@ describe("authentication refusals", () => {
 
   it("accepts the well-formed token every refusal above is a variation of", async () => {
     await expect(authenticate(request(await gbrToken()))).resolves.toMatchObject({ nation: "GBR" });
+    const header = JSON.stringify({ alg: "ES256", kid: gbrKey.kid, typ: "at+jwt" });
+    await expect(authenticate(request(await signWithRawHeader(gbrKey, header, tokenClaims("GBR"))))).resolves.toMatchObject({
+      nation: "GBR",
+    });
     expect(logged).toEqual([]);
   });
 });
