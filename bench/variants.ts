@@ -176,7 +176,7 @@ export async function startVariants(
       name: "T-attrs",
       headers: () => attrs.next(),
       metricsUrl: metricsOf(tAttrs),
-      description: `T-allow with ${ATTRS_SETS} attribute sets in turn through a ${ATTRS_PLAN_CACHE_SIZE}-plan cache: uncached planning (tokens and parsed documents cached)`,
+      description: `T-allow with ${ATTRS_SETS} attribute sets in turn through a ${ATTRS_PLAN_CACHE_SIZE}-plan per-caller cache: every request misses it and is decided at every field the operation reaches; the sets decide alike, so the shared plan cache answers (its hits reported; tokens and parsed documents cached)`,
     }),
     variant(hive, {
       name: "H",

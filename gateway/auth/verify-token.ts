@@ -67,22 +67,25 @@ function claimedIssuer(token: string): string | undefined {
   return typeof iss === "string" ? iss : undefined;
 }
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** jose's UnsecuredJWT reads a payload only under this header; the signature was checked before (jws-signature.ts). */
 const UNSECURED_HEADER = Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url");
 
-/** A token's protected header, as jose's verify reads it: a JSON object, an allowed alg, no extensions it must understand. */
+/** A token's protected header, as jose's verify reads it: JSON in UTF-8, an allowed alg, no extensions it must understand. */
 function protectedHeader(
   encoded: string,
   algorithms: ReadonlySet<string>,
 ): CompactJWSHeaderParameters & { alg: IssuerAlgorithm; typ?: unknown } {
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+    // Strict UTF-8, as jose decodes: bytes that are not UTF-8 are refused, never read as replacement characters.
+    header = JSON.parse(STRICT_UTF8.decode(Buffer.from(encoded, "base64url")));
   } catch {
-    throw new TokenRejected("the header is not JSON");
+    throw new TokenRejected("the header is not JSON in UTF-8");
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new TokenRejected("the header is not a JSON object");
-  const { alg, crit } = header as Record<string, unknown>;
+  // Whatever JSON is not an object naming an allowed alg (null, a list, a string) fails the alg check below.
+  const { alg, crit } = (header ?? {}) as Record<string, unknown>;
   // No extension is understood here (not even b64: a JWT's payload is always encoded), so none may be critical.
   if (crit !== undefined) throw new TokenRejected("the header names critical extensions");
   if (typeof alg !== "string" || !algorithms.has(alg)) throw new TokenRejected("alg is not one the issuer is trusted for");

@@ -1,6 +1,6 @@
 import { ALLOW_FOREVER, decideField, type Subject } from "@tearline/policy";
 import type { OperationDefinitionNode } from "graphql";
-import { labelCheckRule } from "../rules/label-check.js";
+import type { QueryRule } from "../rules/context.js";
 import type { PolicyState } from "./policy-state.js";
 import { walkOperation } from "./walk-operation.js";
 
@@ -10,26 +10,51 @@ export interface DecisionSite {
   readonly fieldName: string;
 }
 
+// Type names and field names are GraphQL names: no comma or dot inside one.
+const siteKey = (parentTypes: readonly string[], fieldName: string) => `${parentTypes.join(",")}.${fieldName}`;
+
+/** The places an operation decides fields at, in the order first met. */
+export class DecisionSites {
+  private readonly sites = new Map<string, DecisionSite>();
+
+  add(parentTypes: readonly string[], fieldName: string): void {
+    const key = siteKey(parentTypes, fieldName);
+    if (!this.sites.has(key)) this.sites.set(key, { parentTypes: [...parentTypes], fieldName });
+  }
+
+  has(parentTypes: readonly string[], fieldName: string): boolean {
+    return this.sites.has(siteKey(parentTypes, fieldName));
+  }
+
+  get size(): number {
+    return this.sites.size;
+  }
+
+  values(): IterableIterator<DecisionSite> {
+    return this.sites.values();
+  }
+}
+
 /**
- * Every place the operation can decide a field at, whoever asks: the label
- * check walked with every field allowed, so that no subtree is left out.
- * A caller's walk decides a subset of these places, the ones whose every
- * enclosing field that caller was allowed.
+ * Every place the operation can decide a field at, whoever asks: the
+ * planner's own rules walked with every field allowed, so that no subtree is
+ * left out, recording every place any rule asks about. A caller's walk
+ * decides a subset of these places (those whose every enclosing field that
+ * caller was allowed), unless a rule asks about a place only once something
+ * is denied: the planner does not share a plan whose walk went outside them.
  */
-export function decisionSites(state: PolicyState, operation: OperationDefinitionNode): DecisionSite[] {
-  const sites = new Map<string, DecisionSite>();
+export function decisionSites(state: PolicyState, operation: OperationDefinitionNode, rules: readonly QueryRule[]): DecisionSites {
+  const sites = new DecisionSites();
   walkOperation(state, operation, {
     decide(parentTypes, fieldName) {
-      // Type names and field names are GraphQL names: no comma or dot inside one.
-      const key = `${parentTypes.join(",")}.${fieldName}`;
-      if (!sites.has(key)) sites.set(key, { parentTypes: [...parentTypes], fieldName });
+      sites.add(parentTypes, fieldName);
       return ALLOW_FOREVER;
     },
     now: 0,
-    rules: [labelCheckRule],
+    rules,
     limits: { maxCost: Number.POSITIVE_INFINITY },
   });
-  return [...sites.values()];
+  return sites;
 }
 
 /**
@@ -40,9 +65,9 @@ export function decisionSites(state: PolicyState, operation: OperationDefinition
  * with the same key get the same walk, hence the same plan, whatever else
  * differs between their attributes.
  */
-export function decisionKey(state: PolicyState, sites: readonly DecisionSite[], subject: Subject, now: number): string {
+export function decisionKey(state: PolicyState, sites: DecisionSites, subject: Subject, now: number): string {
   const context = { now, agreements: state.agreements };
-  const decisions = sites.map((site) => {
+  const decisions = [...sites.values()].map((site) => {
     const decision = decideField(state.index, site.parentTypes, site.fieldName, subject, context);
     // validUntil as text: JSON would write every non-finite time (FOREVER) as null.
     const until = String(decision.validUntil);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
+import { decideField, type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
 import {
   type DocumentNode,
   type GraphQLFormattedError,
@@ -18,7 +18,7 @@ import { specifiedQueryRules } from "../rules/index.js";
 import { inlineFragments, OperationTooLargeError } from "../transforms/inline-fragments.js";
 import { removeDenied } from "../transforms/remove-denied.js";
 import { type ArmorLimits, armorRules } from "./armor-limits.js";
-import { type DecisionSite, decisionKey, decisionSites } from "./decision-sites.js";
+import { type DecisionSites, decisionKey, decisionSites } from "./decision-sites.js";
 import { type IntrospectionPlan, introspectionPlan } from "./introspection.js";
 import { LruCache } from "./lru.js";
 import { parseAndValidate } from "./parse-and-validate.js";
@@ -103,7 +103,7 @@ export class OperationPlanner {
   /** The same plans per operation and the caller's decisions on it: shared by every caller decided alike. */
   private readonly shared: LruCache<string, OperationPlan>;
   /** Per operation, every place it decides a field at (null: it is planned alike for everyone, invalid or introspection). */
-  private readonly sites: LruCache<string, readonly DecisionSite[] | null>;
+  private readonly sites: LruCache<string, DecisionSites | null>;
   private readonly documents: LruCache<string, DocumentNode | GraphQLFormattedError[]>;
   private readonly rules: readonly QueryRule[];
   private readonly armor: ValidationRule[];
@@ -116,7 +116,7 @@ export class OperationPlanner {
     // The two plan caches mostly hold the same plans, so their budgets overlap.
     this.plans = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, planWeight);
     this.shared = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 2, planWeight);
-    this.sites = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 8, (sites) => 1024 + 128 * (sites?.length ?? 0));
+    this.sites = new LruCache(options.cacheSize, CACHE_TEXT_BUDGET / 8, (sites) => 1024 + 128 * (sites?.size ?? 0));
     this.documents = new LruCache(
       options.cacheSize,
       CACHE_TEXT_BUDGET / 2,
@@ -158,17 +158,21 @@ export class OperationPlanner {
     const key = `${asked.key}\u0000${decisionKey(asked.state, sites, subject, now)}`;
     let plan = this.shared.get(key);
     if (!plan || plan.validUntil <= now) {
-      plan = this.build(asked, subject, now);
-      this.shared.set(key, plan);
+      let outside = false;
+      plan = this.build(asked, subject, now, (parentTypes, fieldName) => {
+        outside ||= !sites.has(parentTypes, fieldName);
+      });
+      // A walk that decided a place the key does not cover is not known to be shared by everyone with this key.
+      if (!outside) this.shared.set(key, plan);
     }
     return plan;
   }
 
-  private sitesOf(asked: Asked): readonly DecisionSite[] | null {
+  private sitesOf(asked: Asked): DecisionSites | null {
     let sites = this.sites.get(asked.key);
     if (sites === undefined) {
       const operation = this.operationToWalk(asked);
-      sites = operation.kind === Kind.OPERATION_DEFINITION ? decisionSites(asked.state, operation) : null;
+      sites = operation.kind === Kind.OPERATION_DEFINITION ? decisionSites(asked.state, operation, this.rules) : null;
       this.sites.set(asked.key, sites);
     }
     return sites;
@@ -205,12 +209,25 @@ export class OperationPlanner {
     return introspectionPlan(operation, this.options.introspection ?? false) ?? operation;
   }
 
-  private build(asked: Asked, subject: Subject, now: number): OperationPlan {
+  /** A new plan for this caller; `observe` is told every place its walk decides a field at. */
+  private build(
+    asked: Asked,
+    subject: Subject,
+    now: number,
+    observe?: (parentTypes: readonly string[], fieldName: string) => void,
+  ): OperationPlan {
     const { state } = asked;
     const operation = this.operationToWalk(asked);
     if (operation.kind !== Kind.OPERATION_DEFINITION) return operation;
-    const walk = walkOperation(state, operation, { subject, now, rules: this.rules, limits: this.options });
-    if (walk.errors.length > 0) return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: FOREVER };
+    const context = { now, agreements: state.agreements };
+    const decide = (parentTypes: readonly string[], fieldName: string) => {
+      observe?.(parentTypes, fieldName);
+      return decideField(state.index, parentTypes, fieldName, subject, context);
+    };
+    const walk = walkOperation(state, operation, { decide, now, rules: this.rules, limits: this.options });
+    // A refusal found by the walk (a cost, a page size) may rest on time-bound decisions too: as long-lived as they are.
+    if (walk.errors.length > 0)
+      return { kind: "invalid", status: 400, errors: walk.errors.map((e) => e.toJSON()), validUntil: walk.validUntil };
     const outcome = operationOutcome(walk.denials, this.options.mode);
     const fields = walk.decided.map(({ coordinate, owners, allowed, reasons }) => ({
       coordinate,

@@ -126,8 +126,8 @@ export async function signToken(key: TestKey, claims: JWTPayload, header: Partia
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt", ...header }).sign(key.privateKey);
 }
 
-/** A token whose header is `headerText` exactly (any JSON, or none), signed with an ES256 test key as jose never would. */
-export async function signWithRawHeader(key: TestKey, headerText: string, claims: JWTPayload): Promise<string> {
+/** A token whose header is `headerText` exactly (any JSON, or none, or bytes that are no UTF-8), signed with an ES256 test key as jose never would. */
+export async function signWithRawHeader(key: TestKey, headerText: string | Uint8Array, claims: JWTPayload): Promise<string> {
   const input = `${base64url.encode(headerText)}.${base64url.encode(JSON.stringify(claims))}`;
   const signature = await crypto.subtle.sign(
     { name: "ECDSA", hash: "SHA-256" },

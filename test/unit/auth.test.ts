@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { JWTPayload } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Authenticate, type AuthHeaders, createAuthenticator, UNAUTHENTICATED_MESSAGE } from "../../gateway/auth/authenticate.js";
+import type { TrustedIssuer } from "../../gateway/auth/issuers.js";
+import { createTokenVerifier } from "../../gateway/auth/verify-token.js";
 import { HttpError } from "../../lib/http-server.js";
 import {
   bearer,
@@ -26,6 +28,7 @@ let gbrKey: TestKey;
 let gbrRsaKey: TestKey;
 let fraKey: TestKey;
 let authenticate: Authenticate;
+let issuers: TrustedIssuer[];
 /** What the authenticator logged: one reason per refusal. */
 let logged: string[] = [];
 
@@ -37,7 +40,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "tearline-auth-"));
   [gbrKey, gbrRsaKey, fraKey] = await Promise.all([createTestKey("ES256"), createTestKey("RS256"), createTestKey("ES256")]);
   await writeFile(join(dir, "deu.json"), "{ not json");
-  const issuers = [
+  issuers = [
     // Britain publishes an RSA key too, so only the algorithm list keeps RS256 out.
     fileIssuer("GBR", await writeJwksFile(dir, "gbr.json", [gbrKey, gbrRsaKey]), ["ES256"]),
     fileIssuer("FRA", await writeJwksFile(dir, "fra.json", [fraKey])),
@@ -89,6 +92,15 @@ describe("authentication refusals", () => {
     ],
     ["a header that is no JSON", async () => request(await signWithRawHeader(gbrKey, "{alg:ES256}", tokenClaims("GBR")))],
     [
+      "a header that is not UTF-8 (a byte 0xff in a string)",
+      async () => {
+        const header = JSON.stringify({ alg: "ES256", kid: gbrKey.kid, typ: "at+jwt", note: "#" });
+        const bytes = Buffer.from(header);
+        bytes[bytes.indexOf("#")] = 0xff;
+        return request(await signWithRawHeader(gbrKey, bytes, tokenClaims("GBR")));
+      },
+    ],
+    [
       "a header without alg",
       async () => request(await signWithRawHeader(gbrKey, JSON.stringify({ kid: gbrKey.kid, typ: "at+jwt" }), tokenClaims("GBR"))),
     ],
@@ -128,6 +140,22 @@ describe("authentication refusals", () => {
       nation: "GBR",
     });
     expect(logged).toEqual([]);
+  });
+});
+
+describe("the token verifier on its own", () => {
+  // Its callers check the spelling first; the verifier checks again, since it reads the segments as ASCII.
+  it.each<[string, (token: string) => string]>([
+    ["a padded segment", (token) => token.replace(/^([^.]+)\./, "$1==.")],
+    ["a segment in the other base64 alphabet", (token) => token.replaceAll("-", "+").replaceAll("_", "/")],
+    ["a non-ASCII character", (token) => `${token.split(".").slice(0, 2).join(".")}é.${token.split(".")[2]}`],
+  ])("refuses a token with %s before reading it", async (_name, respell) => {
+    const verifier = createTokenVerifier({ issuers, audience: TEST_AUDIENCE });
+    let token = await gbrToken();
+    // Until the spelling differs (a token may have no '-' or '_' to change).
+    for (let n = 0; respell(token) === token && n < 50; n++) token = await gbrToken({ jti: `jti-${n}` });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ token: { nation: "GBR" } });
+    await expect(verifier.verify(respell(token))).rejects.toThrow("not a compact JWS in canonical base64url");
   });
 });
 

@@ -1,6 +1,12 @@
+import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { CONFIDENTIAL_GBR, deniedPaths, plannerFor, SECRET_GBR, testState } from "../support/plan-harness.js";
-import { principal } from "../support/policy-harness.js";
+import { OperationPlanner } from "../../gateway/enforcement/plan.js";
+import type { QueryRule } from "../../gateway/rules/context.js";
+import { specifiedQueryRules } from "../../gateway/rules/index.js";
+import { documentOf, openAgreements } from "../support/agreements-fixture.js";
+import { CONFIDENTIAL_GBR, deniedPaths, HARNESS_MAX_COST, plannerFor, SECRET_GBR, testState } from "../support/plan-harness.js";
+import { composeTestSupergraph, policyStateOf, principal } from "../support/policy-harness.js";
+import { TEST_SUPERGRAPH } from "../support/test-schema.js";
 
 describe("the plan cache", () => {
   it("caches plans by operation and attribute set, so callers with different attributes never share one", () => {
@@ -86,5 +92,107 @@ describe("plans shared by callers decided alike", () => {
     planner.plan(testState, `{ actor(id: "1") { nope } }`, undefined, principal(SECRET_GBR));
     planner.plan(testState, `{ actor(id: "1") { nope } }`, undefined, principal(CONFIDENTIAL_GBR));
     expect(planner.caches.sharedPlans).toMatchObject({ hits: 0, misses: 0, size: 0 });
+  });
+
+  it("keys on the types a field is reached on, not on its name alone", () => {
+    const state = policyStateOf(
+      composeTestSupergraph({
+        GBR: `
+          type Query @label(level: UNCLASSIFIED, releasableTo: ["NATO"]) { a: A b: B }
+          type A @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) { id: ID! x: String }
+          type B @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) {
+            id: ID!
+            x: String @label(level: SECRET, releasableTo: ["FVEY"])
+          }
+        `,
+      }),
+      "names",
+    );
+    const planner = plannerFor();
+    const op = `{ a { x } b { x } }`;
+    const gbr = planner.plan(state, op, undefined, principal({ nation: "GBR", clearance: "SECRET" }));
+    const est = planner.plan(state, op, undefined, principal({ nation: "EST", clearance: "SECRET" }));
+    expect([deniedPaths(gbr), deniedPaths(est)]).toEqual([[], ["b.x:RELEASABILITY"]]);
+  });
+
+  it("keys on what a denial does: the same reasons under a REJECT label and under a REDACT one are not alike", () => {
+    const state = policyStateOf(
+      composeTestSupergraph({
+        GBR: `
+          type Query @label(level: UNCLASSIFIED, releasableTo: ["NATO"]) { items(first: Int = 5): [Item!] @pageSize(max: 10) }
+          interface Item { title: String }
+          type Memo implements Item @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) {
+            id: ID!
+            title: String @label(level: RESTRICTED, releasableTo: ["FRA"], onDeny: REJECT)
+          }
+          type Cable implements Item @key(fields: "id") @label(level: RESTRICTED, releasableTo: ["NATO"]) {
+            id: ID!
+            title: String @label(level: RESTRICTED, releasableTo: ["DEU"])
+          }
+        `,
+      }),
+      "on-deny",
+    );
+    const planner = plannerFor();
+    const op = `{ items { title } }`;
+    const fra = planner.plan(state, op, undefined, principal({ nation: "FRA", clearance: "SECRET" }));
+    const deu = planner.plan(state, op, undefined, principal({ nation: "DEU", clearance: "SECRET" }));
+    expect([fra.kind, deu.kind]).toEqual(["execute", "reject"]);
+  });
+
+  it("keys on how long decisions hold: a caller whose agreement ends sooner never keeps a plan made for a longer one", () => {
+    const [sooner, later] = [1_000_000, 2_000_000];
+    const book = new Map(openAgreements());
+    const others = Object.fromEntries([...book.get("FRA")!.partners.keys()].map((nation) => [nation, {}]));
+    book.set("FRA", documentOf("FRA", { ...others, GBR: { expires: sooner }, DEU: { expires: later } }));
+    const state = policyStateOf(TEST_SUPERGRAPH, "until", book);
+    const planner = plannerFor();
+    const op = `{ actor(id: "1") { assessment } }`;
+    planner.plan(state, op, undefined, principal({ nation: "DEU", clearance: "SECRET" }), 0);
+    expect(planner.plan(state, op, undefined, principal({ nation: "GBR", clearance: "SECRET" }), 0).validUntil).toBe(sooner);
+    const after = planner.plan(state, op, undefined, principal({ nation: "GBR", clearance: "SECRET" }), sooner + 1);
+    expect(deniedPaths(after)).toEqual(["actor.assessment:AGREEMENT"]);
+  });
+
+  it("does not share a plan whose walk decided a place the sites walk never reached", () => {
+    // A rule that asks about realName only once secretName is denied: with every field allowed, it never asks.
+    const realNameWhenSecretDenied: QueryRule = (context) => ({
+      Field(node) {
+        if (node.name.value !== "name" || context.decide(["Actor"], "secretName").allowed) return;
+        if (!context.decide(["Actor"], "realName").allowed) context.reportError(new GraphQLError("needs realName"));
+      },
+    });
+    const planner = new OperationPlanner({
+      mode: "redact",
+      maxDepth: 6,
+      maxAliases: 3,
+      maxDirectives: 10,
+      maxCost: HARNESS_MAX_COST,
+      maxFields: 100,
+      cacheSize: 10,
+      rules: [...specifiedQueryRules, realNameWhenSecretDenied],
+    });
+    const op = `{ actor(id: "1") { name } }`;
+    // Both are denied secretName (releasable to GBR alone) alike; only TOP_SECRET may see realName (releasable to FRA).
+    const topSecret = planner.plan(testState, op, undefined, principal({ nation: "FRA", clearance: "TOP_SECRET" }));
+    const secret = planner.plan(testState, op, undefined, principal({ nation: "FRA", clearance: "SECRET" }));
+    expect([topSecret.kind, secret.kind]).toEqual(["execute", "invalid"]);
+  });
+
+  it("holds a refusal that rests on time-bound decisions only as long as they hold", () => {
+    const expires = 1_000_000;
+    const book = new Map(openAgreements());
+    const others = Object.fromEntries([...book.get("FRA")!.partners.keys()].map((nation) => [nation, {}]));
+    book.set("FRA", documentOf("FRA", { ...others, GBR: { expires } }));
+    const state = policyStateOf(TEST_SUPERGRAPH, "costly", book);
+    const planner = plannerFor({ limits: { maxCost: 30 } });
+    const op = `{ actors(first: 10) { name assessment nickname } }`;
+    const gbr = principal({ nation: "GBR", clearance: "SECRET" });
+    // While FRA shares with GBR, its fields are entity hops: too costly. Once the agreement ends they are withheld.
+    const before = planner.plan(state, op, undefined, gbr, expires - 1);
+    expect(before).toMatchObject({ kind: "invalid", validUntil: expires });
+    const after = planner.plan(state, op, undefined, gbr, expires + 1);
+    expect(after.kind).toBe("execute");
+    expect(deniedPaths(after)).toEqual(["actors.assessment:AGREEMENT", "actors.nickname:AGREEMENT"]);
   });
 });
