@@ -12,6 +12,10 @@ export default {
     "gateway/transforms/**/*.ts",
     "gateway/enforcement/plan.ts",
     "gateway/enforcement/walk-operation.ts",
+    "gateway/enforcement/decision-sites.ts",
+    // The signature and header checks on the caller's token (ADR 0015).
+    "gateway/auth/jws-signature.ts",
+    "gateway/auth/verify-token.ts",
   ],
   // Not "perTest": with a per-test filter the vitest runner activates a static mutant (one evaluated while a module
   // loads: module constants, fixtures built at import) after the module has loaded, so covered static mutants are

@@ -58,6 +58,9 @@ export default defineConfig({
       "test/unit/operation-plan-cache.test.ts",
       "test/unit/redact.test.ts",
       "test/unit/lru.test.ts",
+      // The caller's token: its header, its signature (node:crypto) and its claims (gateway/auth, ADR 0015).
+      "test/unit/jws-signature.test.ts",
+      "test/unit/auth.test.ts",
     ],
     reporters: ["default", loadFailuresAsFailedTests()],
   },
