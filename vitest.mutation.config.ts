@@ -61,6 +61,9 @@ export default defineConfig({
       // The caller's token: its header, its signature (node:crypto) and its claims (gateway/auth, ADR 0015).
       "test/unit/jws-signature.test.ts",
       "test/unit/auth.test.ts",
+      "test/security/auth/token-kind.test.ts",
+      "test/security/auth/encoding.test.ts",
+      "test/unit/decision-sites.test.ts",
     ],
     reporters: ["default", loadFailuresAsFailedTests()],
   },

@@ -25,6 +25,7 @@ const keyObjects = new WeakMap<CryptoKey, KeyObject>();
 
 function keyObjectOf(key: CryptoKey): KeyObject {
   let object = keyObjects.get(key);
+  // Stryker disable next-line ConditionalExpression: a cache; converting the same key again gives the same KeyObject.
   if (object === undefined) {
     object = KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
     keyObjects.set(key, object);
@@ -37,8 +38,10 @@ function keyMismatch(alg: IssuerAlgorithm, key: KeyObject): string | undefined {
   const rule = RULES[alg];
   if (key.type !== "public") return "not a public key";
   if (key.asymmetricKeyType !== rule.keyType) return `a ${key.asymmetricKeyType} key cannot check ${alg}`;
-  if (rule.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== rule.curve) return `${alg} needs the ${rule.curve} curve`;
-  if (rule.keyType === "rsa" && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS)
+  // Every asymmetric KeyObject has details; only an EC key has a namedCurve, so the others match a rule without one.
+  const details = key.asymmetricKeyDetails!;
+  if (details.namedCurve !== rule.curve) return `${alg} needs the ${rule.curve} curve`;
+  if (rule.keyType === "rsa" && (details.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS)
     return `an RSA modulus under ${MIN_RSA_MODULUS_BITS} bits`;
   return undefined;
 }
@@ -56,9 +59,9 @@ export function signatureVerifies(alg: IssuerAlgorithm, key: CryptoKey, signingI
   const mismatch = keyMismatch(alg, object);
   if (mismatch !== undefined) throw new Error(`key refused for ${alg}: ${mismatch}`);
   const bytes = Buffer.from(signature, "base64url");
-  const data = Buffer.from(signingInput, "latin1");
-  // JWS writes ECDSA signatures as r || s (RFC 7518 3.4), never DER; node:crypto refuses any other length.
-  return rule.keyType === "ec"
-    ? verify(rule.digest, data, { key: object, dsaEncoding: "ieee-p1363" }, bytes)
-    : verify(rule.digest, data, object, bytes);
+  // The segments are canonical base64url (checked before), so ASCII: any encoding gives the same bytes.
+  const data = Buffer.from(signingInput);
+  // JWS writes ECDSA signatures as r || s (RFC 7518 3.4), never DER; node:crypto refuses any other length. The
+  // encoding is ignored for RSA and Ed25519 keys.
+  return verify(rule.digest, data, { key: object, dsaEncoding: "ieee-p1363" }, bytes);
 }

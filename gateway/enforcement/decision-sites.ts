@@ -18,8 +18,8 @@ export class DecisionSites {
   private readonly sites = new Map<string, DecisionSite>();
 
   add(parentTypes: readonly string[], fieldName: string): void {
-    const key = siteKey(parentTypes, fieldName);
-    if (!this.sites.has(key)) this.sites.set(key, { parentTypes: [...parentTypes], fieldName });
+    // A place met again is set again to an equal value, and keeps its first position.
+    this.sites.set(siteKey(parentTypes, fieldName), { parentTypes: [...parentTypes], fieldName });
   }
 
   has(parentTypes: readonly string[], fieldName: string): boolean {
@@ -52,6 +52,7 @@ export function decisionSites(state: PolicyState, operation: OperationDefinition
     },
     now: 0,
     rules,
+    // Stryker disable next-line ObjectLiteral: no limit is enforced here; the sites do not depend on it.
     limits: { maxCost: Number.POSITIVE_INFINITY },
   });
   return sites;

@@ -128,6 +128,8 @@ describe("authentication refusals", () => {
     expect(refusal).toBeInstanceOf(HttpError);
     expect(refusal).toMatchObject({ status: 401, code: "UNAUTHENTICATED", message: UNAUTHENTICATED_MESSAGE });
     expect(logged).toHaveLength(1);
+    // Refused by a rule that names its reason, never by a crash further on that happens to fail closed.
+    expect(logged[0]).not.toMatch(/TypeError|Cannot read|undefined/);
     const token = sent.authorization?.split(" ").at(-1) ?? "";
     // Only tokens long enough to be real could leak; a short one may be a word of the reason.
     expect(token.length <= 10 || !logged[0]!.includes(token)).toBe(true);
