@@ -42,6 +42,7 @@ const stack = await startStack({
   idpPort: env.IDP_PORT as number,
   dataRoot,
   keysDir,
+  built: true,
   subgraphPorts: perNation<number>("PORT"),
   // Development: each analyst may ask for their own view of the schema (their editor's completion), unless told otherwise.
   gatewayEnv: { INTROSPECTION: process.env.INTROSPECTION ?? "true" },

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { builtEntry } from "./build.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -24,6 +25,8 @@ export interface SpawnOptions {
   cpus?: string;
   /** Extra Node.js options, such as --cpu-prof (benchmarks). */
   nodeArgs?: string[];
+  /** Run the entry's bundle in this folder, made by buildEntries (npm start), rather than its source under tsx. */
+  buildDir?: string;
   /** Receives each line the process writes that is not its ready announcement. */
   log: (line: string) => void;
 }
@@ -39,9 +42,10 @@ export interface SpawnedService {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts one TypeScript service under tsx. */
+/** Starts one TypeScript service, under tsx or from its bundle. */
 export function spawnService(options: SpawnOptions): SpawnedService {
-  const node = [process.execPath, ...(options.nodeArgs ?? []), "--import", "tsx", options.entry, ...(options.args ?? [])];
+  const entry = options.buildDir ? [builtEntry(options.buildDir, options.entry)] : ["--import", "tsx", options.entry];
+  const node = [process.execPath, ...(options.nodeArgs ?? []), ...entry, ...(options.args ?? [])];
   const [command, ...args] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
   const child = spawn(command!, args, {
     cwd: ROOT,

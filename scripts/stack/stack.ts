@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { NATIONS, type NationCode } from "../../subgraphs/nations.js";
 import { ensureDefaultAgreements } from "../agreement/defaults.js";
 import { DEFAULT_DATA_ROOT } from "../agreement/document-file.js";
@@ -6,6 +7,7 @@ import { gatewayJwksPath, gatewayPrivateKeyPath, loadOrCreateGatewayKey } from "
 import { DEV_AUDIENCE, devIssuers } from "../idp/issuer-id.js";
 import { DEFAULT_KEYS_DIR } from "../idp/keys.js";
 import { ensureRevocationLists } from "../revoke/list-file.js";
+import { buildEntries } from "./build.js";
 import { ensureCluster } from "./pglite-template.js";
 import { type ServiceProcess, type SpawnedService, type SpawnOptions, spawnService } from "./service-process.js";
 
@@ -31,6 +33,8 @@ export interface StackOptions {
   subgraphEntry?: (nation: NationCode) => { entry: string; args?: string[] };
   /** CPU lists to pin processes to (benchmarks). */
   cpus?: { subgraphs?: string; gateway?: string };
+  /** Run every service from a bundle built now (npm start: seconds faster on two cores) rather than under tsx. */
+  built?: boolean;
   /** Extra Node.js options for the gateway (--cpu-prof for profiling). */
   gatewayNodeArgs?: string[];
   readyTimeoutMs?: number;
@@ -57,8 +61,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   // Every spawned process, ready or not, so that a failed start leaves none behind.
   const spawned: SpawnedService[] = [];
-  const start = (options: SpawnOptions) => {
-    const service = spawnService(options);
+  const entries = {
+    idp: "scripts/idp/main.ts",
+    gateway: "gateway/main.ts",
+    subgraph: (nation: NationCode) => options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` },
+  };
+  const buildDir = options.built
+    ? await buildEntries([entries.idp, entries.gateway, ...NATIONS.map((nation) => entries.subgraph(nation).entry)])
+    : undefined;
+  // Once every process is gone (they load their whole bundle at start, but a process may still be starting).
+  const removeBuild = () => buildDir && rmSync(buildDir, { recursive: true, force: true });
+  const start = (what: SpawnOptions) => {
+    const service = spawnService({ ...what, buildDir });
     spawned.push(service);
     return service.ready;
   };
@@ -75,7 +89,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const idpEnv: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.idpPort) };
     idpEnv.KEYS_DIR = keysDir;
-    const idpReady = start({ name: "idp", entry: "scripts/idp/main.ts", env: idpEnv, readyTimeoutMs, log });
+    const idpReady = start({ name: "idp", entry: entries.idp, env: idpEnv, readyTimeoutMs, log });
     const subgraphs = await Promise.all(
       NATIONS.map(async (nation) => {
         const env: NodeJS.ProcessEnv = {
@@ -95,7 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         if (!databaseUrl) await ensureCluster(env.DATA_DIR);
         const service = await start({
           name: nation,
-          ...(options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` }),
+          ...entries.subgraph(nation),
           env,
           readyTimeoutMs,
           log,
@@ -124,7 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const gateway = await start({
       name: "gateway",
-      entry: "gateway/main.ts",
+      entry: entries.gateway,
       env: { ...process.env, ...trust, ...options.gatewayEnv, ...urls, HOST: host, PORT: String(options.gatewayPort) },
       readyTimeoutMs,
       log,
@@ -139,10 +153,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       async stop() {
         await gateway.stop();
         await Promise.all([idp, ...subgraphs.map(([, service]) => service)].map((service) => service.stop()));
+        removeBuild();
       },
     };
   } catch (error) {
     await Promise.all(spawned.map((service) => service.stop()));
+    removeBuild();
     throw error;
   }
 }

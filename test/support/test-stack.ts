@@ -37,6 +37,8 @@ export interface TestStackOptions {
   gatewayEnv?: NodeJS.ProcessEnv;
   /** Nations on a real PostgreSQL instead of fresh PGlite databases. */
   databaseUrls?: Partial<Record<NationCode, string>>;
+  /** Every service from its bundle, as `npm start` runs it, rather than under tsx. */
+  built?: boolean;
 }
 
 /** A caller cleared for everything the example operations ask for. */
@@ -61,6 +63,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     dataRoot,
     databaseUrls: options.databaseUrls,
     gatewayEnv: options.gatewayEnv,
+    built: options.built,
     log: keepLog,
   });
   return {
