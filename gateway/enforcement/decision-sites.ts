@@ -1,7 +1,7 @@
-import { ALLOW_FOREVER, decideField, type Subject } from "@tearline/policy";
+import { ALLOW_FOREVER, type Subject } from "@tearline/policy";
 import type { OperationDefinitionNode } from "graphql";
 import type { QueryRule } from "../rules/context.js";
-import type { PolicyState } from "./policy-state.js";
+import { callerDecider, type PolicyState } from "./policy-state.js";
 import { walkOperation } from "./walk-operation.js";
 
 /** A place an operation decides a field at: the object types the field is reached on, and its name. */
@@ -67,9 +67,9 @@ export function decisionSites(state: PolicyState, operation: OperationDefinition
  * differs between their attributes.
  */
 export function decisionKey(state: PolicyState, sites: DecisionSites, subject: Subject, now: number): string {
-  const context = { now, agreements: state.agreements };
+  const decide = callerDecider(state, subject, now);
   const decisions = [...sites.values()].map((site) => {
-    const decision = decideField(state.index, site.parentTypes, site.fieldName, subject, context);
+    const decision = decide(site.parentTypes, site.fieldName);
     // validUntil as text: JSON would write every non-finite time (FOREVER) as null.
     const until = String(decision.validUntil);
     return decision.allowed ? [until] : [until, decision.onDeny, decision.reasons];

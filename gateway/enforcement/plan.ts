@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { decideField, type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
+import { type EnforcementMode, FOREVER, operationOutcome, type Subject, subjectKey } from "@tearline/policy";
 import {
   type DocumentNode,
   type GraphQLFormattedError,
@@ -22,7 +22,7 @@ import { type DecisionSites, decisionKey, decisionSites } from "./decision-sites
 import { type IntrospectionPlan, introspectionPlan } from "./introspection.js";
 import { LruCache } from "./lru.js";
 import { parseAndValidate } from "./parse-and-validate.js";
-import type { PolicyState } from "./policy-state.js";
+import { callerDecider, type PolicyState } from "./policy-state.js";
 import { type RedactionEntry, redactionTree, responseKeyOrder } from "./redaction-tree.js";
 import { walkOperation } from "./walk-operation.js";
 
@@ -219,10 +219,10 @@ export class OperationPlanner {
     const { state } = asked;
     const operation = this.operationToWalk(asked);
     if (operation.kind !== Kind.OPERATION_DEFINITION) return operation;
-    const context = { now, agreements: state.agreements };
+    const decideFor = callerDecider(state, subject, now);
     const decide = (parentTypes: readonly string[], fieldName: string) => {
       observe?.(parentTypes, fieldName);
-      return decideField(state.index, parentTypes, fieldName, subject, context);
+      return decideFor(parentTypes, fieldName);
     };
     const walk = walkOperation(state, operation, { decide, now, rules: this.rules, limits: this.options });
     // A refusal found by the walk (a cost, a page size) may rest on time-bound decisions too: as long-lived as they are.

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { type AgreementBook, agreementVersions, buildSupergraphIndex, type Coalitions, type LabelIndex } from "@tearline/policy";
+import {
+  type AgreementBook,
+  agreementVersions,
+  buildSupergraphIndex,
+  type Coalitions,
+  type Decision,
+  decideField,
+  type LabelIndex,
+  type Subject,
+} from "@tearline/policy";
 import { type GraphQLSchema, parse } from "graphql";
 import { logger } from "../../lib/logger.js";
 import type { CostIndex } from "../rules/cost-model.js";
@@ -16,6 +25,15 @@ export interface PolicyState {
   agreements: AgreementBook;
   /** Changes with every supergraph and every agreements document, so that no plan outlives what it was decided under. */
   version: string;
+}
+
+/** A decision on a field reached on these object types. */
+export type FieldDecider = (parentTypes: readonly string[], fieldName: string) => Decision;
+
+/** How this policy decides fields for one caller at one time: the walk, the shared-plan key and the schema views all decide through it. */
+export function callerDecider(state: PolicyState, subject: Subject, now: number): FieldDecider {
+  const context = { now, agreements: state.agreements };
+  return (parentTypes, fieldName) => decideField(state.index, parentTypes, fieldName, subject, context);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { decideField, FOREVER, type Subject, subjectKey } from "@tearline/policy";
+import { FOREVER, type Subject, subjectKey } from "@tearline/policy";
 import type { GraphQLSchema } from "graphql";
 import { LruCache } from "./lru.js";
-import type { PolicyState } from "./policy-state.js";
+import { callerDecider, type PolicyState } from "./policy-state.js";
 import { schemaView } from "./schema-view.js";
 
 /** A caller's attributes with every purpose of use their token authorises, not only the one this request declared. */
@@ -43,10 +43,10 @@ export class SchemaViews {
 
 function buildView(state: PolicyState, subject: Subject, purposes: readonly string[], now: number): View {
   let validUntil = FOREVER;
-  const context = { now, agreements: state.agreements };
+  const deciders = purposes.map((purpose) => callerDecider(state, { ...subject, purpose }, now));
   const schema = schemaView(state.schema, (parentTypes, field) =>
-    purposes.some((purpose) => {
-      const decision = decideField(state.index, parentTypes, field, { ...subject, purpose }, context);
+    deciders.some((decide) => {
+      const decision = decide(parentTypes, field);
       validUntil = Math.min(validUntil, decision.validUntil);
       return decision.allowed;
     }),

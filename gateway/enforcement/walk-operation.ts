@@ -1,4 +1,4 @@
-import { coordinate, type Decision, decideField, FOREVER, type Reason, type Subject } from "@tearline/policy";
+import { coordinate, FOREVER, type Reason, type Subject } from "@tearline/policy";
 import {
   type FieldNode,
   type GraphQLError,
@@ -11,10 +11,10 @@ import {
 import type { BannerEntry, Denial, QueryLimits, QueryRule, QueryRuleContext } from "../rules/context.js";
 import type { CostNode } from "../rules/cost-model.js";
 import { SelectionScope, visitWithScope } from "../rules/selection-scope.js";
-import type { PolicyState } from "./policy-state.js";
+import { callerDecider, type FieldDecider, type PolicyState } from "./policy-state.js";
 
 /** How a walk decides each field: for a caller, or with a decider of the planner's own (which may record what it is asked). */
-export type WalkDecider = { subject: Subject } | { decide(parentTypes: readonly string[], fieldName: string): Decision };
+export type WalkDecider = { subject: Subject } | { decide: FieldDecider };
 
 export type WalkOptions = WalkDecider & {
   /** The time decisions are made at, epoch ms. */
@@ -61,10 +61,7 @@ export function walkOperation(state: PolicyState, operation: OperationDefinition
   const typeInfo = new TypeInfo(state.schema);
   const scope = new SelectionScope(state.schema, typeInfo, state.schema.getQueryType()!.name);
   const decision = { now: options.now, agreements: state.agreements };
-  const decide =
-    "subject" in options
-      ? (parentTypes: readonly string[], fieldName: string) => decideField(state.index, parentTypes, fieldName, options.subject, decision)
-      : options.decide;
+  const decide = "subject" in options ? callerDecider(state, options.subject, options.now) : options.decide;
   const context: QueryRuleContext = {
     schema: state.schema,
     scope,
