@@ -33,7 +33,28 @@ export function combineMarks(a: Mark, b: Mark): Mark {
   return combined;
 }
 
+/**
+ * Every combined mark, by value: one object per distinct marking, so that two marks compare equal exactly when they are
+ * the same object (a response's banner can then stop walking once it has reached the highest mark its plan allows).
+ * Marks are few (the label index's own combinations), so the table stays small; it is bounded all the same.
+ */
+const interned = new Map<string, Mark>();
+const INTERNED_MAX = 10_000;
+const keyOf = (mark: Mark) =>
+  `${mark.level}|${mark.releasableTo === null ? "*" : [...mark.releasableTo].sort().join(",")}|${[...mark.compartments].sort().join(",")}`;
+interned.set(keyOf(UNMARKED), UNMARKED);
+
 function computeCombination(a: Mark, b: Mark): Mark {
+  const combined = combination(a, b);
+  const key = keyOf(combined);
+  const known = interned.get(key);
+  if (known) return known;
+  // Past the bound a mark is simply not shared: equal marks may then be distinct objects, which costs a longer walk, never a wrong banner.
+  if (interned.size < INTERNED_MAX) interned.set(key, combined);
+  return combined;
+}
+
+function combination(a: Mark, b: Mark): Mark {
   return {
     level: higher(a.level, b.level),
     releasableTo:

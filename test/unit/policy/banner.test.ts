@@ -47,6 +47,21 @@ describe("the banner algebra: a high-water mark", () => {
     expect(combineMarks(a, b)).toEqual(expected);
   });
 
+  it("gives one object per marking, whatever the order of combination (the banner walk stops on identity)", () => {
+    const [a, b, c] = [
+      mark("SECRET", ["GBR", "USA"]),
+      mark("RESTRICTED", ["GBR", "USA", "FRA"], ["ORCHID"]),
+      mark("CONFIDENTIAL", null, ["KITE"]),
+    ];
+    const abc = combineMarks(combineMarks(a, b), c);
+    expect(combineMarks(combineMarks(c, b), a)).toBe(abc);
+    expect(combineMarks(combineMarks(b, a), c)).toBe(abc);
+    // Absorbing a lower mark gives back the very same object.
+    expect(combineMarks(abc, b)).toBe(abc);
+    expect(combineMarks(UNMARKED, mark("UNCLASSIFIED"))).toBe(UNMARKED);
+    expect(combineMarks(abc, mark("TOP_SECRET"))).not.toBe(abc);
+  });
+
   it("starts from UNMARKED: the lowest level, no restriction", () => {
     expect(UNMARKED).toEqual(mark("UNCLASSIFIED"));
     expect(combineMarks(UNMARKED, mark("CONFIDENTIAL", ["GBR"], ["A"]))).toEqual(mark("CONFIDENTIAL", ["GBR"], ["A"]));
