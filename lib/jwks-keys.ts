@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { JWK } from "jose";
 import { readBodyCapped } from "./read-capped.js";
 import { withTimeout } from "./timeout.js";
@@ -14,6 +14,8 @@ export class KeySetUnavailable extends Error {}
 export interface PublicKeySetOptions {
   /** A key file is read again at most this often, so that a rotated key counts within it without a restart; 0: on every use. Default 1 s. */
   fileRecheckMs?: number;
+  /** A key file changed more recently than this is read whole at every recheck (its times may not yet show a second change). Default 2 s. */
+  fileSettledMs?: number;
   /** Keys from a URL older than this are fetched again before use; while that fails, none is trusted. Default 60 s. */
   urlMaxAgeMs?: number;
   /** An unknown kid fetches a URL again at most this often, so that junk kids cannot make a process hammer a key server. Default 30 s. */
@@ -56,6 +58,8 @@ async function readFileCapped(path: string, maxBytes: number): Promise<string> {
 
 interface Loaded {
   text: string;
+  /** The file's identity and times when it was read (files only): an unchanged one need not be read again. */
+  stamp?: string;
   keys: Map<string, KeyObject>;
   /** Epoch ms of the read that produced it. */
   at: number;
@@ -64,7 +68,8 @@ interface Loaded {
 /**
  * A set of trusted public keys (Ed25519), from a JWKS file or a JWKS URL,
  * kept current without a restart: a file is read again at most every
- * `fileRecheckMs` (compared whole, so a key replaced within one mtime tick is
+ * `fileRecheckMs` (read whole unless its stamp shows it unchanged since a read
+ * made once its times had settled, so a key replaced within one mtime tick is
  * still seen), a URL whenever its keys are older than `urlMaxAgeMs` or a kid
  * is unknown (once per cooldown). Reads are shared by concurrent callers.
  *
@@ -78,6 +83,8 @@ export class PublicKeySet {
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private failed = false;
   private pending: Promise<void> | undefined;
+  /** How many times the key file has been read whole (for tests: an unchanged, settled file is only stat'ed). */
+  fileReads = 0;
   private readonly settings: Required<Omit<PublicKeySetOptions, "now">>;
   private readonly now: () => number;
 
@@ -87,6 +94,7 @@ export class PublicKeySet {
   ) {
     this.settings = {
       fileRecheckMs: options.fileRecheckMs ?? 1000,
+      fileSettledMs: options.fileSettledMs ?? SETTLED_MS,
       urlMaxAgeMs: options.urlMaxAgeMs ?? 60_000,
       unknownKidCooldownMs: options.unknownKidCooldownMs ?? 30_000,
       retryMs: options.retryMs ?? 1000,
@@ -141,8 +149,19 @@ export class PublicKeySet {
     const at = this.now();
     this.attemptedAt = at;
     try {
-      const text =
-        "file" in this.source ? await readFileCapped(this.source.file, MAX_KEY_SET_BYTES) : await this.fetchText(this.source.url);
+      if ("file" in this.source) {
+        const stamp = await settledStamp(this.source.file, this.settings.fileSettledMs);
+        if (stamp !== undefined && stamp === this.loaded?.stamp && !this.failed) {
+          this.loaded = { ...this.loaded, at };
+          return;
+        }
+        const text = await readFileCapped(this.source.file, MAX_KEY_SET_BYTES);
+        this.fileReads++;
+        this.loaded = { text, stamp, keys: text === this.loaded?.text ? this.loaded.keys : importKeys(text), at };
+        this.failed = false;
+        return;
+      }
+      const text = await this.fetchText(this.source.url);
       // Unchanged text keeps the keys already imported; a changed one is imported whole (a kid may name new key material).
       this.loaded = { text, keys: text === this.loaded?.text ? this.loaded.keys : importKeys(text), at };
       this.failed = false;
@@ -164,6 +183,23 @@ export class PublicKeySet {
       return text;
     });
   }
+}
+
+/** How long after its last change a file's times are trusted to show any further change (FAT's 2 s resolution, the coarsest in use). */
+const SETTLED_MS = 2000;
+
+/**
+ * A stamp of the file (device, inode, size, change and modification times, in ns), or undefined while it changed too
+ * recently for its times to show a second change in the same tick: then it is read whole, as before. The same stamp
+ * later means the same file (a write moves the change time past the moment it was stamped), so it is not read again:
+ * a poller asking for its keys twice a second then costs one `stat`, not an open, two reads and a close.
+ */
+async function settledStamp(path: string, settledMs: number): Promise<string | undefined> {
+  const info = await stat(path, { bigint: true });
+  // biome-ignore lint/complexity/useMathMinMax: BigInts, which Math.max does not take.
+  const changedMs = Number((info.ctimeNs > info.mtimeNs ? info.ctimeNs : info.mtimeNs) / 1_000_000n);
+  if (Date.now() - changedMs < settledMs) return undefined;
+  return `${info.dev}:${info.ino}:${info.size}:${info.ctimeNs}:${info.mtimeNs}`;
 }
 
 /** The Ed25519 keys of a JWKS text; throws when the text is not a JWKS at all. */

@@ -1,6 +1,6 @@
+import { cappedGet } from "../../lib/capped-get.js";
 import { logger } from "../../lib/logger.js";
 import type { KeyFor } from "../../lib/nation-jws.js";
-import { readBodyCapped } from "../../lib/read-capped.js";
 import { withTimeout } from "../../lib/timeout.js";
 import type { PublishedSource } from "./config.js";
 import { type NationKeys, nationKeys } from "./keys.js";
@@ -247,14 +247,13 @@ export class PublishedDocuments<T> {
     return withTimeout(
       this.options.fetchTimeoutMs + waitS * 1000,
       async (signal) => {
-        const response = await fetch(nation.source.url, {
+        const answer = await cappedGet(nation.source.url, {
           headers: { ...(nation.etag ? { "if-none-match": nation.etag } : {}), ...(waitS > 0 ? { prefer: `wait=${waitS}` } : {}) },
           signal,
+          maxBytes: this.kind.maxBytes,
         });
-        const held = waitS > 0 && response.headers.get("preference-applied") === `wait=${waitS}`;
-        const text = response.status === 200 ? await readBodyCapped(response, this.kind.maxBytes) : undefined;
-        if (response.status !== 200) await response.body?.cancel().catch(() => undefined);
-        return { status: response.status, held, etag: response.headers.get("etag") ?? undefined, text };
+        const held = waitS > 0 && answer.header("preference-applied") === `wait=${waitS}`;
+        return { status: answer.status, held, etag: answer.header("etag"), text: answer.text };
       },
       waitS > 0 ? this.stopping.signal : undefined,
     );

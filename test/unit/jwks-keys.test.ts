@@ -95,6 +95,36 @@ describe("a public key set from a file", () => {
     writeFileSync(file, jwksText(second));
     expect(await keys.has(second.kid!)).toBe(true);
   });
+
+  it("only stats a settled, unchanged file at each recheck, and reads it whole again once it changes, even in place at the same size", async () => {
+    const file = fileWith(jwksText(first));
+    const keys = setFor(file, clock(), { fileRecheckMs: 0, retryMs: 0, fileSettledMs: 50 });
+    expect(await keys.has(first.kid!)).toBe(true);
+    // Changed moments ago: its times cannot yet be trusted to show another change, so every recheck reads it.
+    expect(await keys.has(first.kid!)).toBe(true);
+    expect(keys.fileReads).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await keys.has(first.kid!)).toBe(true);
+    const settledReads = keys.fileReads;
+    for (let i = 0; i < 5; i++) expect(await keys.has(first.kid!)).toBe(true);
+    expect(keys.fileReads).toBe(settledReads);
+    // Rewritten in place, same length: the change time moves, so it is read again and the rotation counts at once.
+    const rotated = jwksText(second);
+    expect(rotated.length).toBe(jwksText(first).length);
+    writeFileSync(file, rotated);
+    expect(await keys.has(second.kid!)).toBe(true);
+    expect(await keys.has(first.kid!)).toBe(false);
+    expect(keys.fileReads).toBeGreaterThan(settledReads);
+  });
+
+  it("refuses at once when a settled file is removed: the stat fails closed as a read would", async () => {
+    const file = fileWith(jwksText(first));
+    const keys = setFor(file, clock(), { fileRecheckMs: 0, retryMs: 0, fileSettledMs: 0 });
+    expect(await keys.has(first.kid!)).toBe(true);
+    expect(await keys.has(first.kid!)).toBe(true);
+    rmSync(file);
+    await expect(keys.has(first.kid!)).rejects.toThrow(KeySetUnavailable);
+  });
 });
 
 describe("a public key set from a URL", () => {
