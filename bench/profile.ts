@@ -3,7 +3,7 @@
 // nor warm-up): top frames by self time, and time per module of ours.
 // PROFILE_VARIANT: T-full (default; every feature on), T-allow (the gateway's
 // own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
-// new) or B (the plain @apollo/gateway baseline, for comparison).
+// new) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,7 +72,13 @@ const file = readdirSync(profileDir)
   .filter((f) => f.endsWith(".cpuprofile"))
   .sort()[0];
 if (!file) throw new Error("the gateway wrote no profile");
-const summary = summariseProfile(JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile, ROOT, fromUs, toUs);
+const summary = summariseProfile(
+  JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile,
+  ROOT,
+  fromUs,
+  toUs,
+  Number(process.env.PROFILE_TOP ?? 20),
+);
 const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
 console.log(`${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler, ${summary.samples} samples over the measured 10 s`);
 console.log("top frames by self time:");

@@ -50,12 +50,23 @@ function askedOf(query: string): Asked | false {
   return asked;
 }
 
-function keep(value: unknown, asked: Asked | null): unknown {
-  if (asked === null || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((item) => keep(item, asked));
-  const kept: Record<string, unknown> = {};
-  for (const [key, nested] of asked) if (Object.hasOwn(value, key)) kept[key] = keep((value as Record<string, unknown>)[key], nested);
-  return kept;
+/**
+ * Removes, in place, every field of `value` that was not asked for. The answer was parsed for this request alone, so
+ * nothing else holds it; an honest subgraph's answer has nothing to remove, and is then only read, not copied.
+ */
+function prune(value: unknown, asked: Asked | null): void {
+  if (asked === null || value === null || typeof value !== "object") return;
+  if (Array.isArray(value)) {
+    for (const item of value) prune(item, asked);
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  // JSON.parse makes plain objects whose keys are all their own (even "__proto__"): for-in sees exactly those.
+  for (const key in object) {
+    const nested = asked.get(key);
+    if (nested === undefined) delete object[key];
+    else prune(object[key], nested);
+  }
 }
 
 /**
@@ -70,5 +81,7 @@ export function onlyAsked(
 ): Record<string, unknown> | null | undefined {
   if (data === null || data === undefined) return data;
   const asked = query === undefined ? false : askedOf(query);
-  return asked === false ? null : (keep(data, asked) as Record<string, unknown>);
+  if (asked === false) return null;
+  prune(data, asked);
+  return data;
 }
