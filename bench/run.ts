@@ -1,7 +1,8 @@
 // `npm run bench`: every variant in one run, on loopback, over the same data, supergraph and queries. The Tearline
 // variants read from subgraphs that verify every envelope they sign; the baselines, which sign none, from open ones.
 // Headline: the gateway's CPU time per request at one fixed rate, as paired ratios to the baseline, round by round.
-// BENCH_QUICK=1: the typical query only, few short rounds (about two and a half minutes), for development.
+// BENCH_QUICK=1: the typical query only, few short rounds, B, T-allow and T-full only (about two minutes), for
+// development. BENCH_VARIANTS=B,T-allow,…: only those variants (the others' gateways are not started), in either mode.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,27 +69,37 @@ const QUERIES = {
 };
 type QueryName = keyof typeof QUERIES;
 const QUERY_NAMES = (QUICK ? ["typical"] : Object.keys(QUERIES)) as QueryName[];
+/** The variants run: BENCH_VARIANTS, else quick mode's three, else every one. */
+const ONLY = process.env.BENCH_VARIANTS
+  ? new Set(process.env.BENCH_VARIANTS.split(",").map((name) => name.trim()))
+  : QUICK
+    ? new Set(["B", "T-allow", "T-full"])
+    : undefined;
+const chosen = (name: string) => ONLY === undefined || ONLY.has(name);
 /** Compared with B at the fixed rate (H and B-untuned are measured at full load only). */
-const FIXED_VARIANTS = ["B", "B-rewritten", "T-allow", "T-full", "T-noaudit", "T-redact", "T-tokens", "T-attrs"];
+const FIXED_VARIANTS = ["B", "B-rewritten", "T-allow", "T-full", "T-noaudit", "T-redact", "T-tokens", "T-attrs"].filter(chosen);
 /**
  * The CPU-per-request ratios reported, each of a variant to its paired baseline. T-full/T-noaudit is the audit
  * trail's cost; T-full/T-allow that of the envelopes and the audit trail together.
  */
-const CPU_PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ["T-allow", "B"],
-  ["T-redact", "B-rewritten"],
-  ["T-tokens", "B"],
-  ["T-attrs", "B"],
-  ["T-full", "B"],
-  ["T-noaudit", "B"],
-  ["T-full", "T-noaudit"],
-  ["T-full", "T-allow"],
-];
+const CPU_PAIRS = (
+  [
+    ["T-allow", "B"],
+    ["T-redact", "B-rewritten"],
+    ["T-tokens", "B"],
+    ["T-attrs", "B"],
+    ["T-full", "B"],
+    ["T-noaudit", "B"],
+    ["T-full", "T-noaudit"],
+    ["T-full", "T-allow"],
+  ] as const satisfies ReadonlyArray<readonly [string, string]>
+).filter(([t, b]) => chosen(t) && chosen(b));
 
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-"));
 log(`starting subgraphs (memory mode), dev IdP and the gateways${QUICK ? " (quick mode)" : ""}`);
 const stack = await startBenchStack(keysDir, { open: true });
-const { variants, processes } = await startVariants(stack, keysDir, join(ROOT, "schema/supergraph.graphql"), QUERIES);
+const { variants, processes } = await startVariants(stack, keysDir, join(ROOT, "schema/supergraph.graphql"), QUERIES, ONLY);
+if (ONLY) log(`variants: ${variants.map((v) => v.name).join(", ")}`);
 const all = [...processes, stack.gateway, stack.idp, ...Object.values(stack.subgraphs), ...Object.values(stack.openSubgraphs)];
 // A failed run must not leave processes behind, stopped ones included.
 process.on("exit", () => {

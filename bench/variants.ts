@@ -78,8 +78,11 @@ export async function startVariants(
   keysDir: string,
   repoSupergraph: string,
   queries: Record<string, { query: string; variables: object }>,
+  /** Only these variants (quick mode's few); the others' gateways are not even started. Default: every one. */
+  only?: ReadonlySet<string>,
 ): Promise<StartedVariants> {
   const supergraphPath = writeOpenSupergraph(stack, keysDir, repoSupergraph);
+  const wanted = (...names: string[]) => only === undefined || names.some((name) => only.has(name));
 
   const processes: ServiceProcess[] = [];
   const start = async (name: string, entry: string, env: NodeJS.ProcessEnv) => {
@@ -98,19 +101,24 @@ export async function startVariants(
     start(name, "gateway/main.ts", tearlineEnv(stack, subgraphs, env));
 
   // Every feature on is T-full (the stack's own gateway); the others measure the gateway's own enforcement.
-  const tNoAudit = await tearline("T-noaudit", "locked", { AUDIT_STORE: "none" });
-  const tAllow = await tearline("T-allow", "open", ENFORCEMENT_ONLY);
-  const tRedact = await tearline("T-redact", "open", ENFORCEMENT_ONLY);
-  const tTokens = await tearline("T-tokens", "open", { ...ENFORCEMENT_ONLY, TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) });
-  const tAttrs = await tearline("T-attrs", "open", { ...ENFORCEMENT_ONLY, PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) });
-  const untuned = await start("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" });
-  const baseline = await start("B", "bench/gateways/baseline.ts", { TUNED: "true" });
-  const hive = await start("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url });
+  const tNoAudit = wanted("T-noaudit") ? await tearline("T-noaudit", "locked", { AUDIT_STORE: "none" }) : undefined;
+  const tAllow = wanted("T-allow") ? await tearline("T-allow", "open", ENFORCEMENT_ONLY) : undefined;
+  const tRedact = wanted("T-redact") ? await tearline("T-redact", "open", ENFORCEMENT_ONLY) : undefined;
+  const tTokens = wanted("T-tokens")
+    ? await tearline("T-tokens", "open", { ...ENFORCEMENT_ONLY, TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) })
+    : undefined;
+  const tAttrs = wanted("T-attrs")
+    ? await tearline("T-attrs", "open", { ...ENFORCEMENT_ONLY, PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) })
+    : undefined;
+  const untuned = wanted("B-untuned") ? await start("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" }) : undefined;
+  const baseline = wanted("B", "B-rewritten") ? await start("B", "bench/gateways/baseline.ts", { TUNED: "true" }) : undefined;
+  const hive = wanted("H") ? await start("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url }) : undefined;
 
   const allowed = await headerSource(keysDir, [ALLOWED]);
   const redacted = await headerSource(keysDir, [REDACTED]);
-  const tokens = await headerSource(keysDir, [ALLOWED], TOKENS_DISTINCT);
-  const attrs = await headerSource(keysDir, attributeSets(ATTRS_SETS));
+  // Thousands of tokens to sign: only for the variants that send them.
+  const tokens = tTokens ? await headerSource(keysDir, [ALLOWED], TOKENS_DISTINCT) : allowed;
+  const attrs = tAttrs ? await headerSource(keysDir, attributeSets(ATTRS_SETS)) : allowed;
   const plain = (query: string) => JSON.stringify(queries[query]);
   const rewritten = Object.fromEntries(
     Object.entries(queries).map(([name, q]) => [
@@ -120,14 +128,23 @@ export async function startVariants(
   );
   const none = () => ({});
   const metricsOf = (service: ServiceProcess) => new URL("/metrics", service.url).href;
-  const variant = (service: ServiceProcess, rest: Omit<BenchVariant, "url" | "pid" | "body" | "redacts"> & Partial<BenchVariant>) => ({
-    url: service.url,
-    pid: service.child.pid!,
-    body: plain,
-    redacts: false,
-    ...rest,
-  });
-  const variants: BenchVariant[] = [
+  /** The variant run by `service`; none when that gateway was not started (a variant left out). */
+  const variant = (
+    service: ServiceProcess | undefined,
+    rest: Omit<BenchVariant, "url" | "pid" | "body" | "redacts"> & Partial<BenchVariant>,
+  ): BenchVariant[] =>
+    service
+      ? [
+          {
+            url: service.url,
+            pid: service.child.pid!,
+            body: plain,
+            redacts: false,
+            ...rest,
+          },
+        ]
+      : [];
+  const all: BenchVariant[][] = [
     variant(baseline, {
       name: "B",
       headers: none,
@@ -143,7 +160,7 @@ export async function startVariants(
     variant(tAllow, {
       name: "T-allow",
       headers: () => allowed.next(),
-      metricsUrl: metricsOf(tAllow),
+      metricsUrl: tAllow && metricsOf(tAllow),
       description: `Tearline's own enforcement (${ENFORCEMENT_ONLY_WORDS}), one caller cleared for everything, one token (token and plan caches hit)`,
     }),
     variant(stack.gateway, {
@@ -156,26 +173,26 @@ export async function startVariants(
     variant(tNoAudit, {
       name: "T-noaudit",
       headers: () => allowed.next(),
-      metricsUrl: metricsOf(tNoAudit),
+      metricsUrl: tNoAudit && metricsOf(tNoAudit),
       description: "T-full without the audit trail (AUDIT_STORE=none): T-full/T-noaudit is the cost of recording every operation",
     }),
     variant(tRedact, {
       name: "T-redact",
       headers: () => redacted.next(),
       redacts: true,
-      metricsUrl: metricsOf(tRedact),
+      metricsUrl: tRedact && metricsOf(tRedact),
       description: `Tearline's own enforcement (${ENFORCEMENT_ONLY_WORDS}), one caller denied about a third of the fields, one token (caches hit)`,
     }),
     variant(tTokens, {
       name: "T-tokens",
       headers: () => tokens.next(),
-      metricsUrl: metricsOf(tTokens),
+      metricsUrl: tTokens && metricsOf(tTokens),
       description: `T-allow with ${TOKENS_DISTINCT} distinct tokens in turn through a ${TOKENS_CACHE_SIZE}-entry token cache: every signature verified`,
     }),
     variant(tAttrs, {
       name: "T-attrs",
       headers: () => attrs.next(),
-      metricsUrl: metricsOf(tAttrs),
+      metricsUrl: tAttrs && metricsOf(tAttrs),
       description: `T-allow with ${ATTRS_SETS} attribute sets in turn through a ${ATTRS_PLAN_CACHE_SIZE}-plan per-caller cache: every request misses it and is decided at every field the operation reaches; the sets decide alike, so the shared plan cache answers (its hits reported; tokens and parsed documents cached)`,
     }),
     variant(hive, {
@@ -184,6 +201,7 @@ export async function startVariants(
       description: "Hive Gateway with JWT and generic-auth directives (see bench/gateways/hive.ts)",
     }),
   ];
+  const variants = all.flat().filter((v) => wanted(v.name));
   return { variants, processes };
 }
 
