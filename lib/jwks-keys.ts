@@ -83,8 +83,7 @@ export class PublicKeySet {
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private failed = false;
   private pending: Promise<void> | undefined;
-  /** How many times the key file has been read whole (for tests: an unchanged, settled file is only stat'ed). */
-  fileReads = 0;
+  private reads = 0;
   private readonly settings: Required<Omit<PublicKeySetOptions, "now">>;
   private readonly now: () => number;
 
@@ -101,6 +100,11 @@ export class PublicKeySet {
       timeoutMs: options.timeoutMs ?? 5000,
     };
     this.now = options.now ?? Date.now;
+  }
+
+  /** How many times the key file has been read whole (an unchanged, settled file is only stat'ed). */
+  get fileReads(): number {
+    return this.reads;
   }
 
   /** The public key named `kid`, or undefined when the set has none by that id; throws KeySetUnavailable. */
@@ -156,7 +160,7 @@ export class PublicKeySet {
           return;
         }
         const text = await readFileCapped(this.source.file, MAX_KEY_SET_BYTES);
-        this.fileReads++;
+        this.reads++;
         this.loaded = { text, stamp, keys: text === this.loaded?.text ? this.loaded.keys : importKeys(text), at };
         this.failed = false;
         return;
