@@ -16,6 +16,10 @@ export default {
     // The signature and header checks on the caller's token (ADR 0015).
     "gateway/auth/jws-signature.ts",
     "gateway/auth/verify-token.ts",
+    // What is kept of a subgraph's answer (nothing it was not asked for), the banner, and capped reads of documents.
+    "gateway/fetch/asked-fields.ts",
+    "gateway/response/banner.ts",
+    "lib/capped-get.ts",
   ],
   // Not "perTest": with a per-test filter the vitest runner activates a static mutant (one evaluated while a module
   // loads: module constants, fixtures built at import) after the module has loaded, so covered static mutants are

@@ -64,6 +64,10 @@ export default defineConfig({
       "test/security/auth/token-kind.test.ts",
       "test/security/auth/encoding.test.ts",
       "test/unit/decision-sites.test.ts",
+      // What the gateway keeps of a subgraph's answer, the banner of what it returns, and its capped reads.
+      "test/unit/asked-fields.test.ts",
+      "test/unit/response-banner-walk.test.ts",
+      "test/unit/capped-get.test.ts",
     ],
     reporters: ["default", loadFailuresAsFailedTests()],
   },

@@ -21,7 +21,8 @@ export async function cappedGet(
   url: string,
   options: { headers: Record<string, string>; signal: AbortSignal; maxBytes: number },
 ): Promise<CappedAnswer> {
-  const answer = await request(url, { method: "GET", headers: options.headers, signal: options.signal });
+  // undici's request is a GET unless told otherwise.
+  const answer = await request(url, { headers: options.headers, signal: options.signal });
   const header = (name: string) => {
     const value = answer.headers[name];
     return Array.isArray(value) ? value[0] : value;

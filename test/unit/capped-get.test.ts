@@ -9,7 +9,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/small") res.writeHead(200, { etag: '"v1"', "content-type": "text/plain" }).end("hello");
     else if (req.url === "/declared-large") res.writeHead(200, { "content-length": "100" }).end("x".repeat(100));
-    else if (req.url === "/streamed-large") {
+    // Declares more than the cap, then sends nothing: only the declaration can end the read before the deadline.
+    else if (req.url === "/declared-large-silent") res.writeHead(200, { "content-length": "51" }).flushHeaders();
+    else if (req.url === "/exactly-the-cap") res.writeHead(200, { "content-length": "50" }).end("z".repeat(50));
+    else if (req.url === "/streamed-exactly-the-cap") {
+      res.writeHead(200);
+      for (let i = 0; i < 5; i++) res.write("w".repeat(10));
+      res.end();
+    } else if (req.url === "/streamed-large") {
       // No content-length: chunked, and larger than the cap only once read.
       res.writeHead(200);
       for (let i = 0; i < 10; i++) res.write("y".repeat(10));
@@ -40,6 +47,16 @@ describe("a capped GET", () => {
   it("refuses a body declared larger than the cap, and one that grows past it while read", async () => {
     expect(await get("/declared-large")).toMatchObject({ status: 200, text: undefined });
     expect(await get("/streamed-large")).toMatchObject({ status: 200, text: undefined });
+  });
+
+  it("refuses a body declared too large at once, without waiting for bytes that may never come", async () => {
+    const answer = await cappedGet(`${base}/declared-large-silent`, { headers: {}, signal: AbortSignal.timeout(2000), maxBytes: 50 });
+    expect(answer).toMatchObject({ status: 200, text: undefined });
+  });
+
+  it("reads a body of exactly the cap, declared or streamed", async () => {
+    expect((await get("/exactly-the-cap")).text).toBe("z".repeat(50));
+    expect((await get("/streamed-exactly-the-cap")).text).toBe("w".repeat(50));
   });
 
   it("reads no body but a 200's: a 304 and a 404 come back with their status and headers only", async () => {

@@ -42,7 +42,7 @@ describe("the banner of a response: what was returned, and nothing else", () => 
   });
 
   it("is not raised by a null or missing field, even in a later record", () => {
-    const data = { actors: [{ name: "a", secretName: null }, { name: "c" }], reports: null };
+    const data = { actors: [{ name: "a", secretName: null }, null, { name: "c" }], reports: null };
     same(markOfResponse(data, banners()), combineMarks(mark("UNCLASSIFIED"), RESTRICTED_GBR));
   });
 
@@ -58,6 +58,26 @@ describe("the banner of a response: what was returned, and nothing else", () => 
     const first = markOfResponse(partial, plan);
     expect(markOfResponse({ actors: [{ name: "a", secretName: "s" }], reports: [{}] }, plan).level).toBe("SECRET");
     expect(markOfResponse(partial, plan)).toBe(first);
+  });
+
+  it("stops reading the answer once its banner can go no higher", () => {
+    let readsAfterTheTop = 0;
+    const late = { name: "late" };
+    Object.defineProperty(late, "secretName", {
+      enumerable: true,
+      get: () => {
+        readsAfterTheTop++;
+        return "never needed";
+      },
+    });
+    const data = { actors: [{ name: "a", secretName: "b" }, late], reports: [{ id: 1 }] };
+    const plan = banners();
+    expect(markOfResponse(data, plan).level).toBe("SECRET");
+    // The first record alone already reaches the highest mark the plan allows: the second record is not read.
+    expect(readsAfterTheTop).toBe(0);
+    // Where the top is not reached, every record is read.
+    expect(markOfResponse({ actors: [{ name: "a" }, late] }, plan).level).toBe("SECRET");
+    expect(readsAfterTheTop).toBe(1);
   });
 
   it("marks an empty answer UNMARKED", () => {

@@ -23,6 +23,7 @@ export function combineMarks(a: Mark, b: Mark): Mark {
   if (a === b) return a;
   let withA = combinations.get(a);
   const known = withA?.get(b);
+  // Stryker disable next-line ConditionalExpression: a memory of pairs; computed again, the interned result is the same object.
   if (known) return known;
   const combined = computeCombination(a, b);
   if (!withA) {
@@ -40,16 +41,19 @@ export function combineMarks(a: Mark, b: Mark): Mark {
  */
 const interned = new Map<string, Mark>();
 const INTERNED_MAX = 10_000;
+// JSON of sorted lists: one text per marking and never one for two (a compartment name may hold any character).
 const keyOf = (mark: Mark) =>
-  `${mark.level}|${mark.releasableTo === null ? "*" : [...mark.releasableTo].sort().join(",")}|${[...mark.compartments].sort().join(",")}`;
+  JSON.stringify([mark.level, mark.releasableTo && [...mark.releasableTo].sort(), [...mark.compartments].sort()]);
 interned.set(keyOf(UNMARKED), UNMARKED);
 
 function computeCombination(a: Mark, b: Mark): Mark {
   const combined = combination(a, b);
   const key = keyOf(combined);
   const known = interned.get(key);
+  // Stryker disable next-line ConditionalExpression: a memory of pairs; computed again, the interned result is the same object.
   if (known) return known;
   // Past the bound a mark is simply not shared: equal marks may then be distinct objects, which costs a longer walk, never a wrong banner.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits memory (see above).
   if (interned.size < INTERNED_MAX) interned.set(key, combined);
   return combined;
 }

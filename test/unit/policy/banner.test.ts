@@ -62,6 +62,21 @@ describe("the banner algebra: a high-water mark", () => {
     expect(combineMarks(abc, mark("TOP_SECRET"))).not.toBe(abc);
   });
 
+  it("gives one object per marking whatever order its nations and compartments were listed in, and never one for two", () => {
+    const top = mark("TOP_SECRET");
+    const a = combineMarks(mark("SECRET", ["USA", "GBR"], ["B", "A"]), top);
+    expect(combineMarks(mark("SECRET", ["GBR", "USA"], ["A", "B"]), top)).toBe(a);
+    // Names that run together alike are still different markings, whatever characters they hold.
+    const joined = combineMarks(mark("SECRET", null, ["AB", "C"]), top);
+    const split = combineMarks(mark("SECRET", null, ["A", "BC"]), top);
+    const comma = combineMarks(mark("SECRET", null, ["A,B"]), top);
+    const two = combineMarks(mark("SECRET", null, ["A", "B"]), top);
+    expect(new Set([joined, split, comma, two]).size).toBe(4);
+    expect([...comma.compartments]).toEqual(["A,B"]);
+    expect([...two.compartments].sort()).toEqual(["A", "B"]);
+    expect(combineMarks(mark("SECRET", ["GBRUSA"]), top)).not.toBe(combineMarks(mark("SECRET", ["GBR", "USA"]), top));
+  });
+
   it("starts from UNMARKED: the lowest level, no restriction", () => {
     expect(UNMARKED).toEqual(mark("UNCLASSIFIED"));
     expect(combineMarks(UNMARKED, mark("CONFIDENTIAL", ["GBR"], ["A"]))).toEqual(mark("CONFIDENTIAL", ["GBR"], ["A"]));
