@@ -16,6 +16,11 @@ export interface PublicKeySetOptions {
   fileRecheckMs?: number;
   /** A key file changed more recently than this is read whole at every recheck (its times may not yet show a second change). Default 2 s. */
   fileSettledMs?: number;
+  /**
+   * A key file is read whole at least this often, whatever its stamp says: some writes leave a file's times as they were
+   * (through a shared memory map, on ext4 and tmpfs alike), and NFS or FUSE may answer `stat` from a cache. Default 5 s.
+   */
+  fileFullReadMs?: number;
   /** Keys from a URL older than this are fetched again before use; while that fails, none is trusted. Default 60 s. */
   urlMaxAgeMs?: number;
   /** An unknown kid fetches a URL again at most this often, so that junk kids cannot make a process hammer a key server. Default 30 s. */
@@ -58,8 +63,10 @@ async function readFileCapped(path: string, maxBytes: number): Promise<string> {
 
 interface Loaded {
   text: string;
-  /** The file's identity and times when it was read (files only): an unchanged one need not be read again. */
+  /** The file's identity and times when it was read (files only): an unchanged one need not be read again, for a while. */
   stamp?: string;
+  /** Epoch ms of the last whole read of the file (files only). */
+  readAt?: number;
   keys: Map<string, KeyObject>;
   /** Epoch ms of the read that produced it. */
   at: number;
@@ -69,8 +76,8 @@ interface Loaded {
  * A set of trusted public keys (Ed25519), from a JWKS file or a JWKS URL,
  * kept current without a restart: a file is read again at most every
  * `fileRecheckMs` (read whole unless its stamp shows it unchanged since a read
- * made once its times had settled, so a key replaced within one mtime tick is
- * still seen), a URL whenever its keys are older than `urlMaxAgeMs` or a kid
+ * made once its times had settled, and at least every `fileFullReadMs`, so a
+ * key replaced within one mtime tick is still seen), a URL whenever its keys are older than `urlMaxAgeMs` or a kid
  * is unknown (once per cooldown). Reads are shared by concurrent callers.
  *
  * Fails closed: a file that cannot be read or parsed, or a URL whose keys are
@@ -94,6 +101,7 @@ export class PublicKeySet {
     this.settings = {
       fileRecheckMs: options.fileRecheckMs ?? 1000,
       fileSettledMs: options.fileSettledMs ?? SETTLED_MS,
+      fileFullReadMs: options.fileFullReadMs ?? 5000,
       urlMaxAgeMs: options.urlMaxAgeMs ?? 60_000,
       unknownKidCooldownMs: options.unknownKidCooldownMs ?? 30_000,
       retryMs: options.retryMs ?? 1000,
@@ -153,21 +161,28 @@ export class PublicKeySet {
     const at = this.now();
     this.attemptedAt = at;
     try {
+      let text: string;
+      let stamp: string | undefined;
       if ("file" in this.source) {
-        const stamp = await settledStamp(this.source.file, this.settings.fileSettledMs);
-        if (stamp !== undefined && stamp === this.loaded?.stamp && !this.failed) {
-          this.loaded = { ...this.loaded, at };
+        stamp = await settledStamp(this.source.file, this.settings.fileSettledMs);
+        const loaded = this.loaded;
+        // The stamp is a hint, not a proof: it spares reads between whole ones, never for longer than fileFullReadMs.
+        if (
+          stamp !== undefined &&
+          stamp === loaded?.stamp &&
+          !this.failed &&
+          loaded.readAt !== undefined &&
+          at - loaded.readAt < this.settings.fileFullReadMs
+        ) {
+          this.loaded = { ...loaded, at };
           return;
         }
-        const text = await readFileCapped(this.source.file, MAX_KEY_SET_BYTES);
+        text = await readFileCapped(this.source.file, MAX_KEY_SET_BYTES);
         this.reads++;
-        this.loaded = { text, stamp, keys: text === this.loaded?.text ? this.loaded.keys : importKeys(text), at };
-        this.failed = false;
-        return;
-      }
-      const text = await this.fetchText(this.source.url);
+      } else text = await this.fetchText(this.source.url);
       // Unchanged text keeps the keys already imported; a changed one is imported whole (a kid may name new key material).
-      this.loaded = { text, keys: text === this.loaded?.text ? this.loaded.keys : importKeys(text), at };
+      const keys = text === this.loaded?.text ? this.loaded.keys : importKeys(text);
+      this.loaded = { text, stamp, readAt: "file" in this.source ? at : undefined, keys, at };
       this.failed = false;
     } catch {
       this.failed = true;
@@ -195,8 +210,9 @@ const SETTLED_MS = 2000;
 /**
  * A stamp of the file (device, inode, size, change and modification times, in ns), or undefined while it changed too
  * recently for its times to show a second change in the same tick: then it is read whole, as before. The same stamp
- * later means the same file (a write moves the change time past the moment it was stamped), so it is not read again:
- * a poller asking for its keys twice a second then costs one `stat`, not an open, two reads and a close.
+ * later almost always means the same file (an ordinary write or a rename moves the change time or the inode), so it is
+ * not read again until fileFullReadMs has passed: a poller asking for its keys twice a second then mostly costs one
+ * `stat`, not an open, two reads and a close. Writes that leave the times alone are caught by that whole read.
  */
 async function settledStamp(path: string, settledMs: number): Promise<string | undefined> {
   const info = await stat(path, { bigint: true });

@@ -3,7 +3,11 @@ import type { BannerEntry } from "../rules/context.js";
 
 type BannerPlan = ReadonlyMap<string, BannerEntry>;
 
-/** The highest mark each banner plan allows: every field's mark combined. Plans are cached, so this is computed once each. */
+/**
+ * The highest mark each banner plan allows: every field's mark combined. Plans are cached, so this is computed once
+ * each. It relies on a plan's banner never changing once its walk is over (bannerPlanRule writes it during the walk
+ * only): a mark added later would not be in the ceiling, and a walk could stop below it.
+ */
 const ceilings = new WeakMap<BannerPlan, Mark>();
 
 function ceilingOf(plan: BannerPlan): Mark {

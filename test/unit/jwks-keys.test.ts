@@ -117,6 +117,21 @@ describe("a public key set from a file", () => {
     expect(keys.fileReads).toBeGreaterThan(settledReads);
   });
 
+  it("reads a settled, unchanged file whole again at least every fileFullReadMs: a stamp is a hint (a write through a memory map leaves the times alone)", async () => {
+    const time = clock();
+    const file = fileWith(jwksText(first));
+    const keys = setFor(file, time, { fileRecheckMs: 0, retryMs: 0, fileSettledMs: 0, fileFullReadMs: 5000 });
+    expect(await keys.has(first.kid!)).toBe(true);
+    expect(await keys.has(first.kid!)).toBe(true);
+    const reads = keys.fileReads;
+    time.advance(4999);
+    expect(await keys.has(first.kid!)).toBe(true);
+    expect(keys.fileReads).toBe(reads);
+    time.advance(1);
+    expect(await keys.has(first.kid!)).toBe(true);
+    expect(keys.fileReads).toBe(reads + 1);
+  });
+
   it("refuses at once when a settled file is removed: the stat fails closed as a read would", async () => {
     const file = fileWith(jwksText(first));
     const keys = setFor(file, clock(), { fileRecheckMs: 0, retryMs: 0, fileSettledMs: 0 });

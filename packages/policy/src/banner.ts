@@ -50,7 +50,6 @@ function computeCombination(a: Mark, b: Mark): Mark {
   const combined = combination(a, b);
   const key = keyOf(combined);
   const known = interned.get(key);
-  // Stryker disable next-line ConditionalExpression: a memory of pairs; computed again, the interned result is the same object.
   if (known) return known;
   // Past the bound a mark is simply not shared: equal marks may then be distinct objects, which costs a longer walk, never a wrong banner.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits memory (see above).
