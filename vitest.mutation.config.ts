@@ -68,6 +68,7 @@ export default defineConfig({
       "test/unit/asked-fields.test.ts",
       "test/unit/response-banner-walk.test.ts",
       "test/unit/capped-get.test.ts",
+      "test/unit/canonical-json.test.ts",
     ],
     reporters: ["default", loadFailuresAsFailedTests()],
   },

@@ -92,8 +92,17 @@ export interface EnvelopeRequest {
 /** Signs one envelope for one subgraph request. */
 export function signEnvelope(request: EnvelopeRequest, privateKey: KeyObject, kid: string): string {
   const iat = Math.floor(request.now / 1000);
+  const { subject } = request;
+  // A literal, not a spread of the subject: a spread builds its copy key by key, and signing spent more time on that
+  // copy than on everything else but the signature (about 8 of 10 µs per envelope). The claims are the subject's six
+  // and the request's six, in this order, whatever else the subject object may carry.
   const claims: EnvelopeClaims = {
-    ...request.subject,
+    nation: subject.nation,
+    sub: subject.sub,
+    clearance: subject.clearance,
+    compartments: subject.compartments,
+    scopes: subject.scopes,
+    purpose: subject.purpose,
     aud: request.audience,
     rid: request.requestId,
     dig: requestDigest(request.query, request.variables),

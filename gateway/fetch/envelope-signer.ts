@@ -40,7 +40,8 @@ export class EnvelopeSigner {
   /** Signs one envelope for one subgraph request. */
   async sign(request: Omit<EnvelopeRequest, "now">): Promise<string> {
     const key = await this.currentKey();
-    return signEnvelope({ ...request, now: this.now() }, key.privateKey, key.kid);
+    const { subject, audience, requestId, query, variables } = request;
+    return signEnvelope({ subject, audience, requestId, query, variables, now: this.now() }, key.privateKey, key.kid);
   }
 
   /** The key to sign with now (the audit trail's checkpoints use it too, under their own media type). */
