@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { agreementJwksPath } from "../scripts/agreement/keys.js";
 import { gatewayJwksPath } from "../scripts/gateway-key/keys.js";
+import { ensureCluster } from "../scripts/stack/pglite-template.js";
 import { type ServiceProcess, type SpawnedService, spawnService } from "../scripts/stack/service-process.js";
 import { type Stack, startStack } from "../scripts/stack/stack.js";
 import { NATIONS, type NationCode } from "../subgraphs/nations.js";
@@ -46,6 +47,12 @@ export async function startBenchStack(
     subgraphs?: "memory" | "database";
     /** `default`: the gateway's own admission limits (the soak, where a 429 is an error), not UNLIMITED_ADMISSION. */
     admission?: "unlimited" | "default";
+    /**
+     * Every service from a bundle, as `npm start` runs them (default), and these entries too (the benchmark's other
+     * gateways, started with the stack's buildDir); false: under tsx, whose per-file module URLs a CPU profile needs.
+     */
+    built?: boolean;
+    alsoBuild?: readonly string[];
   } = {},
 ): Promise<BenchStack> {
   const dataRoot = mkdtempSync(join(tmpdir(), "tearline-bench-data-"));
@@ -63,15 +70,23 @@ export async function startBenchStack(
       // Cache counts for the benchmark's report (token and plan cache hits).
       gatewayEnv: { METRICS: "true", ...(options.admission === "default" ? {} : UNLIMITED_ADMISSION) },
       cpus: { subgraphs: "1", gateway: "0" },
+      built: options.built ?? true,
+      alsoBuild: options.alsoBuild,
       log: () => undefined,
     });
   } catch (error) {
     remove();
     throw error;
   }
-  const spawned = options.open ? NATIONS.map((nation) => spawnOpenSubgraph(nation, keysDir, dataRoot)) : [];
+  const spawned: SpawnedService[] = [];
   let open: ServiceProcess[];
   try {
+    if (options.open)
+      for (const nation of NATIONS) {
+        // A copy of the empty cluster, as the stack's own subgraphs get: four initdb runs on one core took half a minute.
+        await ensureCluster(openDataDir(dataRoot, nation));
+        spawned.push(spawnOpenSubgraph(nation, keysDir, dataRoot, stack.buildDir));
+      }
     open = await Promise.all(spawned.map((service) => service.ready));
   } catch (error) {
     await Promise.all([stack.stop(), ...spawned.map((service) => service.stop())]);
@@ -92,8 +107,10 @@ export async function startBenchStack(
 }
 
 /** One open subgraph: its own database (PGlite is one process's), a copy of the nation's signed agreements. */
-function spawnOpenSubgraph(nation: NationCode, keysDir: string, dataRoot: string): SpawnedService {
-  const dataDir = join(dataRoot, "open", nation);
+const openDataDir = (dataRoot: string, nation: NationCode) => join(dataRoot, "open", nation);
+
+function spawnOpenSubgraph(nation: NationCode, keysDir: string, dataRoot: string, buildDir: string | undefined): SpawnedService {
+  const dataDir = openDataDir(dataRoot, nation);
   mkdirSync(dataDir, { recursive: true });
   copyFileSync(join(dataRoot, nation, AGREEMENTS_FILE), join(dataDir, AGREEMENTS_FILE));
   return spawnService({
@@ -112,5 +129,6 @@ function spawnOpenSubgraph(nation: NationCode, keysDir: string, dataRoot: string
     readyTimeoutMs: 120_000,
     log: () => undefined,
     cpus: "1",
+    buildDir,
   });
 }

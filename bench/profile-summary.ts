@@ -3,8 +3,17 @@
 // (a sample counts for the innermost frame of ours on its stack, so a call
 // into a library is charged to the module of ours that made it).
 
+import { readdirSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    children?: number[];
+  }>;
   samples: number[];
   timeDeltas: number[];
   startTime: number;
@@ -49,4 +58,35 @@ export function summariseProfile(profile: CpuProfile, root: string, fromUs: numb
       .slice(0, top)
       .map(([key, hits]) => [key, counted ? hits / counted : 0]);
   return { samples: counted, selfTop: share(self), ownModules: share(modules) };
+}
+
+/** The source map of every bundle in a build folder (scripts/stack/build.ts writes one beside each), by bundle URL. */
+export function bundleSourceMaps(buildDir: string): Map<string, SourceMap> {
+  const maps = new Map<string, SourceMap>();
+  for (const entry of readdirSync(buildDir, { recursive: true, encoding: "utf8" })) {
+    if (!entry.endsWith(".mjs.map")) continue;
+    const bundle = join(buildDir, entry.slice(0, -".map".length));
+    const payload = JSON.parse(readFileSync(`${bundle}.map`, "utf8")) as { sources: string[] };
+    // The sources are relative to the map's folder: made absolute here, as files of the repository.
+    payload.sources = payload.sources.map((source) => pathToFileURL(resolve(dirname(bundle), source)).href);
+    maps.set(pathToFileURL(bundle).href, new SourceMap(payload as never));
+  }
+  return maps;
+}
+
+/**
+ * Gives each frame of a bundle the URL and line of the source it was bundled from, so that a profile of the gateway
+ * as it runs (a bundle, as npm start runs it) is summarised per module like one of its sources under tsx.
+ */
+export function mapBundledFrames(profile: CpuProfile, maps: ReadonlyMap<string, SourceMap>): void {
+  for (const node of profile.nodes) {
+    const map = maps.get(node.callFrame.url);
+    if (!map) continue;
+    const entry = map.findEntry(node.callFrame.lineNumber, node.callFrame.columnNumber ?? 0) as {
+      originalSource?: string;
+      originalLine?: number;
+    };
+    if (entry.originalSource === undefined) continue;
+    node.callFrame = { ...node.callFrame, url: entry.originalSource, lineNumber: entry.originalLine ?? 0 };
+  }
 }

@@ -14,7 +14,7 @@ import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
 import { ALLOWED, headerSource } from "./callers.js";
 import { measureLoad } from "./load.js";
-import { type CpuProfile, summariseProfile } from "./profile-summary.js";
+import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
 import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, writeOpenSupergraph } from "./variants.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -23,7 +23,15 @@ if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
 const profiler = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-const stack = await startBenchStack(keysDir, variant === "T-full" ? { gatewayNodeArgs: profiler } : { open: true });
+// Under tsx by default, not from bundles as bench/run.ts runs them: the profile names each of our modules by its own
+// file's URL. PROFILE_BUILT=1: from bundles, as measured (the top frames are right; the time per module is not known).
+const built = process.env.PROFILE_BUILT === "1";
+const stack = await startBenchStack(
+  keysDir,
+  variant === "T-full"
+    ? { gatewayNodeArgs: profiler, built }
+    : { open: true, built, alsoBuild: ["gateway/main.ts", "bench/gateways/baseline.ts"] },
+);
 /** The profiled gateway, when it is not the stack's own (T-full). */
 const spawnProfiled = (entry: string, env: NodeJS.ProcessEnv) =>
   spawnService({
@@ -39,6 +47,7 @@ const spawnProfiled = (entry: string, env: NodeJS.ProcessEnv) =>
     readyTimeoutMs: 60_000,
     log: () => undefined,
     cpus: "0",
+    buildDir: stack.buildDir,
   }).ready;
 const profiled =
   variant === "B"
@@ -64,6 +73,8 @@ await measureLoad({ ...load, durationSeconds: 3 });
 const fromUs = Number(process.hrtime.bigint() / 1000n);
 const result = await measureLoad({ ...load, durationSeconds: 10 });
 const toUs = Number(process.hrtime.bigint() / 1000n);
+// The bundles' source maps, kept before the stack removes its build: they name the module of each bundled frame.
+const maps = stack.buildDir ? bundleSourceMaps(stack.buildDir) : undefined;
 await profiled?.stop();
 await stack.stop();
 
@@ -72,13 +83,9 @@ const file = readdirSync(profileDir)
   .filter((f) => f.endsWith(".cpuprofile"))
   .sort()[0];
 if (!file) throw new Error("the gateway wrote no profile");
-const summary = summariseProfile(
-  JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile,
-  ROOT,
-  fromUs,
-  toUs,
-  Number(process.env.PROFILE_TOP ?? 20),
-);
+const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile;
+if (maps) mapBundledFrames(profile, maps);
+const summary = summariseProfile(profile, ROOT, fromUs, toUs, Number(process.env.PROFILE_TOP ?? 20));
 const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
 console.log(`${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler, ${summary.samples} samples over the measured 10 s`);
 console.log("top frames by self time:");

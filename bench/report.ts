@@ -20,6 +20,8 @@ export interface ReportInput {
   /** bench/lock-cost.ts: the envelope (sign, verify) and, inside a subgraph, the shield and row-level security. */
   secondLock: object | null;
   startup: { cold_s: number; warm_s: number } | null;
+  /** The commit measured, and whether the tree had changes besides results (a run of uncommitted code says so). */
+  commit?: { sha: string; dirty: boolean } | null;
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -114,6 +116,7 @@ export function buildReport(input: ReportInput) {
   const bRss = summary("B", typical)?.rss_mb;
   return {
     generated_at: new Date().toISOString(),
+    commit: input.commit ?? null,
     machine: machine(),
     settings: input.settings,
     variant_descriptions: Object.fromEntries(input.variants.map((v) => [v.name, v.description])),

@@ -16,9 +16,9 @@ import { pinSelfTo } from "./pin.js";
 import { peakRssMb, threadCpuLists } from "./proc.js";
 import { buildReport, table } from "./report.js";
 import { measureStartup } from "./startup.js";
-import { estimate, median, relativeHalfWidth } from "./stats.js";
+import { estimate, median } from "./stats.js";
 import { FETCH_COUNT_PATH } from "./subgraph-memo.js";
-import { cacheCounts, startVariants, verify } from "./variants.js";
+import { cacheCounts, startVariants, VARIANT_ENTRIES, verify } from "./variants.js";
 import { type Acceptance, acceptedWindow, type Load, type WindowResult } from "./window.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -28,6 +28,25 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 pinSelfTo("1", "the benchmark");
 
 const QUICK = process.env.BENCH_QUICK === "1";
+/** Wall-clock seconds of each phase, in the report: where a run's time goes. */
+const phases: Record<string, number> = {};
+let phaseStart = performance.now();
+const phaseDone = (name: string) => {
+  const now = performance.now();
+  phases[name] = Math.round((now - phaseStart) / 100) / 10;
+  phaseStart = now;
+};
+
+/** The commit being measured; dirty when anything but bench/results differs from it (a run of uncommitted code). */
+function commitMeasured(): { sha: string; dirty: boolean } | null {
+  const git = (...args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" });
+  const head = git("rev-parse", "HEAD");
+  if (head.status !== 0) return null;
+  const status = git("status", "--porcelain", "--", ".", ":(exclude)bench/results");
+  return { sha: head.stdout.trim(), dirty: status.status !== 0 || status.stdout.trim() !== "" };
+}
+// Read at the start: the code measured is the code of the start (the start-up measurement at the end builds again).
+const COMMIT = commitMeasured();
 
 /** bench/lock-cost.ts in a process of its own on core 0, once the gateways have stopped: the lock's own costs. */
 function measureSecondLock(): object {
@@ -45,18 +64,24 @@ const SETTINGS = {
   full_seconds: setting("BENCH_FULL_SECONDS", 2, 1.5),
   warm_seconds: setting("BENCH_WARM_SECONDS", 0.5, 0.3),
   /** Full load on each variant and query before anything counts: a gateway's JIT and caches take thousands of requests to settle. */
-  warmup_seconds: setting("BENCH_WARMUP_SECONDS", 4, 3),
-  /** Paired rounds at the fixed rate: the typical query gets at least `min_pairs`, more until every interval is tight. */
+  warmup_seconds: setting("BENCH_WARMUP_SECONDS", 3, 3),
+  /**
+   * Paired rounds at the fixed rate: the typical query's until every CPU ratio has `min_pairs` accepted pairs, in at
+   * most `max_pairs` rounds (a window rejected three times leaves its round without a pair; later rounds replace it).
+   */
   min_pairs: setting("BENCH_PAIRS", 15, 4),
-  max_pairs: setting("BENCH_MAX_PAIRS", 16, 4),
+  max_pairs: setting("BENCH_MAX_PAIRS", 18, 4),
   /** Rounds for the small and large queries (0 in quick mode: typical only). */
   other_pairs: setting("BENCH_OTHER_PAIRS", 3, 0),
+  /** Rounds at full load: every variant, on the typical query; they set the fixed rates. */
   full_rounds: setting("BENCH_FULL_ROUNDS", 2, 1),
+  /** Rounds at full load on the small and large queries (their fixed rates, and throughput as information). */
+  other_full_rounds: setting("BENCH_OTHER_FULL_ROUNDS", 1, 0),
+  /** Rounds at full load of the throughput ratios' variants (T-allow, T-full, H) on the typical query, the first ones included. */
+  throughput_rounds: setting("BENCH_THROUGHPUT_ROUNDS", 5, 1),
   connections: setting("BENCH_CONNECTIONS", 16, 16),
   /** The fixed rate, as a share of the slowest fixed-rate variant's full-load throughput. */
   rate_share: 0.4,
-  /** Stop adding pairs once every CPU ratio's interval is within this share of its median. */
-  tight: 0.025,
   pinning:
     "runner, load generator, subgraphs and IdP launched under taskset -c 1 (all threads); each gateway under taskset -c 0; only the gateway under test runs (the others are SIGSTOPped)",
 };
@@ -78,6 +103,8 @@ const ONLY = process.env.BENCH_VARIANTS
 const chosen = (name: string) => ONLY === undefined || ONLY.has(name);
 /** Compared with B at the fixed rate (H and B-untuned are measured at full load only). */
 const FIXED_VARIANTS = ["B", "B-rewritten", "T-allow", "T-full", "T-noaudit", "T-redact", "T-tokens", "T-attrs"].filter(chosen);
+/** The variants of the throughput ratios (T-allow/H, T-full/H), given more rounds at full load than the others. */
+const THROUGHPUT_VARIANTS = ["T-allow", "T-full", "H"].filter(chosen);
 /**
  * The CPU-per-request ratios reported, each of a variant to its paired baseline. T-full/T-noaudit is the audit
  * trail's cost; T-full/T-allow that of the envelopes and the audit trail together.
@@ -97,7 +124,7 @@ const CPU_PAIRS = (
 
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-"));
 log(`starting subgraphs (memory mode), dev IdP and the gateways${QUICK ? " (quick mode)" : ""}`);
-const stack = await startBenchStack(keysDir, { open: true });
+const stack = await startBenchStack(keysDir, { open: true, alsoBuild: VARIANT_ENTRIES });
 const { variants, processes } = await startVariants(stack, keysDir, join(ROOT, "schema/supergraph.graphql"), QUERIES, ONLY);
 if (ONLY) log(`variants: ${variants.map((v) => v.name).join(", ")}`);
 const all = [...processes, stack.gateway, stack.idp, ...Object.values(stack.subgraphs), ...Object.values(stack.openSubgraphs)];
@@ -142,6 +169,7 @@ const measure = async (name: string, query: QueryName, load: Load, round: number
   return window;
 };
 
+phaseDone("start_stack_and_gateways");
 log("warming up every variant on every query");
 for (const query of QUERY_NAMES)
   for (const variant of variants)
@@ -164,13 +192,17 @@ const allCacheCounts = async () => {
   return counts;
 };
 const countsBefore = await allCacheCounts();
+phaseDone("warm_up");
 const startedAt = Date.now();
 
 // Full load: throughput, each round in a new order; it also tells each variant's capacity, which sets the fixed rate.
+// The throughput ratios' variants get more rounds on the typical query: two rounds gave intervals of nothing.
 const rates: Record<string, number> = {};
 for (const query of QUERY_NAMES) {
-  for (let round = 0; round < SETTINGS.full_rounds; round++) {
-    const order = shuffled(variants.map((v) => v.name));
+  const rounds = query === "typical" ? Math.max(SETTINGS.full_rounds, SETTINGS.throughput_rounds) : SETTINGS.other_full_rounds;
+  for (let round = 0; round < rounds; round++) {
+    const inRound = round < SETTINGS.full_rounds || query !== "typical" ? variants.map((v) => v.name) : THROUGHPUT_VARIANTS;
+    const order = shuffled(inRound);
     for (const [position, name] of order.entries()) {
       const w = await measure(name, query, { kind: "full", connections: SETTINGS.connections }, round, position, SETTINGS.full_seconds);
       log(
@@ -178,11 +210,19 @@ for (const query of QUERY_NAMES) {
       );
     }
   }
+  // From the rounds every variant ran in, so that no variant's capacity is judged on more windows than another's.
   const capacity = (name: string) =>
-    median(windows.filter((w) => w.kind === "full" && w.variant === name && w.query === query).map((w) => w.rps));
+    median(
+      windows
+        .filter(
+          (w) => w.kind === "full" && w.variant === name && w.query === query && (query !== "typical" || w.round < SETTINGS.full_rounds),
+        )
+        .map((w) => w.rps),
+    );
   rates[query] = Math.max(10, Math.floor(SETTINGS.rate_share * Math.min(...FIXED_VARIANTS.map(capacity))));
 }
 
+phaseDone("full_load");
 // Fixed rate: paired rounds. Each round measures every variant once, in a new order, so each T window has its
 // baseline window beside it in time; the ratio is taken within the round.
 const cpuRatios = (query: QueryName) =>
@@ -201,7 +241,7 @@ const cpuRatios = (query: QueryName) =>
 for (const query of QUERY_NAMES) {
   const [min, max] = query === "typical" ? [SETTINGS.min_pairs, SETTINGS.max_pairs] : [SETTINGS.other_pairs, SETTINGS.other_pairs];
   for (let round = 0; round < max; round++) {
-    if (round >= min && Object.values(cpuRatios(query)).every((e) => e !== null && relativeHalfWidth(e) <= SETTINGS.tight)) break;
+    if (Object.values(cpuRatios(query)).every((e) => e !== null && e.pairs >= min)) break;
     const order = shuffled(FIXED_VARIANTS);
     for (const [position, name] of order.entries()) {
       const w = await measure(name, query, { kind: "fixed", rate: rates[query]! }, round, position, SETTINGS.fixed_seconds);
@@ -212,18 +252,22 @@ for (const query of QUERY_NAMES) {
   }
 }
 const measuredSeconds = (Date.now() - startedAt) / 1000;
+phaseDone("fixed_rate");
 const countsAfter = await allCacheCounts();
 const peaks = Object.fromEntries(variants.map((v) => [v.name, peakRssMb(v.pid)]));
 
 for (const pid of uniquePids) process.kill(pid, "SIGCONT");
 await Promise.all([...processes.map((s) => s.stop()), stack.stop()]);
 if (!QUICK) log("micro-benchmarks of enforcement and of the second lock, then start-up: cold and warm npm start");
+phaseDone("stop");
 const micro = QUICK ? null : runMicro();
 const secondLock = QUICK ? null : measureSecondLock();
+phaseDone("micro_and_second_lock");
 const startup = QUICK ? null : await measureStartup();
+phaseDone("startup");
 
 const report = buildReport({
-  settings: { ...SETTINGS, acceptance: ACCEPTANCE, fixed_rates: rates, measured_seconds: Math.round(measuredSeconds) },
+  settings: { ...SETTINGS, acceptance: ACCEPTANCE, fixed_rates: rates, measured_seconds: Math.round(measuredSeconds), phases_s: phases },
   queries: QUERY_NAMES,
   variants,
   windows,
@@ -234,6 +278,7 @@ const report = buildReport({
   micro,
   secondLock,
   startup,
+  commit: COMMIT,
 });
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
 const file = join(ROOT, "bench/results", `${report.generated_at.replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);

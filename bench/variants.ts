@@ -67,6 +67,9 @@ export function writeOpenSupergraph(stack: BenchStack, keysDir: string, repoSupe
   return supergraphPath;
 }
 
+/** The entries of the gateways started beside the stack's own, for its bundles (bench-stack's alsoBuild). */
+export const VARIANT_ENTRIES = ["gateway/main.ts", "bench/gateways/baseline.ts", "bench/gateways/hive.ts"];
+
 /**
  * Starts every gateway the benchmark compares, beside the stack's own
  * Tearline (T-full), each on core 0 in a process of its own, so that one
@@ -93,6 +96,8 @@ export async function startVariants(
       readyTimeoutMs: 60_000,
       log: () => undefined,
       cpus: "0",
+      // From the stack's bundles when it has them (bench/run.ts: as npm start runs them), so every gateway alike.
+      buildDir: stack.buildDir,
     }).ready;
     processes.push(service);
     return service;

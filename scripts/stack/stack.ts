@@ -35,6 +35,8 @@ export interface StackOptions {
   cpus?: { subgraphs?: string; gateway?: string };
   /** Run every service from a bundle built now (npm start: seconds faster on two cores) rather than under tsx. */
   built?: boolean;
+  /** With `built`, more entries bundled beside the stack's own, for processes started beside it (the benchmark's gateways). */
+  alsoBuild?: readonly string[];
   /** Extra Node.js options for the gateway (--cpu-prof for profiling). */
   gatewayNodeArgs?: string[];
   readyTimeoutMs?: number;
@@ -47,6 +49,8 @@ export interface Stack {
   /** The environment that makes a gateway trust this stack's IdP, for starting more gateways. */
   gatewayEnv: NodeJS.ProcessEnv;
   subgraphs: Record<NationCode, ServiceProcess>;
+  /** With `built`: the folder of the bundles (alsoBuild's too), removed by stop(); undefined under tsx. */
+  buildDir: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,7 +71,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     subgraph: (nation: NationCode) => options.subgraphEntry?.(nation) ?? { entry: `subgraphs/${nation}/main.ts` },
   };
   const buildDir = options.built
-    ? await buildEntries([entries.idp, entries.gateway, ...NATIONS.map((nation) => entries.subgraph(nation).entry)])
+    ? await buildEntries([
+        ...new Set([
+          entries.idp,
+          entries.gateway,
+          ...NATIONS.map((nation) => entries.subgraph(nation).entry),
+          ...(options.alsoBuild ?? []),
+        ]),
+      ])
     : undefined;
   // Once every process is gone (they load their whole bundle at start, but a process may still be starting).
   const removeBuild = () => buildDir && rmSync(buildDir, { recursive: true, force: true });
@@ -150,6 +161,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       idp,
       gatewayEnv: trust,
       subgraphs: Object.fromEntries(subgraphs) as Record<NationCode, ServiceProcess>,
+      buildDir,
       async stop() {
         await gateway.stop();
         await Promise.all([idp, ...subgraphs.map(([, service]) => service)].map((service) => service.stop()));

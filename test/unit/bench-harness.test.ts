@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agreement, compareReports } from "../../bench/compare.js";
 import { measureFixedRate } from "../../bench/fixed-rate.js";
 import { measureLoad } from "../../bench/load.js";
 import { coreTimes, coreUse, cpuSeconds, peakRssMb, rssMb, threadCpuLists } from "../../bench/proc.js";
@@ -172,5 +173,43 @@ describe("the benchmark harness", () => {
       windows: { accepted: 2, rejected: 1 },
     });
     expect(table(report)).toContain("CPU/req T-allow/B");
+  });
+});
+
+describe("comparing two full runs", () => {
+  const e = (median: number, lo: number, hi: number, pairs = 15) => ({ median, ci95: [lo, hi] as [number, number], pairs });
+
+  it("says two estimates agree only when each median lies within the other's interval", () => {
+    expect(agreement(e(1.1, 1.0, 1.2), e(1.15, 1.05, 1.25))).toBe("agree");
+    expect(agreement(e(1.1, 1.0, 1.2), e(1.2, 1.1, 1.3))).toBe("agree");
+    // The second median is inside the first interval, but not the other way round.
+    expect(agreement(e(1.0, 0.99, 1.01), e(1.01, 1.005, 1.3))).toBe("overlap only");
+    expect(agreement(e(1.1, 1.0, 1.2), e(1.3, 1.21, 1.4))).toBe("differ");
+    expect(agreement(e(1.1, 1.0, 1.2), null)).toBe("not in both");
+    expect(agreement(undefined, e(1.1, 1.0, 1.2))).toBe("not in both");
+  });
+
+  it("compares every headline estimate, with each half-width, and knows when both runs were of one clean commit", () => {
+    const report = (sha: string, dirty: boolean, tAllow: ReturnType<typeof e>) => ({
+      generated_at: "2026-12-04T00:00:00.000Z",
+      commit: { sha, dirty },
+      cpu_ratios: { "T-allow/B": tAllow },
+      throughput_ratios: { "T-full/H": e(2, 1.9, 2.1, 5) },
+      latency_delta_ms: { p50: e(0.2, -0.1, 0.5) },
+      rss_ratio_paired: { "T-allow/B": null },
+    });
+    const { sameCommit, rows } = compareReports(report("abc", false, e(1.1, 1.0, 1.2)), report("abc", false, e(1.3, 1.25, 1.35)));
+    expect(sameCommit).toBe(true);
+    expect(rows.map((row) => [row.figure, row.agreement])).toEqual([
+      ["CPU T-allow/B", "differ"],
+      ["throughput T-full/H", "agree"],
+      ["latency delta p50 (ms)", "agree"],
+      ["RSS T-allow/B (paired)", "not in both"],
+    ]);
+    expect(rows[0]!.half_widths).toEqual([0.091, 0.038]);
+    expect(rows[3]!.half_widths).toEqual([null, null]);
+    expect(compareReports(report("abc", false, e(1, 1, 1)), report("abd", false, e(1, 1, 1))).sameCommit).toBe(false);
+    expect(compareReports(report("abc", true, e(1, 1, 1)), report("abc", false, e(1, 1, 1))).sameCommit).toBe(false);
+    expect(compareReports({ ...report("abc", false, e(1, 1, 1)), commit: null }, report("abc", false, e(1, 1, 1))).sameCommit).toBeNull();
   });
 });
