@@ -78,7 +78,8 @@ interface Asked {
 /** Bytes of query text the two caches may hold between them, roughly; a plan keeps a few copies of its text. */
 const CACHE_TEXT_BUDGET = 64 * 1024 * 1024;
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
+/** SHA-256 of an operation's text, base64url: its key in the plan caches, and its name in the audit trail. */
+export const operationHash = (query: string): string => createHash("sha256").update(query).digest("base64url");
 
 const invalid = (code: ErrorCode, message: string): OperationPlan => ({
   kind: "invalid",
@@ -125,8 +126,15 @@ export class OperationPlanner {
     // Stryker restore all
   }
 
-  plan(state: PolicyState, query: string, operationName: string | undefined, subject: Subject, now = Date.now()): OperationPlan {
-    const queryHash = sha256(query);
+  /** `queryHash`: operationHash(query), when the caller has it already (the request's audit record does). */
+  plan(
+    state: PolicyState,
+    query: string,
+    operationName: string | undefined,
+    subject: Subject,
+    now = Date.now(),
+    queryHash = operationHash(query),
+  ): OperationPlan {
     const asked: Asked = { state, query, queryHash, operationName, key: `${state.version}\u0000${queryHash}\u0000${operationName ?? ""}` };
     const key = `${asked.key}\u0000${subjectKey(subject)}`;
     let plan = this.plans.get(key);

@@ -18,6 +18,8 @@ export interface RequestContext {
   readonly receivedAt: number;
   readonly principal: Principal;
   readonly request: GraphQLRequestBody;
+  /** The request's variables as execution sees them (defaults applied): coerced once, when they were checked. */
+  readonly coercedVariables: Readonly<Record<string, unknown>>;
   readonly state: PolicyState;
   readonly plan: ExecutablePlan;
   /** The marking of the rows the subgraphs read for this request: filled in by the fetches, read by the banner. */

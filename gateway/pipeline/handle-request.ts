@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Coalitions } from "@tearline/policy";
 import { ErrorCode } from "../../lib/error-codes.js";
@@ -8,9 +8,9 @@ import type { Recorder, RequestRecord } from "../audit/record.js";
 import { UNAUTHENTICATED_MESSAGE } from "../auth/authenticate.js";
 import type { Principal } from "../auth/principal.js";
 import { INTROSPECTION_DISABLED_MESSAGE } from "../enforcement/introspection.js";
-import type { OperationPlanner } from "../enforcement/plan.js";
+import { type OperationPlanner, operationHash } from "../enforcement/plan.js";
 import type { PolicyState } from "../enforcement/policy-state.js";
-import { variableErrors } from "../enforcement/variables.js";
+import { checkVariables } from "../enforcement/variables.js";
 import type { Execute } from "../execute/apollo-executor.js";
 import type { Introspect } from "../execute/introspection.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseBudget } from "../fetch/response-budget.js";
@@ -83,7 +83,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       ticket.admit(principal);
       request = graphQLRequestBody(await readBody());
       record.operationName = request.operationName;
-      record.operationHash = createHash("sha256").update(request.query).digest("base64url");
+      record.operationHash = operationHash(request.query);
       // A body sent slowly must not stretch a token, or a decision, past its time: both are judged once it has arrived.
       decidedAt = Date.now();
       if (principal.expiresAt * 1000 <= decidedAt) throw new HttpError(401, ErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
@@ -108,7 +108,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       });
 
     record.agreements = state.agreements;
-    const plan = stages.planner.plan(state, request.query, request.operationName, principal, decidedAt);
+    const plan = stages.planner.plan(state, request.query, request.operationName, principal, decidedAt, record.operationHash);
     record.plan = plan;
     if (plan.kind === "invalid") return refuse(plan.status, plan.errors[0]?.extensions?.code as ErrorCode, { errors: plan.errors });
     if (plan.kind === "reject") {
@@ -121,8 +121,8 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       return refuse(403, ErrorCode.ForbiddenOperation, { errors });
     }
     // Coerced here, before execution, so that a refusal is the gateway's own: no suggestion, no stack overflow.
-    const badVariables = variableErrors(state.schema, plan.variableDefinitions, request.variables);
-    if (badVariables) return refuse(400, badVariables[0]?.extensions?.code as ErrorCode, { errors: badVariables });
+    const variables = checkVariables(state.schema, plan.variableDefinitions, request.variables);
+    if (variables.errors) return refuse(400, variables.errors[0]?.extensions?.code as ErrorCode, { errors: variables.errors });
     // A page size or a cost that depends on the variables is weighed now that they are known.
     const weighed = stages.planner.weigh(plan, request.variables);
     if ("refusal" in weighed) return refuse(400, weighed.refusal.extensions?.code as ErrorCode, { errors: [weighed.refusal] });
@@ -144,6 +144,7 @@ export function createGraphQLHandler(stages: PipelineStages): RequestHandler {
       receivedAt: record.receivedAt,
       principal,
       request,
+      coercedVariables: variables.coerced,
       state,
       plan,
       rows: new ReturnedRows(),

@@ -1,5 +1,5 @@
 import { type ClassificationMarking, type Coalitions, combineMarks, renderBanner } from "@tearline/policy";
-import { type GraphQLFormattedError, getVariableValues } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
 import { wrongShape } from "../errors.js";
 import type { ExecutionResult } from "../execute/apollo-executor.js";
 import type { RequestContext } from "../pipeline/context.js";
@@ -14,13 +14,6 @@ export interface CompletedResponse {
   errors?: GraphQLFormattedError[];
   data: Data;
   extensions: Record<string, unknown> & { classification: ClassificationMarking };
-}
-
-/** Variables as execution sees them (defaults applied), for evaluating @skip/@include on denied fields. */
-function coercedVariables(context: RequestContext): Record<string, unknown> {
-  // Only denied fields need them: a caller who may see everything pays nothing here.
-  if (context.plan.redaction.length === 0) return {};
-  return getVariableValues(context.state.schema, context.plan.variableDefinitions, context.request.variables).coerced ?? {};
 }
 
 /**
@@ -40,7 +33,8 @@ export function completeResponse(executed: ExecutionResult | null, context: Requ
     executed ? executed.data : {},
     context.plan.redaction,
     context.plan.rootOrder,
-    coercedVariables(context),
+    // As execution sees them (defaults applied), for @skip/@include on denied fields.
+    context.coercedVariables,
     errors,
   );
   const data = executed ? redacted : null;

@@ -2,7 +2,7 @@ import { buildSchema, type OperationDefinitionNode, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { MAX_NESTING, queryNestsDeeperThan, valueNestsDeeperThan } from "../../gateway/enforcement/nesting.js";
 import { parseAndValidate } from "../../gateway/enforcement/parse-and-validate.js";
-import { variableErrors } from "../../gateway/enforcement/variables.js";
+import { checkVariables } from "../../gateway/enforcement/variables.js";
 import { sanitiseError, withoutSuggestions } from "../../gateway/errors.js";
 
 const nested = (depth: number, leaf: unknown = 1): unknown => {
@@ -55,7 +55,7 @@ describe("variables coerced before execution", () => {
     input Filter { kind: Kind, since: String }
   `);
   const definitionsOf = (query: string) => (parse(query).definitions[0] as OperationDefinitionNode).variableDefinitions ?? [];
-  const errorsOf = (query: string, variables: Record<string, unknown>) => variableErrors(schema, definitionsOf(query), variables);
+  const errorsOf = (query: string, variables: Record<string, unknown>) => checkVariables(schema, definitionsOf(query), variables).errors;
 
   it("refuses a wrong enum value, an unknown input field or a wrong list with BAD_USER_INPUT and no suggestion", () => {
     const cases: Array<[string, Record<string, unknown>]> = [
@@ -74,6 +74,14 @@ describe("variables coerced before execution", () => {
       }
     }
     expect(errorsOf("query ($f: Filter) { things(filter: $f) }", { f: { knd: "IPV4" } })![0]!.message).not.toContain('"kind"');
+  });
+
+  it("gives good variables back as execution sees them: defaults applied, enum and input values coerced", () => {
+    const query = "query ($k: Kind = DOMAIN, $f: Filter, $i: [ID!]) { things(kind: $k, filter: $f, ids: $i) }";
+    expect(checkVariables(schema, definitionsOf(query), { f: { kind: "IPV4" }, i: "7" })).toEqual({
+      coerced: { k: "DOMAIN", f: { kind: "IPV4" }, i: ["7"] },
+    });
+    expect(checkVariables(schema, definitionsOf(query), { k: "nope" }).coerced).toBeUndefined();
   });
 
   it("accepts good variables, and reports at most ten errors", () => {
