@@ -222,6 +222,23 @@ describe("canonical JSON, already-sorted values written natively", () => {
     expect(handedWhole(sorted)).toBe(true);
   });
 
+  it("does not hand a JSON.rawJSON value (Node 22 on) to JSON.stringify, which would write its text as it is", async () => {
+    const raw = { a: 1 };
+    const json = JSON as { isRawJSON?: (value: unknown) => boolean };
+    json.isRawJSON = (value) => value === raw;
+    try {
+      vi.resetModules();
+      const fresh = (await import("../../lib/canonical-json.js")).canonicalJson;
+      const stringify = vi.spyOn(JSON, "stringify");
+      const root = { b: [raw] };
+      fresh(root);
+      expect(stringify.mock.calls.some(([argument]) => argument === root)).toBe(false);
+    } finally {
+      delete json.isRawJSON;
+      vi.resetModules();
+    }
+  });
+
   it("refuses a BigInt, as JSON.stringify does, sorted or not", () => {
     expect(() => canonicalJson({ a: 1n })).toThrow(TypeError);
     expect(() => canonicalJson({ b: 1, a: 1n })).toThrow(TypeError);
