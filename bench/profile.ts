@@ -15,7 +15,7 @@ import { startBenchStack } from "./bench-stack.js";
 import { ALLOWED, headerSource } from "./callers.js";
 import { measureLoad } from "./load.js";
 import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
-import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, writeOpenSupergraph } from "./variants.js";
+import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, VARIANT_ENTRIES, writeOpenSupergraph } from "./variants.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-full");
@@ -23,14 +23,12 @@ if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
 const profiler = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-// Under tsx by default, not from bundles as bench/run.ts runs them: the profile names each of our modules by its own
-// file's URL. PROFILE_BUILT=1: from bundles, as measured (the top frames are right; the time per module is not known).
+// Under tsx by default, not from bundles as bench/run.ts runs them. PROFILE_BUILT=1: from the bundles, as measured; each
+// bundled frame is then named by its source module and line through the bundle's source map (mapBundledFrames).
 const built = process.env.PROFILE_BUILT === "1";
 const stack = await startBenchStack(
   keysDir,
-  variant === "T-full"
-    ? { gatewayNodeArgs: profiler, built }
-    : { open: true, built, alsoBuild: ["gateway/main.ts", "bench/gateways/baseline.ts"] },
+  variant === "T-full" ? { gatewayNodeArgs: profiler, built } : { open: true, built, alsoBuild: VARIANT_ENTRIES },
 );
 /** The profiled gateway, when it is not the stack's own (T-full). */
 const spawnProfiled = (entry: string, env: NodeJS.ProcessEnv) =>
