@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { textTable } from "../scripts/text-table.js";
 import { type ComparedReport, compareReports } from "./compare.js";
-import type { Estimate } from "./stats.js";
+import { interval } from "./report.js";
 
 const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const [firstFile = join(RESULTS, "previous.json"), secondFile = join(RESULTS, "latest.json")] = process.argv.slice(2);
@@ -12,7 +12,6 @@ const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Compare
 const [first, second] = [read(firstFile), read(secondFile)];
 const { sameCommit, rows } = compareReports(first, second);
 
-const shown = (e: Estimate | null) => (e ? `${e.median} [${e.ci95[0]}, ${e.ci95[1]}] n=${e.pairs}` : "-");
 const share = (value: number | null) => (value === null ? "-" : `${(value * 100).toFixed(1)}%`);
 const commit = (report: ComparedReport) =>
   report.commit ? `${report.commit.sha.slice(0, 7)}${report.commit.dirty ? " (with uncommitted changes)" : ""}` : "not recorded";
@@ -22,7 +21,7 @@ console.log(sameCommit === null ? "same commit: not known" : sameCommit ? "same 
 console.log("");
 for (const line of textTable(
   ["figure", "first", "second", "agreement", "half-widths"],
-  rows.map((row) => [row.figure, shown(row.first), shown(row.second), row.agreement, row.half_widths.map(share).join(" / ")]),
+  rows.map((row) => [row.figure, interval(row.first), interval(row.second), row.agreement, row.half_widths.map(share).join(" / ")]),
   "nothing to compare",
 ))
   console.log(line);

@@ -170,7 +170,8 @@ export function machine() {
   };
 }
 
-const interval = (e: Estimate | null | undefined) => (e ? `${e.median} [${e.ci95[0]}, ${e.ci95[1]}] n=${e.pairs}` : "-");
+/** An estimate as the terminal shows it: median [interval] n=pairs, or "-". */
+export const interval = (e: Estimate | null | undefined) => (e ? `${e.median} [${e.ci95[0]}, ${e.ci95[1]}] n=${e.pairs}` : "-");
 
 /** The terminal summary: one row per variant × query, then the paired ratios. */
 export function table(report: Report): string {
