@@ -19,7 +19,7 @@ export interface ReportInput {
   micro: MicroResult | null;
   /** bench/lock-cost.ts: the envelope (sign, verify) and, inside a subgraph, the shield and row-level security. */
   secondLock: object | null;
-  startup: { cold_s: number; warm_s: number } | null;
+  startup: { cold_s: number; warm_s: number; warm_runs_s?: number[] } | null;
   /** The commit measured, and whether the tree had changes besides results (a run of uncommitted code says so). */
   commit?: { sha: string; dirty: boolean } | null;
 }

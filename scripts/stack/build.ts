@@ -1,8 +1,8 @@
 import { readdirSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { build, stop } from "esbuild";
+import { bundleOptions } from "./bundle-options.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -36,29 +36,6 @@ function removeStaleBuilds(): void {
 }
 
 /**
- * Each source file keeps its own `import.meta.url`, so that the paths it
- * resolves from it (the supergraph, the seed SQL, the configuration files,
- * the default data folder) are the same in the bundle as under tsx.
- */
-const ownModuleUrl: Plugin = {
-  name: "own-module-url",
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
-      contents: (await readFile(path, "utf8")).replaceAll("import.meta.url", JSON.stringify(pathToFileURL(path).href)),
-      loader: "ts",
-    }));
-  },
-};
-
-/** Installed packages stay where they are, loaded by Node as usual; only our own code (with @tearline/*) is bundled. */
-const installedPackagesExternal: Plugin = {
-  name: "installed-packages-external",
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, ({ path }) => (path.startsWith("@tearline/") ? undefined : { path, external: true }));
-  },
-};
-
-/**
  * Bundles each entry (a path relative to the repository root) into one ES
  * module, in a folder of this process's own (two starts at once never read
  * each other's half-written files), and returns that folder. Six processes
@@ -75,15 +52,9 @@ export async function buildEntries(entries: readonly string[]): Promise<string> 
     entryPoints: entries.map((entry) => join(ROOT, entry)),
     outbase: ROOT,
     outdir: buildDir,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    plugins: [installedPackagesExternal, ownModuleUrl],
-    // Beside each bundle, never named in it (Node reads none): for the benchmark's profile to name our modules.
-    sourcemap: "external",
-    logLevel: "silent",
+    ...bundleOptions,
   });
+  // esbuild's service process would otherwise stay alive beside the stack, idle, for as long as it runs.
+  await stop();
   return buildDir;
 }

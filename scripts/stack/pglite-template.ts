@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { openPglite } from "../../lib/open-pglite.js";
 
 const CACHE = fileURLToPath(new URL("../../node_modules/.cache/tearline/", import.meta.url));
 
@@ -28,7 +28,7 @@ async function buildEmptyCluster(): Promise<string> {
   if (existsSync(template)) return template;
   mkdirSync(CACHE, { recursive: true });
   const building = `${template}.${process.pid}`;
-  const db = new PGlite(building);
+  const db = openPglite(building);
   await db.waitReady;
   await db.close();
   try {

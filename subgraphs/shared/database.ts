@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { logger } from "../../lib/logger.js";
+import { openPglite } from "../../lib/open-pglite.js";
 import { READER_ROLE } from "./records.js";
 
 const log = logger("database");
@@ -141,7 +142,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     return new PostgresDatabase(pool);
   }
   mkdirSync(dirname(location.dataDir), { recursive: true });
-  const db = new PGlite(location.dataDir);
+  const db = openPglite(location.dataDir);
   await db.waitReady;
   return new PgliteDatabase(db);
 }
