@@ -4,6 +4,8 @@
 // PROFILE_VARIANT: T-full (default; every feature on), T-allow (the gateway's
 // own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
 // new) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
+// PROFILE_RATE=n: the measured seconds at n requests a second (as the headline CPU figures are measured), each frame
+// and module then in µs of CPU per answered request rather than in shares of the samples.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +15,7 @@ import { ThreatPictureDocument } from "../examples/analyst/__generated__/operati
 import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
 import { ALLOWED, headerSource } from "./callers.js";
+import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
 import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
 import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, VARIANT_ENTRIES, writeOpenSupergraph } from "./variants.js";
@@ -69,7 +72,10 @@ const load = {
 await measureLoad({ ...load, durationSeconds: 3 });
 // The profiled process's samples are stamped with the machine's monotonic clock, as is hrtime here.
 const fromUs = Number(process.hrtime.bigint() / 1000n);
-const result = await measureLoad({ ...load, durationSeconds: 10 });
+const rate = process.env.PROFILE_RATE ? Number(process.env.PROFILE_RATE) : undefined;
+const result = rate
+  ? await measureFixedRate({ ...load, rate, durationSeconds: 10 }).then((r) => ({ rps: r.answered / 10, requests: r.answered }))
+  : await measureLoad({ ...load, durationSeconds: 10 });
 const toUs = Number(process.hrtime.bigint() / 1000n);
 // The bundles' source maps, kept before the stack removes its build: they name the module of each bundled frame.
 const maps = stack.buildDir ? bundleSourceMaps(stack.buildDir) : undefined;
@@ -84,8 +90,13 @@ if (!file) throw new Error("the gateway wrote no profile");
 const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile;
 if (maps) mapBundledFrames(profile, maps);
 const summary = summariseProfile(profile, ROOT, fromUs, toUs, Number(process.env.PROFILE_TOP ?? 20));
-const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
-console.log(`${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler, ${summary.samples} samples over the measured 10 s`);
+// At a fixed rate most samples are idle: a share of them says little, µs per answered request says what costs.
+const perRequestUs = (toUs - fromUs) / result.requests;
+const percent = (share: number) =>
+  rate ? `${(share * perRequestUs).toFixed(0).padStart(5)} µs` : `${(share * 100).toFixed(1).padStart(5)}%`;
+console.log(
+  `${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler${rate ? ` (fixed rate ${rate})` : ""}, ${summary.samples} samples over the measured 10 s`,
+);
 console.log("top frames by self time:");
 for (const [frame, share] of summary.selfTop) console.log(`${percent(share)}  ${frame}`);
 console.log("time under each module of ours (library calls charged to the module that made them):");
