@@ -1,6 +1,7 @@
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { emptyCluster } from "../../scripts/stack/pglite-template.js";
 import { NATIONS } from "../../subgraphs/nations.js";
 
@@ -12,10 +13,23 @@ export async function freshDataRoot(): Promise<string> {
   return root;
 }
 
-/** A fresh, empty PGlite data directory of its own, copied from the template. */
+/**
+ * The folders freshPglite made for the test file that imports this module,
+ * removed after all of its tests and hooks: registered at import, this hook
+ * is the file's first, so it runs after every other (hooks run in reverse),
+ * once the file's own hooks have closed its databases.
+ */
+const madeDatabases: string[] = [];
+afterAll(() => {
+  for (const folder of madeDatabases.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A fresh, empty PGlite data directory of its own, copied from the template; removed after the file's tests. */
 export async function freshPglite(): Promise<{ dataDir: string }> {
   const template = await emptyCluster();
-  const dataDir = join(mkdtempSync(join(tmpdir(), "tearline-db-")), "db");
+  const folder = mkdtempSync(join(tmpdir(), "tearline-db-"));
+  madeDatabases.push(folder);
+  const dataDir = join(folder, "db");
   cpSync(template, dataDir, { recursive: true });
   return { dataDir };
 }
