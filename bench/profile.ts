@@ -5,7 +5,7 @@
 // own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
 // new) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
 // PROFILE_RATE=n: the measured seconds at n requests a second (as the headline CPU figures are measured), each frame
-// and module then in µs of CPU per answered request rather than in shares of the samples.
+// and module then in µs of the main thread's sampled time per answered request rather than in shares of the samples.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +21,9 @@ import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile }
 import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, VARIANT_ENTRIES, writeOpenSupergraph } from "./variants.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const rate = process.env.PROFILE_RATE === undefined ? undefined : Number(process.env.PROFILE_RATE);
+if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
+  throw new Error("PROFILE_RATE must be a number of requests a second above 0");
 const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-full");
 if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens or B");
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
@@ -72,9 +75,12 @@ const load = {
 await measureLoad({ ...load, durationSeconds: 3 });
 // The profiled process's samples are stamped with the machine's monotonic clock, as is hrtime here.
 const fromUs = Number(process.hrtime.bigint() / 1000n);
-const rate = process.env.PROFILE_RATE ? Number(process.env.PROFILE_RATE) : undefined;
 const result = rate
-  ? await measureFixedRate({ ...load, rate, durationSeconds: 10 }).then((r) => ({ rps: r.answered / 10, requests: r.answered }))
+  ? await measureFixedRate({ ...load, rate, durationSeconds: 10 }).then((r) => ({
+      rps: r.answered / 10,
+      requests: r.answered,
+      failures: r.failures,
+    }))
   : await measureLoad({ ...load, durationSeconds: 10 });
 const toUs = Number(process.hrtime.bigint() / 1000n);
 // The bundles' source maps, kept before the stack removes its build: they name the module of each bundled frame.
@@ -90,12 +96,14 @@ if (!file) throw new Error("the gateway wrote no profile");
 const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile;
 if (maps) mapBundledFrames(profile, maps);
 const summary = summariseProfile(profile, ROOT, fromUs, toUs, Number(process.env.PROFILE_TOP ?? 20));
-// At a fixed rate most samples are idle: a share of them says little, µs per answered request says what costs.
+// At a fixed rate most samples are idle: a share of them says little. Main-thread time per answered request says what
+// costs (the sampled wall time of the main thread, not the CPU of every thread; "(idle)" is time it waited).
 const perRequestUs = (toUs - fromUs) / result.requests;
 const percent = (share: number) =>
   rate ? `${(share * perRequestUs).toFixed(0).padStart(5)} µs` : `${(share * 100).toFixed(1).padStart(5)}%`;
 console.log(
-  `${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler${rate ? ` (fixed rate ${rate})` : ""}, ${summary.samples} samples over the measured 10 s`,
+  `${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler${rate ? ` (fixed rate ${rate}; main-thread µs per answered request)` : ""}, ` +
+    `${result.failures} failed, ${summary.samples} samples over the measured 10 s`,
 );
 console.log("top frames by self time:");
 for (const [frame, share] of summary.selfTop) console.log(`${percent(share)}  ${frame}`);

@@ -54,7 +54,28 @@ async function timeToFirstQuery(dataRoot: string, keysDir: string, ports: { gate
     }
   } finally {
     process.kill(-child.pid!, "SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await groupGone(child.pid!);
+  }
+}
+
+/**
+ * Until every process of the group has ended: npm exits as soon as it is
+ * signalled, while the stack takes a second or two to stop its services, and
+ * the next start must not compete with them (for the CPU, the ports, the data).
+ */
+async function groupGone(group: number): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    try {
+      process.kill(-group, 0);
+    } catch {
+      return; // ESRCH: none left
+    }
+    if (performance.now() > deadline) {
+      process.kill(-group, "SIGKILL");
+      throw new Error("npm start's processes did not stop within 30 s of SIGTERM");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

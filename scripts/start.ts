@@ -68,3 +68,13 @@ onShutdown(async () => {
   console.log("\nStopping Tearline…");
   await stack.stop();
 });
+
+// npm runs this under `sh -c` and passes a SIGTERM on to that shell only, which ends and leaves this process and every
+// service running without it (`docker stop` on a container whose command is `npm start`, say). Orphaned, it stops.
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphanWatch);
+  process.kill(process.pid, "SIGTERM");
+}, 500);
+orphanWatch.unref();

@@ -88,16 +88,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return service.ready;
   };
 
-  const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
-  const keysDir = options.keysDir ?? process.env.KEYS_DIR ?? DEFAULT_KEYS_DIR;
-  // Each nation publishes signed agreements; on the first start they share as the labels alone would (see the README).
-  await ensureDefaultAgreements({ dataRoot, keysDir, nations: NATIONS });
-  // ...and a signed list of revoked tokens, empty at first, signed with the same key: a gateway accepts no token of a
-  // nation whose list it cannot verify.
-  await ensureRevocationLists({ dataRoot, keysDir, nations: NATIONS });
-  // The gateway vouches for every subgraph request with its own key; each subgraph trusts that key's JWKS alone.
-  await loadOrCreateGatewayKey(keysDir);
+  // From here on a failure removes the build and every process started (a missing data root, say).
   try {
+    const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
+    const keysDir = options.keysDir ?? process.env.KEYS_DIR ?? DEFAULT_KEYS_DIR;
+    // Each nation publishes signed agreements; on the first start they share as the labels alone would (see the README).
+    await ensureDefaultAgreements({ dataRoot, keysDir, nations: NATIONS });
+    // ...and a signed list of revoked tokens, empty at first, signed with the same key: a gateway accepts no token of a
+    // nation whose list it cannot verify.
+    await ensureRevocationLists({ dataRoot, keysDir, nations: NATIONS });
+    // The gateway vouches for every subgraph request with its own key; each subgraph trusts that key's JWKS alone.
+    await loadOrCreateGatewayKey(keysDir);
     const idpEnv: NodeJS.ProcessEnv = { ...process.env, HOST: host, PORT: String(options.idpPort) };
     idpEnv.KEYS_DIR = keysDir;
     const idpReady = start({ name: "idp", entry: entries.idp, env: idpEnv, readyTimeoutMs, log });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorSummaryDocument } from "../../examples/analyst/__generated__/operations.js";
 import { signDevToken } from "../../scripts/idp/sign.js";
 import { BUILDS } from "../../scripts/stack/build.js";
+import { startStack } from "../../scripts/stack/stack.js";
 import { post } from "../support/graphql-client.js";
 import { FULLY_CLEARED } from "../support/test-stack.js";
 
@@ -88,4 +89,122 @@ describe("npm start's launcher", () => {
     expect(code).toBe(0);
     expect(existsSync(build)).toBe(false);
   });
+});
+
+describe("npm start's launcher, when it cannot start", () => {
+  /** Runs the launcher to its end; its exit code, what it wrote to stderr, and whether its bundles remain. */
+  const run = async (env: NodeJS.ProcessEnv) => {
+    const launcher = spawn(process.execPath, ["scripts/start.mjs"], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    launcher.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const code = await new Promise((resolve) => launcher.once("exit", resolve));
+    return { code, stderr, bundlesLeft: existsSync(join(BUILDS, String(launcher.pid))) };
+  };
+
+  it("refuses a setting with its name and exit code 2, and leaves no bundle behind", async () => {
+    const { code, stderr, bundlesLeft } = await run({ GATEWAY_PORT: "not-a-port" });
+    expect(code).toBe(2);
+    expect(stderr).toContain("GATEWAY_PORT");
+    expect(bundlesLeft).toBe(false);
+  });
+
+  it("reports a stack that cannot start (a data root that is a file), exits 1, and leaves no bundle behind", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "tearline-start-bad-"));
+    try {
+      const file = join(folder, "not-a-folder");
+      writeFileSync(file, "");
+      const { code, stderr, bundlesLeft } = await run({
+        DATA_ROOT: file,
+        KEYS_DIR: join(folder, "keys"),
+        GATEWAY_PORT: "0",
+        IDP_PORT: "0",
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain("Tearline did not start");
+      expect(bundlesLeft).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("startStack itself removes its bundles when it fails before any service starts", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "tearline-start-bad-"));
+    try {
+      const file = join(folder, "not-a-folder");
+      writeFileSync(file, "");
+      const ports = { GBR: 0, FRA: 0, DEU: 0, EST: 0 };
+      const starting = startStack({
+        built: true,
+        dataRoot: file,
+        keysDir: join(folder, "keys"),
+        gatewayPort: 0,
+        idpPort: 0,
+        subgraphPorts: ports,
+        log: () => undefined,
+      });
+      await expect(starting).rejects.toThrow();
+      expect(existsSync(join(BUILDS, String(process.pid)))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+// npm passes a SIGTERM on to the `sh -c` it runs the script with, not to the script: the shell ends, the start is orphaned.
+describe("npm start's launcher, orphaned", () => {
+  it("stops every service and removes its bundles once the process that started it is gone", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "tearline-start-orphan-"));
+    const port = { GATEWAY_PORT: "0", IDP_PORT: "0", GBR_PORT: "0", FRA_PORT: "0", DEU_PORT: "0", EST_PORT: "0" };
+    // `; true` keeps the shell in between, as npm's is.
+    const shell = spawn("sh", ["-c", `"${process.execPath}" scripts/start.mjs; true`], {
+      cwd: ROOT,
+      env: { ...process.env, ...port, DATA_ROOT: join(folder, "data"), KEYS_DIR: join(folder, "keys") },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    // Whatever the outcome, nothing the test started outlives it.
+    let started: number[] = [];
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        shell.stdout!.on("data", (chunk: Buffer) => {
+          output += chunk;
+          if (/^\s+gateway\s+http/m.test(output)) resolve();
+        });
+        shell.once("exit", () => reject(new Error(`the shell ended before the stack was up: ${output}`)));
+      });
+      const launcher = Number(readFileSync(`/proc/${shell.pid}/task/${shell.pid}/children`, "utf8").trim());
+      const services = readFileSync(`/proc/${launcher}/task/${launcher}/children`, "utf8").trim().split(/\s+/).map(Number);
+      expect(services).toHaveLength(6);
+      started = [launcher, ...services];
+      shell.kill("SIGKILL");
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const deadline = Date.now() + 20_000;
+      while ([launcher, ...services].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect([launcher, ...services].filter(alive)).toEqual([]);
+      expect(existsSync(join(BUILDS, String(launcher)))).toBe(false);
+    } finally {
+      shell.kill("SIGKILL");
+      for (const pid of started) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone, as it should be
+        }
+      }
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -15,9 +15,11 @@ export async function freshDataRoot(): Promise<string> {
 
 /**
  * The folders freshPglite made for the test file that imports this module,
- * removed after all of its tests and hooks: registered at import, this hook
- * is the file's first, so it runs after every other (hooks run in reverse),
- * once the file's own hooks have closed its databases.
+ * removed after its tests: registered at import, this is the file's first
+ * `afterAll`, so it runs after every other `afterAll` (they run in reverse),
+ * once those have closed the file's databases. Close a database in an
+ * `afterAll`, not in a cleanup returned by `beforeAll`: vitest runs those
+ * after every `afterAll`, this one included.
  */
 const madeDatabases: string[] = [];
 afterAll(() => {
