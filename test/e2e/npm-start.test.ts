@@ -25,12 +25,15 @@ const childCommands = (pid: number): string[] =>
 describe("npm start's launcher", () => {
   let launcher: ChildProcess;
   let gatewayUrl: string;
-  // For the whole file (temporaryFolders removes its folders after each test).
-  const keysDir = mkdtempSync(join(tmpdir(), "tearline-start-keys-"));
-  const dataRoot = mkdtempSync(join(tmpdir(), "tearline-start-data-"));
+  // For the whole describe (temporaryFolders removes its folders after each test); made in beforeAll, so that a run
+  // that filters these tests out makes none.
+  let keysDir: string;
+  let dataRoot: string;
   let output = "";
 
   beforeAll(async () => {
+    keysDir = mkdtempSync(join(tmpdir(), "tearline-start-keys-"));
+    dataRoot = mkdtempSync(join(tmpdir(), "tearline-start-data-"));
     const port = { GATEWAY_PORT: "0", IDP_PORT: "0", GBR_PORT: "0", FRA_PORT: "0", DEU_PORT: "0", EST_PORT: "0" };
     launcher = spawn(process.execPath, ["scripts/start.mjs"], {
       cwd: ROOT,
@@ -48,12 +51,11 @@ describe("npm start's launcher", () => {
     });
   }, 90_000);
   afterAll(async () => {
-    if (launcher.exitCode === null && launcher.signalCode === null) {
+    if (launcher && launcher.exitCode === null && launcher.signalCode === null) {
       launcher.kill("SIGTERM");
       await new Promise((resolve) => launcher.once("exit", resolve));
     }
-    rmSync(keysDir, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
+    for (const folder of [keysDir, dataRoot]) if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
   it("is what npm start runs", () => {
