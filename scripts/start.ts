@@ -22,6 +22,9 @@ const startEnv = z.object({
   ...nationSettings,
 });
 
+// Read before anything else: the process that started this one (npm's shell), watched for once the stack is up.
+const parent = process.ppid;
+
 let env: Record<string, unknown>;
 try {
   env = parseConfig(startEnv, process.env, "npm start");
@@ -70,8 +73,8 @@ onShutdown(async () => {
 });
 
 // npm runs this under `sh -c` and passes a SIGTERM on to that shell only, which ends and leaves this process and every
-// service running without it (`docker stop` on a container whose command is `npm start`, say). Orphaned, it stops.
-const parent = process.ppid;
+// service running without it (`docker stop` on a container whose command is `npm start`, say). Orphaned, it stops; if
+// that happened while the stack was starting, as soon as it is up (`parent` was read before it started).
 const orphanWatch = setInterval(() => {
   if (process.ppid === parent) return;
   clearInterval(orphanWatch);

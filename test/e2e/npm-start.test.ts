@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -160,7 +160,29 @@ describe("npm start's launcher, when it cannot start", () => {
 
 // npm passes a SIGTERM on to the `sh -c` it runs the script with, not to the script: the shell ends, the start is orphaned.
 describe("npm start's launcher, orphaned", () => {
-  it("stops every service and removes its bundles once the process that started it is gone", async () => {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** The processes running one of the launcher's bundles: its services. */
+  const servicesOf = (launcher: number) =>
+    readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(join(BUILDS, String(launcher)));
+        } catch {
+          return false; // ended meanwhile
+        }
+      })
+      .map(Number);
+
+  /** Starts npm start's launcher under a shell, kills the shell once `when` appears on stdout, and checks the end. */
+  const orphan = async (when: RegExp) => {
     const folder = mkdtempSync(join(tmpdir(), "tearline-start-orphan-"));
     const port = { GATEWAY_PORT: "0", IDP_PORT: "0", GBR_PORT: "0", FRA_PORT: "0", DEU_PORT: "0", EST_PORT: "0" };
     // `; true` keeps the shell in between, as npm's is.
@@ -169,44 +191,36 @@ describe("npm start's launcher, orphaned", () => {
       env: { ...process.env, ...port, DATA_ROOT: join(folder, "data"), KEYS_DIR: join(folder, "keys") },
       stdio: ["ignore", "pipe", "ignore"],
     });
-    // Whatever the outcome, nothing the test started outlives it.
-    let started: number[] = [];
+    let launcher = 0;
     try {
       let output = "";
       await new Promise<void>((resolve, reject) => {
         shell.stdout!.on("data", (chunk: Buffer) => {
           output += chunk;
-          if (/^\s+gateway\s+http/m.test(output)) resolve();
+          if (when.test(output)) resolve();
         });
-        shell.once("exit", () => reject(new Error(`the shell ended before the stack was up: ${output}`)));
+        shell.once("exit", () => reject(new Error(`the shell ended first: ${output}`)));
       });
-      const launcher = Number(readFileSync(`/proc/${shell.pid}/task/${shell.pid}/children`, "utf8").trim());
-      const services = readFileSync(`/proc/${launcher}/task/${launcher}/children`, "utf8").trim().split(/\s+/).map(Number);
-      expect(services).toHaveLength(6);
-      started = [launcher, ...services];
+      launcher = Number(readFileSync(`/proc/${shell.pid}/task/${shell.pid}/children`, "utf8").trim());
       shell.kill("SIGKILL");
-      const alive = (pid: number) => {
-        try {
-          process.kill(pid, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
-      const deadline = Date.now() + 20_000;
-      while ([launcher, ...services].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect([launcher, ...services].filter(alive)).toEqual([]);
+      const deadline = Date.now() + 60_000;
+      while (alive(launcher) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive(launcher)).toBe(false);
+      expect(servicesOf(launcher)).toEqual([]);
       expect(existsSync(join(BUILDS, String(launcher)))).toBe(false);
     } finally {
+      // Whatever the outcome, nothing the test started outlives it.
       shell.kill("SIGKILL");
-      for (const pid of started) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone, as it should be
-        }
-      }
+      for (const pid of launcher ? [launcher, ...servicesOf(launcher)] : []) if (alive(pid)) process.kill(pid, "SIGKILL");
       rmSync(folder, { recursive: true, force: true });
     }
+  };
+
+  it("stops every service and removes its bundles once the process that started it is gone", async () => {
+    await orphan(/^\s+gateway\s+http/m);
   }, 90_000);
+
+  it("does so too when orphaned while the stack was still starting, once it is up", async () => {
+    await orphan(/^Starting Tearline/m);
+  }, 120_000);
 });
