@@ -5,11 +5,11 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { bundleOptions } from "./stack/bundle-options.mjs";
+import { buildFolder, bundleOptions } from "./stack/bundle-options.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-// In the folder that scripts/stack/build.ts gives this process (its pid): made anew there once loaded, removed at stop.
-const outdir = join(root, "node_modules/.cache/tearline/builds", String(process.pid));
+// In the folder scripts/stack/build.ts gives this process too: made anew there once loaded, removed at stop.
+const outdir = buildFolder(process.pid);
 // However start.ts ends (stopped, or refused a setting and exited at once), its bundles go with it.
 process.once("exit", () => rmSync(outdir, { recursive: true, force: true }));
 await build({ ...bundleOptions, entryPoints: [join(root, "scripts/start.ts")], outbase: root, outdir });

@@ -2,12 +2,11 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, stop } from "esbuild";
-import { bundleOptions } from "./bundle-options.mjs";
+import { BUILDS, buildFolder, bundleOptions } from "./bundle-options.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Where `npm start` puts the services it runs: one folder per starting process, one ES module per entry. */
-export const BUILDS = fileURLToPath(new URL("../../node_modules/.cache/tearline/builds/", import.meta.url));
+export { BUILDS } from "./bundle-options.mjs";
 
 /** The built module of an entry given relative to the repository root (`gateway/main.ts` → `<build>/gateway/main.mjs`). */
 export const builtEntry = (buildDir: string, entry: string): string => join(buildDir, entry.replace(/\.ts$/, ".mjs"));
@@ -46,7 +45,7 @@ function removeStaleBuilds(): void {
  */
 export async function buildEntries(entries: readonly string[]): Promise<string> {
   removeStaleBuilds();
-  const buildDir = join(BUILDS, String(process.pid));
+  const buildDir = buildFolder(process.pid);
   rmSync(buildDir, { recursive: true, force: true });
   await build({
     entryPoints: entries.map((entry) => join(ROOT, entry)),

@@ -2,7 +2,17 @@
 // before any TypeScript can run) and scripts/stack/build.ts (which bundles the services). Plain JavaScript for that
 // reason; its types are in bundle-options.d.mts.
 import { readFile } from "node:fs/promises";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** Where `npm start` puts the services it runs: one folder per starting process, one ES module per entry. */
+export const BUILDS = fileURLToPath(new URL("../../node_modules/.cache/tearline/builds/", import.meta.url));
+
+/** The folder of the bundles of the process `pid` (removed once that process has ended, by the next build if not before). */
+export const buildFolder = (pid) => join(BUILDS, String(pid));
+
+// A pattern, not the text itself: this file is rewritten by this plugin too.
+const IMPORT_META_URL = /import\.meta\.url/g;
 
 /**
  * Each source file keeps its own `import.meta.url`, so that the paths it
@@ -12,9 +22,10 @@ import { pathToFileURL } from "node:url";
 const ownModuleUrl = {
   name: "own-module-url",
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
-      contents: (await readFile(path, "utf8")).replaceAll("import.meta.url", JSON.stringify(pathToFileURL(path).href)),
-      loader: "ts",
+    // Our .mjs too (this file is bundled into scripts/start.ts's bundle); installed packages are never loaded here.
+    build.onLoad({ filter: /\.(ts|mjs)$/ }, async ({ path }) => ({
+      contents: (await readFile(path, "utf8")).replaceAll(IMPORT_META_URL, JSON.stringify(pathToFileURL(path).href)),
+      loader: path.endsWith(".ts") ? "ts" : "js",
     }));
   },
 };
