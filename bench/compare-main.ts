@@ -10,7 +10,7 @@ const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const [firstFile = join(RESULTS, "previous.json"), secondFile = join(RESULTS, "latest.json")] = process.argv.slice(2);
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as ComparedReport;
 const [first, second] = [read(firstFile), read(secondFile)];
-const { sameCommit, rows } = compareReports(first, second);
+const { sameCommit, sameRates, rows } = compareReports(first, second);
 
 const share = (value: number | null) => (value === null ? "-" : `${(value * 100).toFixed(1)}%`);
 const commit = (report: ComparedReport) =>
@@ -18,6 +18,14 @@ const commit = (report: ComparedReport) =>
 console.log(`first:  ${first.generated_at}, commit ${commit(first)}`);
 console.log(`second: ${second.generated_at}, commit ${commit(second)}`);
 console.log(sameCommit === null ? "same commit: not known" : sameCommit ? "same commit: yes" : "same commit: no");
+const rates = (report: ComparedReport) => JSON.stringify(report.settings?.fixed_rates ?? "not recorded");
+console.log(
+  sameRates === null
+    ? "same fixed rates: not known"
+    : sameRates
+      ? `same fixed rates: yes, ${rates(first)}`
+      : `same fixed rates: no, ${rates(first)} and ${rates(second)}: the CPU ratios and latency deltas are not comparable`,
+);
 console.log("");
 for (const line of textTable(
   ["figure", "first", "second", "agreement", "half-widths"],

@@ -1,7 +1,7 @@
 // Do two full runs agree? `npm run bench:compare [first.json second.json]` (default: bench/results/previous.json and
 // latest.json) puts every headline estimate of the two side by side and says, for each, whether each run's median
 // lies within the other's 95% interval ("agree"), whether the intervals only overlap, or whether they differ; and
-// whether both runs were of one commit, with nothing uncommitted.
+// whether both runs were of one commit, with nothing uncommitted, and at the same fixed rates.
 import { type Estimate, relativeHalfWidth } from "./stats.js";
 
 export type Agreement = "agree" | "overlap only" | "differ" | "not in both";
@@ -22,6 +22,7 @@ export interface ComparedReport {
   throughput_ratios: Record<string, Estimate | null>;
   latency_delta_ms: Record<string, Estimate | null>;
   rss_ratio_paired?: Record<string, Estimate | null>;
+  settings?: { fixed_rates?: Record<string, number> };
 }
 
 export interface ComparedRow {
@@ -53,5 +54,11 @@ export function compareReports(first: ComparedReport, second: ComparedReport) {
   }));
   const sameCommit =
     first.commit && second.commit ? first.commit.sha === second.commit.sha && !first.commit.dirty && !second.commit.dirty : null;
-  return { sameCommit, rows };
+  // CPU per request depends on the rate (bench/rate.ts): ratios of runs at different fixed rates are not comparable.
+  const [ratesA, ratesB] = [first.settings?.fixed_rates, second.settings?.fixed_rates];
+  const sameRates =
+    ratesA && ratesB
+      ? Object.keys(ratesA).length === Object.keys(ratesB).length && Object.entries(ratesA).every(([query, rate]) => ratesB[query] === rate)
+      : null;
+  return { sameCommit, sameRates, rows };
 }

@@ -14,6 +14,7 @@ import { startBenchStack } from "./bench-stack.js";
 import { runMicro } from "./micro.js";
 import { pinSelfTo } from "./pin.js";
 import { peakRssMb, threadCpuLists } from "./proc.js";
+import { type FixedRate, fixedRate } from "./rate.js";
 import { buildReport, table } from "./report.js";
 import { measureStartup } from "./startup.js";
 import { estimate, median } from "./stats.js";
@@ -80,7 +81,16 @@ const SETTINGS = {
   /** Rounds at full load of the throughput ratios' variants (T-allow, T-full, H) on the typical query, the first ones included. */
   throughput_rounds: setting("BENCH_THROUGHPUT_ROUNDS", 5, 1),
   connections: setting("BENCH_CONNECTIONS", 16, 16),
-  /** The fixed rate, as a share of the slowest fixed-rate variant's full-load throughput. */
+  /**
+   * The fixed rates, requests a second, the same in every run (bench/rate.ts): 40% of the slowest variant's full load
+   * in the slowest of the full runs committed before them (typical 90, small 315, large 90), rounded down.
+   */
+  fixed_rate_targets: {
+    typical: setting("BENCH_RATE_TYPICAL", 90, 90),
+    small: setting("BENCH_RATE_SMALL", 300, 300),
+    large: setting("BENCH_RATE_LARGE", 90, 90),
+  },
+  /** The most a fixed rate may be, as a share of the slowest fixed-rate variant's full-load throughput in the run. */
   rate_share: 0.4,
   pinning:
     "runner, load generator, subgraphs and IdP launched under taskset -c 1 (all threads); each gateway under taskset -c 0; only the gateway under test runs (the others are SIGSTOPped)",
@@ -195,9 +205,10 @@ const countsBefore = await allCacheCounts();
 phaseDone("warm_up");
 const startedAt = Date.now();
 
-// Full load: throughput, each round in a new order; it also tells each variant's capacity, which sets the fixed rate.
+// Full load: throughput, each round in a new order; it also tells each variant's capacity, which bounds the fixed rate.
 // The throughput ratios' variants get more rounds on the typical query: two rounds gave intervals of nothing.
 const rates: Record<string, number> = {};
+const rateChoices: Record<string, FixedRate> = {};
 for (const query of QUERY_NAMES) {
   const rounds = query === "typical" ? Math.max(SETTINGS.full_rounds, SETTINGS.throughput_rounds) : SETTINGS.other_full_rounds;
   for (let round = 0; round < rounds; round++) {
@@ -219,7 +230,13 @@ for (const query of QUERY_NAMES) {
         )
         .map((w) => w.rps),
     );
-  rates[query] = Math.max(10, Math.floor(SETTINGS.rate_share * Math.min(...FIXED_VARIANTS.map(capacity))));
+  const choice = fixedRate(SETTINGS.fixed_rate_targets[query], Math.min(...FIXED_VARIANTS.map(capacity)), SETTINGS.rate_share);
+  rateChoices[query] = choice;
+  rates[query] = choice.rate;
+  if (choice.lowered)
+    log(
+      `fixed rate of ${query} lowered to ${choice.rate}/s (${SETTINGS.rate_share} of the slowest full load): not comparable with other runs`,
+    );
 }
 
 phaseDone("full_load");
@@ -267,7 +284,14 @@ const startup = QUICK ? null : await measureStartup();
 phaseDone("startup");
 
 const report = buildReport({
-  settings: { ...SETTINGS, acceptance: ACCEPTANCE, fixed_rates: rates, measured_seconds: Math.round(measuredSeconds), phases_s: phases },
+  settings: {
+    ...SETTINGS,
+    acceptance: ACCEPTANCE,
+    fixed_rates: rates,
+    fixed_rate_choices: rateChoices,
+    measured_seconds: Math.round(measuredSeconds),
+    phases_s: phases,
+  },
   queries: QUERY_NAMES,
   variants,
   windows,

@@ -38,8 +38,8 @@ if (subgraphs !== "memory" && subgraphs !== "database") throw new Error("SOAK_SU
 const SETTINGS = {
   seconds,
   /**
-   * Requests per second, every class together: the benchmark's fixed rate for the typical query (40% of the slowest
-   * variant's full-load throughput; 103/s in the latest run). With SOAK_SUBGRAPHS=database, the four subgraphs and
+   * Requests per second, every class together: about the benchmark's fixed rate for the typical query (90/s,
+   * bench/rate.ts). With SOAK_SUBGRAPHS=database, the four subgraphs and
    * their databases share core 1 with the load generator and fall behind far sooner: give a rate of 10 or so.
    */
   rate: setting("SOAK_RATE", 100),

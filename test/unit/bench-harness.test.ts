@@ -5,6 +5,7 @@ import { agreement, compareReports } from "../../bench/compare.js";
 import { measureFixedRate } from "../../bench/fixed-rate.js";
 import { measureLoad } from "../../bench/load.js";
 import { coreTimes, coreUse, cpuSeconds, peakRssMb, rssMb, threadCpuLists } from "../../bench/proc.js";
+import { fixedRate } from "../../bench/rate.js";
 import { buildReport, table } from "../../bench/report.js";
 import { estimate, median, percentile, relativeHalfWidth } from "../../bench/stats.js";
 import type { BenchVariant } from "../../bench/variants.js";
@@ -211,5 +212,39 @@ describe("comparing two full runs", () => {
     expect(compareReports(report("abc", false, e(1, 1, 1)), report("abd", false, e(1, 1, 1))).sameCommit).toBe(false);
     expect(compareReports(report("abc", true, e(1, 1, 1)), report("abc", false, e(1, 1, 1))).sameCommit).toBe(false);
     expect(compareReports({ ...report("abc", false, e(1, 1, 1)), commit: null }, report("abc", false, e(1, 1, 1))).sameCommit).toBeNull();
+  });
+
+  it("knows whether both runs were measured at the same fixed rates", () => {
+    const report = (fixed_rates?: Record<string, number>) => ({
+      generated_at: "2026-12-04T00:00:00.000Z",
+      cpu_ratios: {},
+      throughput_ratios: {},
+      latency_delta_ms: {},
+      ...(fixed_rates ? { settings: { fixed_rates } } : {}),
+    });
+    const rates = { typical: 90, small: 300, large: 90 };
+    expect(compareReports(report(rates), report({ ...rates })).sameRates).toBe(true);
+    expect(compareReports(report(rates), report({ ...rates, typical: 154 })).sameRates).toBe(false);
+    expect(compareReports(report(rates), report({ typical: 90 })).sameRates).toBe(false);
+    expect(compareReports(report({ typical: 90 }), report(rates)).sameRates).toBe(false);
+    expect(compareReports(report(), report(rates)).sameRates).toBeNull();
+  });
+});
+
+describe("the fixed rate", () => {
+  it("is the constant while the slowest variant could carry it at the share", () => {
+    expect(fixedRate(90, 400, 0.4)).toEqual({ rate: 90, bound: 160, lowered: false });
+    expect(fixedRate(90, 225, 0.4)).toEqual({ rate: 90, bound: 90, lowered: false });
+  });
+
+  it("is lowered to the bound, and says so, when the slowest variant could not", () => {
+    expect(fixedRate(90, 224, 0.4)).toEqual({ rate: 89, bound: 89, lowered: true });
+    expect(fixedRate(90, 1, 0.4)).toEqual({ rate: 1, bound: 1, lowered: true });
+  });
+
+  it("is the constant when no variant was measured at full load, and refuses a rate of nothing", () => {
+    expect(fixedRate(90, Number.POSITIVE_INFINITY, 0.4)).toEqual({ rate: 90, bound: null, lowered: false });
+    expect(() => fixedRate(0, 400, 0.4)).toThrow(/above 0/);
+    expect(() => fixedRate(Number.NaN, 400, 0.4)).toThrow(/above 0/);
   });
 });
