@@ -4,6 +4,7 @@
 // PROFILE_VARIANT: T-full (default; every feature on), T-allow (the gateway's
 // own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
 // new) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
+// PROFILE_INTERVAL_US: V8's sampling interval (default 1000).
 // PROFILE_RATE=n: the measured seconds at n requests a second (as the headline CPU figures are measured), each frame
 // and module then in µs of the main thread's sampled time per answered request rather than in shares of the samples.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -28,7 +29,10 @@ const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "
 if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens or B");
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
-const profiler = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+// PROFILE_INTERVAL_US: the sampling interval (V8's default, 1000 µs, gives a few samples per request at a fixed rate).
+const interval = Number(process.env.PROFILE_INTERVAL_US ?? 1000);
+if (!(Number.isInteger(interval) && interval > 0)) throw new Error("PROFILE_INTERVAL_US must be a whole number of microseconds above 0");
+const profiler = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-interval=${interval}`];
 // Under tsx by default, not from bundles as bench/run.ts runs them. PROFILE_BUILT=1: from the bundles, as measured; each
 // bundled frame is then named by its source module and line through the bundle's source map (mapBundledFrames).
 const built = process.env.PROFILE_BUILT === "1";

@@ -3,26 +3,34 @@ import type { BannerEntry } from "../rules/context.js";
 
 type BannerPlan = ReadonlyMap<string, BannerEntry>;
 
-/**
- * The highest mark each banner plan allows: every field's mark combined. Plans are cached, so this is computed once
- * each. It relies on a plan's banner never changing once its walk is over (bannerPlanRule writes it during the walk
- * only): a mark added later would not be in the ceiling, and a walk could stop below it.
- */
-const ceilings = new WeakMap<BannerPlan, Mark>();
+/** One level of a banner plan, made for walking: its fields in an array, and the highest mark anything in it allows. */
+interface Level {
+  fields: ReadonlyArray<{ key: string; mark: Mark; children: Level | undefined }>;
+  /** Every mark of the level and of every level below it, combined. */
+  ceiling: Mark;
+}
 
-function ceilingOf(plan: BannerPlan): Mark {
-  let ceiling = ceilings.get(plan);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a cache; a ceiling computed every time, or never (no early end), gives the same banner.
-  if (ceiling === undefined) {
-    const fold = (entries: BannerPlan, from: Mark): Mark => {
-      let mark = from;
-      for (const entry of entries.values()) mark = fold(entry.children, combineMarks(mark, entry.mark));
-      return mark;
-    };
-    ceiling = fold(plan, UNMARKED);
-    ceilings.set(plan, ceiling);
+/**
+ * Each banner plan's levels, made once: plans are cached. It relies on a plan's banner never changing once its walk is
+ * over (bannerPlanRule writes it during the walk only): a mark added later would be in no ceiling, and a walk could
+ * skip the field that carries it.
+ */
+const levels = new WeakMap<BannerPlan, Level>();
+
+function levelOf(plan: BannerPlan): Level {
+  let level = levels.get(plan);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a cache; levels made every time give the same banner.
+  if (level === undefined) {
+    let ceiling = UNMARKED;
+    const fields = [...plan].map(([key, entry]) => {
+      const children = entry.children.size > 0 ? levelOf(entry.children) : undefined;
+      ceiling = combineMarks(ceiling, combineMarks(entry.mark, children?.ceiling ?? UNMARKED));
+      return { key, mark: entry.mark, children };
+    });
+    level = { fields, ceiling };
+    levels.set(plan, level);
   }
-  return ceiling;
+  return level;
 }
 
 /** Thrown, and caught below, to end a walk that has reached the plan's ceiling: no further field can raise the banner. */
@@ -30,36 +38,38 @@ const REACHED = Symbol("ceiling reached");
 
 /**
  * The high-water mark of the fields that were actually returned non-null:
- * a withheld, missing or null field does not raise the banner. The walk ends
- * as soon as the mark reaches the highest the plan allows (combined marks are
- * one object per value, so that is an identity check), which for a full
- * answer is usually within its first records.
+ * a withheld, missing or null field does not raise the banner. Combined marks
+ * are one object per value, so "nothing below can raise the mark" is an
+ * identity check: the walk skips every value whose level's ceiling the mark
+ * already covers (the later records of a list, once one has brought every
+ * mark its fields can), and ends once the mark reaches the plan's ceiling.
+ * A full answer is then read within its first records, and one with a field
+ * always null only along the paths that lead to that field.
  */
 export function markOfResponse(data: unknown, plan: BannerPlan): Mark {
-  const ceiling = ceilingOf(plan);
+  const top = levelOf(plan);
   let mark = UNMARKED;
-  const walkObject = (object: Record<string, unknown>, entries: BannerPlan) => {
-    for (const [key, entry] of entries) {
-      const value = object[key];
-      if (value === null || value === undefined) continue;
-      mark = combineMarks(mark, entry.mark);
-      if (mark === ceiling) throw REACHED;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: a leaf's value walked against no entries adds nothing; this only spares the call.
-      if (entry.children.size > 0) walkValue(value, entry.children);
-    }
-  };
-  const walkValue = (value: unknown, entries: BannerPlan) => {
+  const walk = (value: unknown, level: Level) => {
+    // Sound because combining is a join (a high-water mark): a mark that covers the level's ceiling covers every
+    // mark in it. Two equal marks that are distinct objects (past the interning bound) only make the walk longer.
+    if (combineMarks(mark, level.ceiling) === mark) return;
     if (Array.isArray(value)) {
       // A null item is neither a list nor an object: it adds nothing.
-      for (const item of value) walkValue(item, entries);
-      // Stryker disable next-line ConditionalExpression: a string walked as an object has none of the plan's keys; null is tested (a null item).
-    } else if (typeof value === "object" && value !== null) {
-      walkObject(value as Record<string, unknown>, entries);
+      for (const item of value) walk(item, level);
+      return;
+    }
+    // Stryker disable next-line ConditionalExpression: a string walked as an object has none of the plan's keys; null is tested (a null item).
+    if (typeof value !== "object" || value === null) return;
+    for (const field of level.fields) {
+      const child = (value as Record<string, unknown>)[field.key];
+      if (child === null || child === undefined) continue;
+      mark = combineMarks(mark, field.mark);
+      if (mark === top.ceiling) throw REACHED;
+      if (field.children !== undefined) walk(child, field.children);
     }
   };
   try {
-    // Stryker disable next-line ConditionalExpression: data is an object or null, never another truthy value.
-    if (data && typeof data === "object") walkObject(data as Record<string, unknown>, plan);
+    walk(data, top);
   } catch (error) {
     // Stryker disable next-line ConditionalExpression: nothing else is thrown by a walk of parsed JSON; kept so that a bug would surface, not vanish.
     if (error !== REACHED) throw error;

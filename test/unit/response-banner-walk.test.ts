@@ -1,5 +1,6 @@
 import { combineMarks, type Mark, UNMARKED } from "@tearline/policy";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../bench/stats.js";
 import { markOfResponse } from "../../gateway/response/banner.js";
 import type { BannerEntry } from "../../gateway/rules/context.js";
 
@@ -78,6 +79,80 @@ describe("the banner of a response: what was returned, and nothing else", () => 
     // Where the top is not reached, every record is read.
     expect(markOfResponse({ actors: [{ name: "a" }, late] }, plan).level).toBe("SECRET");
     expect(readsAfterTheTop).toBe(1);
+  });
+
+  it("skips the later records of a list once one has brought every mark the list allows, though the top is never reached", () => {
+    let laterReads = 0;
+    const late = {};
+    Object.defineProperty(late, "name", {
+      enumerable: true,
+      get: () => {
+        laterReads++;
+        return "not needed";
+      },
+    });
+    const names = plan({ actors: entry(mark("UNCLASSIFIED"), { name: entry(RESTRICTED_GBR) }), reports: entry(SECRET_KITE) });
+    // No report came back: the plan's top is out of reach, but after the first actor the second can add nothing.
+    const data = { actors: [{ name: "a" }, late], reports: null };
+    same(markOfResponse(data, names), combineMarks(mark("UNCLASSIFIED"), RESTRICTED_GBR));
+    expect(laterReads).toBe(0);
+  });
+
+  it("gives the mark a full walk of every returned field gives, for any plan and answer", () => {
+    const random = seededRandom(7);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const pool = [
+      UNMARKED,
+      mark("UNCLASSIFIED"),
+      RESTRICTED_GBR,
+      SECRET_KITE,
+      mark("CONFIDENTIAL", ["GBR", "FRA"]),
+      mark("CONFIDENTIAL", null, ["KITE", "LYNX"]),
+      mark("SECRET", ["FRA"]),
+      mark("TOP_SECRET", null, ["LYNX"]),
+    ];
+    const makePlan = (depth: number): Map<string, BannerEntry> =>
+      plan(
+        Object.fromEntries(
+          Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => [
+            `f${i}`,
+            entry(pick(pool), depth > 0 && random() < 0.5 ? Object.fromEntries(makePlan(depth - 1)) : {}),
+          ]),
+        ),
+      );
+    const makeValue = (entries: ReadonlyMap<string, BannerEntry>): unknown => {
+      const object = (): unknown => {
+        if (random() < 0.15) return null;
+        const record: Record<string, unknown> = {};
+        for (const [key, child] of entries) {
+          const roll = random();
+          if (roll < 0.2) continue;
+          record[key] = roll < 0.4 ? null : child.children.size > 0 ? makeValue(child.children) : "v";
+        }
+        return record;
+      };
+      return random() < 0.5 ? Array.from({ length: Math.floor(random() * 4) }, object) : object();
+    };
+    // The reference: every non-null field of the answer, read to the end.
+    const fullWalk = (value: unknown, entries: ReadonlyMap<string, BannerEntry>): Mark => {
+      if (Array.isArray(value)) return value.reduce<Mark>((m, item) => combineMarks(m, fullWalk(item, entries)), UNMARKED);
+      if (typeof value !== "object" || value === null) return UNMARKED;
+      let m = UNMARKED;
+      for (const [key, child] of entries) {
+        const field = (value as Record<string, unknown>)[key];
+        if (field === null || field === undefined) continue;
+        m = combineMarks(m, combineMarks(child.mark, fullWalk(field, child.children)));
+      }
+      return m;
+    };
+    for (let i = 0; i < 300; i++) {
+      const p = plan({ list: entry(pick(pool), Object.fromEntries(makePlan(3))) });
+      // Several answers to one plan: what a walk remembers of its plan must not change the next walk's banner.
+      for (let j = 0; j < 4; j++) {
+        const answer = { list: makeValue(p.get("list")!.children) };
+        expect(markOfResponse(answer, p)).toBe(fullWalk(answer, p));
+      }
+    }
   });
 
   it("marks an empty answer UNMARKED", () => {
