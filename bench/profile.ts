@@ -7,7 +7,7 @@
 // PROFILE_INTERVAL_US: V8's sampling interval (default 1000).
 // PROFILE_RATE=n: the measured seconds at n requests a second (as the headline CPU figures are measured), each frame
 // and module then in µs of the main thread's sampled time per answered request rather than in shares of the samples.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,10 @@ const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "
 if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens or B");
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
+// The run's keys and the profile itself are summarised here, not kept: gone with the process, however it ends.
+process.on("exit", () => {
+  for (const folder of [keysDir, profileDir]) rmSync(folder, { recursive: true, force: true });
+});
 // PROFILE_INTERVAL_US: the sampling interval (V8's default, 1000 µs, gives a few samples per request at a fixed rate).
 const interval = Number(process.env.PROFILE_INTERVAL_US ?? 1000);
 if (!(Number.isInteger(interval) && interval > 0)) throw new Error("PROFILE_INTERVAL_US must be a whole number of microseconds above 0");

@@ -4,7 +4,7 @@
 // BENCH_QUICK=1: the typical query only, few short rounds, B, T-allow and T-full only (about two minutes), for
 // development. BENCH_VARIANTS=B,T-allow,…: only those variants (the others' gateways are not started), in either mode.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,6 +133,8 @@ const CPU_PAIRS = (
 ).filter(([t, b]) => chosen(t) && chosen(b));
 
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-bench-"));
+// Its keys are of this run only: gone with the process, however it ends.
+process.on("exit", () => rmSync(keysDir, { recursive: true, force: true }));
 log(`starting subgraphs (memory mode), dev IdP and the gateways${QUICK ? " (quick mode)" : ""}`);
 const stack = await startBenchStack(keysDir, { open: true, alsoBuild: VARIANT_ENTRIES });
 const { variants, processes } = await startVariants(stack, keysDir, join(ROOT, "schema/supergraph.graphql"), QUERIES, ONLY);

@@ -1,8 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainEntry } from "../../lib/audit/chain.js";
 import { verifyCheckpoint } from "../../lib/audit/checkpoint.js";
@@ -13,7 +11,11 @@ import { ed25519PublicJwks } from "../../lib/jwks-keys.js";
 import { gatewayJwksPath } from "../../scripts/gateway-key/keys.js";
 import type { ServiceProcess } from "../../scripts/stack/service-process.js";
 import { post } from "../support/graphql-client.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
 import { type Caller, FULLY_CLEARED, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
+
+// Folders a gateway reads until afterAll stops it: removed once every block is over.
+const temporary = temporaryFolders("all");
 
 // Every operation leaves one event in a hash chain before its answer leaves; an answer whose event cannot be written is withheld.
 
@@ -51,7 +53,7 @@ describe("the audit trail, end to end", () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    auditDir = mkdtempSync(join(tmpdir(), "tearline-audit-"));
+    auditDir = temporary("tearline-audit-");
     gateway = await startExtraGateway(stack, {
       AUDIT_DIR: auditDir,
       AUDIT_CHECKPOINT_EVERY: "100",

@@ -1,7 +1,6 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +8,11 @@ import { ActorDossierDocument, RecentReportingDocument } from "../../examples/an
 import { composeNations } from "../../schema/composition.js";
 import type { ServiceProcess } from "../../scripts/stack/service-process.js";
 import { post } from "../support/graphql-client.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
 import { FULLY_CLEARED, serviceLog, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
+
+// Folders a gateway reads until afterAll stops it: removed once every block is over.
+const temporary = temporaryFolders("all");
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
 
@@ -104,7 +107,7 @@ describe("the federated stack, end to end on loopback", () => {
   });
 
   it("reloads a changed supergraph file without a restart and without failing requests in flight", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tearline-supergraph-"));
+    const dir = temporary("tearline-supergraph-");
     const path = join(dir, "supergraph.graphql");
     copyFileSync(SUPERGRAPH, path);
     // 20 requests in flight from one caller, past its default 16 (test/security/denial-of-service/bounded-cost.test.ts).

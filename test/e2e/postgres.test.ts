@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorDossierDocument } from "../../examples/analyst/__generated__/operations.js";
@@ -18,7 +17,11 @@ import { freshPglite } from "../support/data-root.js";
 import { post } from "../support/graphql-client.js";
 import { postgresBinDir, startTempPostgres, type TempPostgres } from "../support/postgres.js";
 import { allowedIds, analyst, type LabelledRow, purgeCommand } from "../support/row-labels.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
 import { FULLY_CLEARED, startTestStack, type TestStack } from "../support/test-stack.js";
+
+// The purge's retention file: removed once the file's tests are over.
+const temporary = temporaryFolders("all");
 
 const binDir = postgresBinDir();
 const log = logger("e2e");
@@ -109,7 +112,7 @@ describe.skipIf(!binDir && process.env.CI !== "true")(
         expect(await owner.queryAs(access, "SELECT id FROM reports")).toHaveLength(220);
 
         // `npm run purge` on PostgreSQL works while the nation's subgraph keeps its database open.
-        const file = join(mkdtempSync(join(tmpdir(), "tearline-retention-")), "retention.json");
+        const file = join(temporary("tearline-retention-"), "retention.json");
         writeFileSync(file, JSON.stringify({ assessments: "forever", reports: "P1Y" }));
         const purge = await purgeCommand({ DATABASE_URL: url, RETENTION_FILE: file });
         expect(purge.stderr).toBe("");

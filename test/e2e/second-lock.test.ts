@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLASSIFICATIONS, type Classification } from "@tearline/policy";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
@@ -11,7 +10,11 @@ import type { ServiceProcess } from "../../scripts/stack/service-process.js";
 import { agreementCommand } from "../support/agreement-command.js";
 import { documentOf } from "../support/agreements-fixture.js";
 import { post } from "../support/graphql-client.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
 import { type Caller, startExtraGateway, startTestStack, type TestStack } from "../support/test-stack.js";
+
+// Folders a gateway reads until afterAll stops it: removed once every block is over.
+const temporary = temporaryFolders("all");
 
 // A nation trusts the gateway no further than it must: its own subgraph applies its own agreements again.
 
@@ -50,7 +53,7 @@ describe("a nation's second lock, end to end", () => {
   it("holds a nation's own pause even when the gateway is told to ignore it", async () => {
     // A gateway misled into trusting a permissive "FRA" document signed with a key that is not FRA's own
     // (a misconfigured or subverted gateway): it releases FRA's assessment to GBR and asks FRA's subgraph for it.
-    const folder = mkdtempSync(join(tmpdir(), "tearline-misled-"));
+    const folder = temporary("tearline-misled-");
     const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), alg: "EdDSA", use: "sig" };
     const kid = await calculateJwkThumbprint(jwk);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Classification } from "@tearline/policy";
@@ -38,6 +38,15 @@ export async function startFaultGateway(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<FaultGateway> {
   const dir = mkdtempSync(join(tmpdir(), "tearline-fault-"));
+  try {
+    return await faultGatewayIn(dir, options);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function faultGatewayIn(dir: string, options: Parameters<typeof startFaultGateway>[0]): Promise<FaultGateway> {
   const keysDir = join(dir, "keys");
   const issuers = [];
   for (const nation of NATIONS) {
@@ -50,7 +59,7 @@ export async function startFaultGateway(options: {
   await loadOrCreateGatewayKey(keysDir);
   const auditDir = join(dir, "audit");
   const routes = Object.fromEntries(NATIONS.map((nation) => [`SUBGRAPH_URL_${nation}`, options.subgraphs[nation] ?? NOWHERE]));
-  const gateway = await spawnService({
+  const spawned = await spawnService({
     name: "gateway-fault",
     entry: "gateway/main.ts",
     env: {
@@ -72,6 +81,17 @@ export async function startFaultGateway(options: {
       if (process.env.TEARLINE_TEST_LOG) console.error(line);
     },
   }).ready;
+  // Its folder (keys, audit trail) goes with it: read the audit lines before stopping it.
+  const gateway: ServiceProcess = {
+    ...spawned,
+    async stop(graceMs) {
+      try {
+        await spawned.stop(graceMs);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
   return {
     gateway,
     auditDir,

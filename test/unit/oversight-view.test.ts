@@ -1,7 +1,4 @@
-import { mkdtempSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Identify } from "../../gateway/auth/authenticate.js";
 import type { VerifiedToken } from "../../gateway/auth/verify-token.js";
@@ -14,6 +11,10 @@ import { folderEntrySource } from "../../lib/audit/entry-source.js";
 import { ErrorCode } from "../../lib/error-codes.js";
 import { HttpError } from "../../lib/http-server.js";
 import { chainEntries, field, flag, memorySource, operation, operationBy, writeChainFile } from "../support/audit-events.js";
+import { temporaryFolders } from "../support/temporary-folders.js";
+
+// Each test's folders, removed after it.
+const temporary = temporaryFolders("each");
 
 // GET /oversight/events without a server: its query string, its cursor, its pages, and who may read what.
 
@@ -129,7 +130,7 @@ describe("readViewPage", () => {
   });
 
   it("reads the file store the same way, passing over chains before the cursor unopened", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tearline-oversight-"));
+    const dir = temporary("tearline-oversight-");
     writeChainFile(dir, "chain-b", [
       operationBy("DEU", { requestId: "op-3" }),
       flag({ requestId: "flag-1" }),

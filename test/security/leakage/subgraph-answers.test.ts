@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +10,10 @@ import { type FaultGateway, faultGatewayLog, startFaultGateway } from "../../sup
 import { type GraphQLResponse, post } from "../../support/graphql-client.js";
 import { expectNoLeak } from "../../support/leak-scan.js";
 import { type StreamingSubgraph, startStreamingSubgraph } from "../../support/streaming-subgraph.js";
+import { temporaryFolders } from "../../support/temporary-folders.js";
+
+// Key folders of the gateways started in beforeAll: removed once every block is over.
+const suiteFolder = temporaryFolders("all");
 
 // Leakage through subgraphs (issue 12): a nation's subgraph gone wrong or hostile (FRA's, a fake) answers HTML, a 500
 // with a stack trace and secrets, errors whose message and extensions hold secrets, broken JSON, or data nobody asked
@@ -77,7 +80,7 @@ describe("leakage through a subgraph gone wrong (FRA's a fake that may answer an
     const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), alg: "EdDSA", use: "sig" };
     const kid = await calculateJwkThumbprint(jwk);
-    const keys = join(mkdtempSync(join(tmpdir(), "tearline-leak-keys-")), "jwks.json");
+    const keys = join(suiteFolder("tearline-leak-keys-"), "jwks.json");
     writeFileSync(keys, JSON.stringify({ keys: [{ ...jwk, kid }] }));
     const signed = await signAgreementDocument(
       documentOf("FRA", { GBR: { expires: Date.now() + 86_400_000 } }),
@@ -259,7 +262,7 @@ describe("faults: a running gateway's key sets and agreements endpoints down, sl
     const garbage = await serve((res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>maintenance</html>"));
     const silent = await serve(() => undefined);
     fra = await startFakeSubgraph({ answer: { data: { fraReports: [{ id: "FR-1", title: "Shared?" }] } } });
-    const keys = join(mkdtempSync(join(tmpdir(), "tearline-fault-keys-")), "jwks.json");
+    const keys = join(suiteFolder("tearline-fault-keys-"), "jwks.json");
     writeFileSync(keys, JSON.stringify({ keys: [] }));
     gateway = await startFaultGateway({
       subgraphs: { FRA: fra.url },
