@@ -3,7 +3,7 @@
 // nor warm-up): top frames by self time, and time per module of ours.
 // PROFILE_VARIANT: T-full (default; every feature on), T-allow (the gateway's
 // own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
-// new) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
+// new), T-attrs (T-allow, 1,000 attribute sets through a 100-plan per-caller cache) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
 // PROFILE_INTERVAL_US: V8's sampling interval (default 1000).
 // PROFILE_RATE=n: the measured seconds at n requests a second (as the headline CPU figures are measured), each frame
 // and module then in µs of the main thread's sampled time per answered request rather than in shares of the samples.
@@ -15,18 +15,28 @@ import { print } from "graphql";
 import { ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
 import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
-import { ALLOWED, headerSource } from "./callers.js";
+import { ALLOWED, attributeSets, headerSource } from "./callers.js";
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
 import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
-import { ENFORCEMENT_ONLY, TOKENS_CACHE_SIZE, TOKENS_DISTINCT, tearlineEnv, VARIANT_ENTRIES, writeOpenSupergraph } from "./variants.js";
+import {
+  ATTRS_PLAN_CACHE_SIZE,
+  ATTRS_SETS,
+  ENFORCEMENT_ONLY,
+  TOKENS_CACHE_SIZE,
+  TOKENS_DISTINCT,
+  tearlineEnv,
+  VARIANT_ENTRIES,
+  writeOpenSupergraph,
+} from "./variants.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const rate = process.env.PROFILE_RATE === undefined ? undefined : Number(process.env.PROFILE_RATE);
 if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
   throw new Error("PROFILE_RATE must be a number of requests a second above 0");
 const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-full");
-if (!["T-full", "T-allow", "T-tokens", "B"].includes(variant)) throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens or B");
+if (!["T-full", "T-allow", "T-tokens", "T-attrs", "B"].includes(variant))
+  throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens, T-attrs or B");
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
 // The run's keys and the profile itself are summarised here, not kept: gone with the process, however it ends.
@@ -71,16 +81,22 @@ const profiled =
           tearlineEnv(stack, "open", {
             ...ENFORCEMENT_ONLY,
             ...(variant === "T-tokens" ? { TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) } : {}),
+            ...(variant === "T-attrs" ? { PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) } : {}),
           }),
         );
-const headers = await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? TOKENS_DISTINCT : 1);
+const headers =
+  variant === "T-attrs"
+    ? await headerSource(keysDir, attributeSets(ATTRS_SETS))
+    : await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? TOKENS_DISTINCT : 1);
 const load = {
   url: (profiled ?? stack.gateway).url,
   body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }),
   headers: () => (variant === "B" ? {} : headers.next()),
   connections: 16,
 };
-await measureLoad({ ...load, durationSeconds: 3 });
+// T-attrs: long enough that every attribute set's token is verified and cached before the measured seconds (3 s of a
+// cold gateway reached about 700 of the 1,000), as the benchmark's warm-up does.
+await measureLoad({ ...load, durationSeconds: variant === "T-attrs" ? 8 : 3 });
 // The profiled process's samples are stamped with the machine's monotonic clock, as is hrtime here.
 const fromUs = Number(process.hrtime.bigint() / 1000n);
 const result = rate
