@@ -1,6 +1,6 @@
 // The fixed rate of a query's paired rounds. It is a constant, the same in every run, because CPU per request
 // depends on the rate (a gateway woken for each request shares that cost with fewer others at a lower rate): a rate
-// taken from each run's own full load moved with the machine's speed (109–157 requests/s for the typical query) and
+// taken from each run's own full load moved with the machine's speed (90–157 requests/s for the typical query in 14 full runs of one day) and
 // made runs incomparable ratio by ratio. It stays at most `share` of the slowest variant's full load in this run
 // (issue 13), so on a machine too slow for the constant the run is measured at that bound and says so.
 

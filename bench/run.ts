@@ -209,7 +209,6 @@ const startedAt = Date.now();
 
 // Full load: throughput, each round in a new order; it also tells each variant's capacity, which bounds the fixed rate.
 // The throughput ratios' variants get more rounds on the typical query: two rounds gave intervals of nothing.
-const rates: Record<string, number> = {};
 const rateChoices: Record<string, FixedRate> = {};
 for (const query of QUERY_NAMES) {
   const rounds = query === "typical" ? Math.max(SETTINGS.full_rounds, SETTINGS.throughput_rounds) : SETTINGS.other_full_rounds;
@@ -234,7 +233,6 @@ for (const query of QUERY_NAMES) {
     );
   const choice = fixedRate(SETTINGS.fixed_rate_targets[query], Math.min(...FIXED_VARIANTS.map(capacity)), SETTINGS.rate_share);
   rateChoices[query] = choice;
-  rates[query] = choice.rate;
   if (choice.lowered)
     log(
       `fixed rate of ${query} lowered to ${choice.rate}/s (${SETTINGS.rate_share} of the slowest full load): not comparable with other runs`,
@@ -263,9 +261,9 @@ for (const query of QUERY_NAMES) {
     if (Object.values(cpuRatios(query)).every((e) => e !== null && e.pairs >= min)) break;
     const order = shuffled(FIXED_VARIANTS);
     for (const [position, name] of order.entries()) {
-      const w = await measure(name, query, { kind: "fixed", rate: rates[query]! }, round, position, SETTINGS.fixed_seconds);
+      const w = await measure(name, query, { kind: "fixed", rate: rateChoices[query]!.rate }, round, position, SETTINGS.fixed_seconds);
       log(
-        `fixed ${query} @${rates[query]}/s r${round + 1} ${name}: ${w.cpu_us_per_request} µs CPU/req, p50 ${w.p50_ms} ms, core1 ${w.core1_busy}${w.rejected.length ? `, ${w.rejected}` : ""}`,
+        `fixed ${query} @${rateChoices[query]!.rate}/s r${round + 1} ${name}: ${w.cpu_us_per_request} µs CPU/req, p50 ${w.p50_ms} ms, core1 ${w.core1_busy}${w.rejected.length ? `, ${w.rejected}` : ""}`,
       );
     }
   }
@@ -289,7 +287,7 @@ const report = buildReport({
   settings: {
     ...SETTINGS,
     acceptance: ACCEPTANCE,
-    fixed_rates: rates,
+    fixed_rates: Object.fromEntries(Object.entries(rateChoices).map(([query, choice]) => [query, choice.rate])),
     fixed_rate_choices: rateChoices,
     measured_seconds: Math.round(measuredSeconds),
     phases_s: phases,
