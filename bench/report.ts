@@ -1,5 +1,6 @@
 import os from "node:os";
 import type { MicroResult } from "./micro.js";
+import { accepted, pairedValues } from "./pairing.js";
 import { type Estimate, estimate, median } from "./stats.js";
 import type { BenchVariant } from "./variants.js";
 import type { WindowResult } from "./window.js";
@@ -25,23 +26,6 @@ export interface ReportInput {
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
-const accepted = (w: WindowResult) => w.rejected.length === 0;
-
-/** Per-round paired values: `value(t) op value(b)` for every round in which both windows were accepted. */
-function paired(
-  windows: WindowResult[],
-  kind: WindowResult["kind"],
-  query: string,
-  [t, b]: [string, string],
-  combine: (t: WindowResult, b: WindowResult) => number,
-): number[] {
-  const of = (name: string) => windows.filter((w) => w.kind === kind && w.query === query && w.variant === name && accepted(w));
-  const bs = new Map(of(b).map((w) => [w.round, w]));
-  return of(t).flatMap((tw) => {
-    const bw = bs.get(tw.round);
-    return bw ? [combine(tw, bw)] : [];
-  });
-}
 
 function variantSummary(input: ReportInput, variant: string, query: string) {
   const mine = input.windows.filter((w) => w.variant === variant && w.query === query && accepted(w));
@@ -85,10 +69,10 @@ export function buildReport(input: ReportInput) {
   const summaries = input.queries.flatMap((q) => names.map((v) => variantSummary(input, v, q)));
   const summary = (variant: string, query: string) => summaries.find((s) => s.variant === variant && s.query === query);
   const throughput = (query: string, pair: [string, string]) =>
-    estimate(paired(input.windows, "full", query, pair, (t, b) => t.rps / b.rps));
+    estimate(pairedValues(input.windows, "full", query, pair, (t, b) => t.rps / b.rps));
   const latency = (query: string, key: "p50_ms" | "p90_ms" | "p99_ms") =>
     estimate(
-      paired(input.windows, "fixed", query, ["T-allow", "B"], (t, b) => t[key]! - b[key]!),
+      pairedValues(input.windows, "fixed", query, ["T-allow", "B"], (t, b) => t[key]! - b[key]!),
       2,
     );
   const legacyRatios = (query: string) => {
@@ -132,7 +116,9 @@ export function buildReport(input: ReportInput) {
     rss_ratio: { "T-allow/B": tAllowRss && bRss ? round2(tAllowRss / bRss) : null },
     // The same, round by round with its interval: a heap's size at a moment depends on when V8 last collected, so one
     // ratio of medians can move a lot between runs.
-    rss_ratio_paired: { "T-allow/B": estimate(paired(input.windows, "fixed", typical, ["T-allow", "B"], (t, b) => t.rss_mb / b.rss_mb)) },
+    rss_ratio_paired: {
+      "T-allow/B": estimate(pairedValues(input.windows, "fixed", typical, ["T-allow", "B"], (t, b) => t.rss_mb / b.rss_mb)),
+    },
     startup_s: input.startup ? { cold: input.startup.cold_s, warm: input.startup.warm_s } : null,
     fetches_per_request: Object.fromEntries(
       names.map((v) => [v, Object.fromEntries(input.queries.map((q) => [q, summary(v, q)?.fetches_per_request]))]),

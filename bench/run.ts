@@ -12,6 +12,7 @@ import { print } from "graphql";
 import { ActorSummaryDocument, FullDossiersDocument, ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
 import { startBenchStack } from "./bench-stack.js";
 import { runMicro } from "./micro.js";
+import { fixedRoundOrder, pairedValues } from "./pairing.js";
 import { pinSelfTo } from "./pin.js";
 import { peakRssMb, threadCpuLists } from "./proc.js";
 import { type FixedRate, fixedRate } from "./rate.js";
@@ -92,6 +93,8 @@ const SETTINGS = {
   },
   /** The most a fixed rate may be, as a share of the slowest fixed-rate variant's full-load throughput in the run. */
   rate_share: 0.4,
+  pairing:
+    "fixed-rate rounds measure B twice (each other variant at most two windows from one; T-redact beside B-rewritten), and pair each window with its baseline's nearest window in the same round (bench/pairing.ts)",
   pinning:
     "runner, load generator, subgraphs and IdP launched under taskset -c 1 (all threads); each gateway under taskset -c 0; only the gateway under test runs (the others are SIGSTOPped)",
 };
@@ -240,26 +243,20 @@ for (const query of QUERY_NAMES) {
 }
 
 phaseDone("full_load");
-// Fixed rate: paired rounds. Each round measures every variant once, in a new order, so each T window has its
-// baseline window beside it in time; the ratio is taken within the round.
+// Fixed rate: paired rounds. Each round measures every variant in a new order, B twice (bench/pairing.ts), so each T
+// window has a baseline window beside it in time; the ratio is taken within the round, with the nearer one.
 const cpuRatios = (query: QueryName) =>
   Object.fromEntries(
-    CPU_PAIRS.map(([t, b]) => {
-      const ratiosOf: number[] = [];
-      for (const round of new Set(windows.filter((w) => w.kind === "fixed" && w.query === query).map((w) => w.round))) {
-        const of = (name: string) =>
-          windows.find((w) => w.kind === "fixed" && w.query === query && w.round === round && w.variant === name);
-        const [tw, bw] = [of(t), of(b)];
-        if (tw && bw && tw.rejected.length === 0 && bw.rejected.length === 0) ratiosOf.push(tw.cpu_us_per_request / bw.cpu_us_per_request);
-      }
-      return [`${t}/${b}`, estimate(ratiosOf)];
-    }),
+    CPU_PAIRS.map(([t, b]) => [
+      `${t}/${b}`,
+      estimate(pairedValues(windows, "fixed", query, [t, b], (tw, bw) => tw.cpu_us_per_request / bw.cpu_us_per_request)),
+    ]),
   );
 for (const query of QUERY_NAMES) {
   const [min, max] = query === "typical" ? [SETTINGS.min_pairs, SETTINGS.max_pairs] : [SETTINGS.other_pairs, SETTINGS.other_pairs];
   for (let round = 0; round < max; round++) {
     if (Object.values(cpuRatios(query)).every((e) => e !== null && e.pairs >= min)) break;
-    const order = shuffled(FIXED_VARIANTS);
+    const order = fixedRoundOrder(FIXED_VARIANTS, shuffled);
     for (const [position, name] of order.entries()) {
       const w = await measure(name, query, { kind: "fixed", rate: rateChoices[query]!.rate }, round, position, SETTINGS.fixed_seconds);
       log(

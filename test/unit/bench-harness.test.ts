@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agreement, compareReports } from "../../bench/compare.js";
 import { measureFixedRate } from "../../bench/fixed-rate.js";
 import { measureLoad } from "../../bench/load.js";
+import { fixedRoundOrder, pairedValues } from "../../bench/pairing.js";
 import { coreTimes, coreUse, cpuSeconds, peakRssMb, rssMb, threadCpuLists } from "../../bench/proc.js";
 import { fixedRate } from "../../bench/rate.js";
 import { buildReport, table } from "../../bench/report.js";
@@ -228,6 +229,79 @@ describe("comparing two full runs", () => {
     expect(compareReports(report(rates), report({ typical: 90 })).sameRates).toBe(false);
     expect(compareReports(report({ typical: 90 }), report(rates)).sameRates).toBe(false);
     expect(compareReports(report(), report(rates)).sameRates).toBeNull();
+  });
+});
+
+describe("pairing windows with their baselines", () => {
+  const at = (variant: string, round: number, position: number, cpu: number, rejected: string[] = []) =>
+    ({ variant, query: "typical", kind: "fixed", round, position, cpu_us_per_request: cpu, rejected }) as unknown as WindowResult;
+  const ratio = (t: WindowResult, b: WindowResult) => t.cpu_us_per_request / b.cpu_us_per_request;
+
+  it("pairs each window with the nearest accepted baseline window of its own round, the earlier on a tie", () => {
+    const windows = [
+      at("T-allow", 0, 0, 1100),
+      at("B", 0, 1, 1000),
+      at("T-tokens", 0, 2, 1300),
+      at("T-full", 0, 3, 1600),
+      at("B", 0, 4, 2000),
+      at("T-attrs", 0, 5, 2200),
+      // Round 1: the near B was rejected, so the far one is used; round 2 has no accepted B, so no pair.
+      at("T-allow", 1, 0, 3300),
+      at("B", 1, 1, 9999, ["steal 0.2"]),
+      at("B", 1, 5, 3000),
+      at("T-allow", 2, 0, 5000),
+      at("B", 2, 1, 1000, ["1 failed requests"]),
+    ];
+    expect(pairedValues(windows, "fixed", "typical", ["T-allow", "B"], ratio)).toEqual([1.1, 1.1]);
+    expect(pairedValues(windows, "fixed", "typical", ["T-attrs", "B"], ratio)).toEqual([1.1]);
+    // Position 2 is one from the first B and two from the second; position 3 is one from the second.
+    expect(pairedValues(windows, "fixed", "typical", ["T-tokens", "B"], ratio)).toEqual([1.3]);
+    expect(pairedValues(windows, "fixed", "typical", ["T-full", "B"], ratio)).toEqual([0.8]);
+    const tie = [at("B", 0, 0, 1000), at("T-allow", 0, 1, 1500), at("B", 0, 2, 3000)];
+    expect(pairedValues(tie, "fixed", "typical", ["T-allow", "B"], ratio)).toEqual([1.5]);
+    expect(pairedValues(windows, "full", "typical", ["T-allow", "B"], ratio)).toEqual([]);
+  });
+
+  const ALL = ["B", "B-rewritten", "T-allow", "T-full", "T-noaudit", "T-redact", "T-tokens", "T-attrs"];
+  const same = <T>(items: T[]) => [...items];
+  const reversed = <T>(items: T[]) => [...items].reverse();
+
+  it("measures B twice in a full round, every other variant once and at most two windows from a B", () => {
+    for (const shuffle of [same, reversed]) {
+      const order = fixedRoundOrder(ALL, shuffle);
+      expect([...order].sort()).toEqual([...ALL, "B"].sort());
+      const bs = order.flatMap((name, i) => (name === "B" ? [i] : []));
+      for (const [i, name] of order.entries()) {
+        if (["B", "T-redact", "B-rewritten"].includes(name)) continue;
+        expect(Math.min(...bs.map((b) => Math.abs(b - i))), `${name} in ${order}`).toBeLessThanOrEqual(2);
+      }
+      // T-redact beside its own baseline, at one end of the round.
+      expect(Math.abs(order.indexOf("T-redact") - order.indexOf("B-rewritten"))).toBe(1);
+      expect([0, order.length - 2]).toContain(Math.min(order.indexOf("T-redact"), order.indexOf("B-rewritten")));
+    }
+    // Five singles: one, then three, then one, between the two B windows.
+    expect(fixedRoundOrder(ALL, same)).toEqual([
+      "T-redact",
+      "B-rewritten",
+      "T-allow",
+      "B",
+      "T-full",
+      "T-noaudit",
+      "T-tokens",
+      "B",
+      "T-attrs",
+    ]);
+  });
+
+  it("measures every variant once, in the shuffled order, in a round too small for two B windows", () => {
+    expect(fixedRoundOrder(["B", "T-allow", "T-full"], reversed)).toEqual(["T-full", "T-allow", "B"]);
+    expect(fixedRoundOrder(["T-allow", "T-full", "T-tokens", "T-attrs", "T-redact"], same)).toEqual([
+      "T-allow",
+      "T-full",
+      "T-tokens",
+      "T-attrs",
+      "T-redact",
+    ]);
   });
 });
 
