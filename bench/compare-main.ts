@@ -10,7 +10,7 @@ const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const [firstFile = join(RESULTS, "previous.json"), secondFile = join(RESULTS, "latest.json")] = process.argv.slice(2);
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as ComparedReport;
 const [first, second] = [read(firstFile), read(secondFile)];
-const { sameCommit, sameRates, rows } = compareReports(first, second);
+const { sameCommit, sameRates, clean, rows } = compareReports(first, second);
 
 const share = (value: number | null) => (value === null ? "-" : `${(value * 100).toFixed(1)}%`);
 const commit = (report: ComparedReport) =>
@@ -25,6 +25,13 @@ console.log(
     : sameRates
       ? `same fixed rates: yes, ${rates(first)}`
       : `same fixed rates: no, ${rates(first)} and ${rates(second)}: the CPU ratios and latency deltas are not comparable`,
+);
+console.log(
+  clean === null
+    ? "other processes on the measured cores: not checked in one run or both"
+    : clean
+      ? "other processes on the measured cores: none seen in either run"
+      : "other processes on the measured cores: SEEN in one run or both (its report's other_processes lists them)",
 );
 console.log("");
 for (const line of textTable(

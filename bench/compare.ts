@@ -23,6 +23,8 @@ export interface ComparedReport {
   latency_delta_ms: Record<string, Estimate | null>;
   rss_ratio_paired?: Record<string, Estimate | null>;
   settings?: { fixed_rates?: Record<string, number> };
+  /** Other processes on the measured cores (bench/strangers.ts); absent in reports made before the check. */
+  other_processes?: { none_seen: boolean } | null;
 }
 
 export interface ComparedRow {
@@ -60,5 +62,8 @@ export function compareReports(first: ComparedReport, second: ComparedReport) {
     ratesA && ratesB
       ? Object.keys(ratesA).length === Object.keys(ratesB).length && Object.entries(ratesA).every(([query, rate]) => ratesB[query] === rate)
       : null;
-  return { sameCommit, sameRates, rows };
+  // True when both runs were checked and neither saw another process on its cores; null when one was not checked.
+  const clean =
+    first.other_processes && second.other_processes ? first.other_processes.none_seen && second.other_processes.none_seen : null;
+  return { sameCommit, sameRates, clean, rows };
 }

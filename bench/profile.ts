@@ -15,20 +15,12 @@ import { print } from "graphql";
 import { ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
 import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
-import { ALLOWED, attributeSets, headerSource } from "./callers.js";
+import { ALLOWED, headerSource } from "./callers.js";
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
 import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
-import {
-  ATTRS_PLAN_CACHE_SIZE,
-  ATTRS_SETS,
-  ENFORCEMENT_ONLY,
-  TOKENS_CACHE_SIZE,
-  TOKENS_DISTINCT,
-  tearlineEnv,
-  VARIANT_ENTRIES,
-  writeOpenSupergraph,
-} from "./variants.js";
+import { guardAgainstStrangers } from "./strangers.js";
+import { ENFORCEMENT_VARIANTS, tearlineEnv, VARIANT_ENTRIES, writeOpenSupergraph } from "./variants.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const rate = process.env.PROFILE_RATE === undefined ? undefined : Number(process.env.PROFILE_RATE);
@@ -37,6 +29,10 @@ if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
 const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-full");
 if (!["T-full", "T-allow", "T-tokens", "T-attrs", "B"].includes(variant))
   throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens, T-attrs or B");
+/** T-allow, T-tokens and T-attrs: set up as the benchmark sets them up. */
+const enforcement = variant in ENFORCEMENT_VARIANTS ? ENFORCEMENT_VARIANTS[variant as keyof typeof ENFORCEMENT_VARIANTS] : undefined;
+// Another process on the cores would be charged to the profiled gateway's frames (bench/strangers.ts).
+const strangers = await guardAgainstStrangers((message) => console.error(`[profile] ${message}`));
 const keysDir = mkdtempSync(join(tmpdir(), "tearline-profile-keys-"));
 const profileDir = mkdtempSync(join(tmpdir(), "tearline-profile-"));
 // The run's keys and the profile itself are summarised here, not kept: gone with the process, however it ends.
@@ -74,20 +70,11 @@ const spawnProfiled = (entry: string, env: NodeJS.ProcessEnv) =>
 const profiled =
   variant === "B"
     ? await spawnProfiled("bench/gateways/baseline.ts", { TUNED: "true" })
-    : variant === "T-full"
-      ? undefined
-      : await spawnProfiled(
-          "gateway/main.ts",
-          tearlineEnv(stack, "open", {
-            ...ENFORCEMENT_ONLY,
-            ...(variant === "T-tokens" ? { TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) } : {}),
-            ...(variant === "T-attrs" ? { PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) } : {}),
-          }),
-        );
-const headers =
-  variant === "T-attrs"
-    ? await headerSource(keysDir, attributeSets(ATTRS_SETS))
-    : await headerSource(keysDir, [ALLOWED], variant === "T-tokens" ? TOKENS_DISTINCT : 1);
+    : enforcement
+      ? await spawnProfiled("gateway/main.ts", tearlineEnv(stack, "open", enforcement.env))
+      : undefined;
+// T-full's callers are T-allow's (B sends no token).
+const headers = enforcement ? await enforcement.callers(keysDir) : await headerSource(keysDir, [ALLOWED]);
 const load = {
   url: (profiled ?? stack.gateway).url,
   body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }),
@@ -107,6 +94,7 @@ const result = rate
     }))
   : await measureLoad({ ...load, durationSeconds: 10 });
 const toUs = Number(process.hrtime.bigint() / 1000n);
+if (strangers.watch("measured seconds").length > 0) console.error("[profile] the profile shared the cores with the processes above");
 // The bundles' source maps, kept before the stack removes its build: they name the module of each bundled frame.
 const maps = stack.buildDir ? bundleSourceMaps(stack.buildDir) : undefined;
 await profiled?.stop();

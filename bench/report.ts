@@ -2,6 +2,7 @@ import os from "node:os";
 import type { MicroResult } from "./micro.js";
 import { accepted, pairedValues } from "./pairing.js";
 import { type Estimate, estimate, median } from "./stats.js";
+import type { StrangerCheck, StrangerRule } from "./strangers.js";
 import type { BenchVariant } from "./variants.js";
 import type { WindowResult } from "./window.js";
 
@@ -23,6 +24,8 @@ export interface ReportInput {
   startup: { cold_s: number; warm_s: number; warm_runs_s?: number[] } | null;
   /** The commit measured, and whether the tree had changes besides results (a run of uncommitted code says so). */
   commit?: { sha: string; dirty: boolean } | null;
+  /** Checks for other processes on the benchmark's cores (bench/strangers.ts), from its start to its end. */
+  strangers?: { rule: StrangerRule; checks: StrangerCheck[] };
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -102,6 +105,15 @@ export function buildReport(input: ReportInput) {
     generated_at: new Date().toISOString(),
     commit: input.commit ?? null,
     machine: machine(),
+    other_processes: input.strangers
+      ? {
+          rule: input.strangers.rule,
+          checks: input.strangers.checks.length,
+          // Only the checks that found one; none_seen is what a reader of the figures needs first.
+          seen: input.strangers.checks.filter((c) => c.strangers.length > 0),
+          none_seen: input.strangers.checks.every((c) => c.strangers.length === 0),
+        }
+      : null,
     settings: input.settings,
     variant_descriptions: Object.fromEntries(input.variants.map((v) => [v.name, v.description])),
     // Headline: gateway CPU time per answered request at one fixed rate, paired within rounds, median with bootstrap 95% interval.
@@ -184,5 +196,11 @@ export function table(report: Report): string {
     `  latency T-allow − B (ms) p50: ${interval(report.latency_delta_ms.p50)}; p90: ${interval(report.latency_delta_ms.p90)}`,
     `  RSS T-allow/B: ${report.rss_ratio["T-allow/B"]} (paired ${JSON.stringify(report.rss_ratio_paired["T-allow/B"])}); cache counts: ${JSON.stringify(report.token_cache_hits)}`,
   ];
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", ...ratios, ...others].join("\n");
+  const strangers = report.other_processes;
+  const seen = strangers
+    ? strangers.none_seen
+      ? `  other processes on the measured cores: none seen in ${strangers.checks} checks`
+      : `  OTHER PROCESSES ON THE MEASURED CORES in ${strangers.seen.length} of ${strangers.checks} checks: the figures are not clean`
+    : "  other processes on the measured cores: not checked";
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", ...ratios, ...others, seen].join("\n");
 }

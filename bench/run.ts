@@ -19,6 +19,7 @@ import { type FixedRate, fixedRate } from "./rate.js";
 import { buildReport, table } from "./report.js";
 import { measureStartup } from "./startup.js";
 import { estimate, median } from "./stats.js";
+import { guardAgainstStrangers } from "./strangers.js";
 import { FETCH_COUNT_PATH } from "./subgraph-memo.js";
 import { cacheCounts, startVariants, VARIANT_ENTRIES, verify } from "./variants.js";
 import { type Acceptance, acceptedWindow, type Load, type WindowResult } from "./window.js";
@@ -29,6 +30,9 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 // The runner (load generator), the subgraphs and the identity provider share core 1; each gateway has core 0 alone.
 pinSelfTo("1", "the benchmark");
 
+// Nothing else may share the cores (bench/strangers.ts): refused before anything starts, recorded if one comes later.
+const strangers = await guardAgainstStrangers(log);
+
 const QUICK = process.env.BENCH_QUICK === "1";
 /** Wall-clock seconds of each phase, in the report: where a run's time goes. */
 const phases: Record<string, number> = {};
@@ -37,6 +41,7 @@ const phaseDone = (name: string) => {
   const now = performance.now();
   phases[name] = Math.round((now - phaseStart) / 100) / 10;
   phaseStart = now;
+  strangers.watch(name);
 };
 
 /** The commit being measured; dirty when anything but bench/results differs from it (a run of uncommitted code). */
@@ -256,6 +261,7 @@ for (const query of QUERY_NAMES) {
   const [min, max] = query === "typical" ? [SETTINGS.min_pairs, SETTINGS.max_pairs] : [SETTINGS.other_pairs, SETTINGS.other_pairs];
   for (let round = 0; round < max; round++) {
     if (Object.values(cpuRatios(query)).every((e) => e !== null && e.pairs >= min)) break;
+    if (round > 0) strangers.watch(`fixed ${query} before round ${round + 1}`);
     const order = fixedRoundOrder(FIXED_VARIANTS, shuffled);
     for (const [position, name] of order.entries()) {
       const w = await measure(name, query, { kind: "fixed", rate: rateChoices[query]!.rate }, round, position, SETTINGS.fixed_seconds);
@@ -300,6 +306,7 @@ const report = buildReport({
   secondLock,
   startup,
   commit: COMMIT,
+  strangers: { rule: strangers.rule, checks: strangers.checks },
 });
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
 const file = join(ROOT, "bench/results", `${report.generated_at.replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);

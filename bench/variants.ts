@@ -33,6 +33,23 @@ export interface StartedVariants {
  * tokens, labels, agreements, the plan, redaction, the banner, cost and admission all run.
  */
 export const ENFORCEMENT_ONLY = { SUBGRAPH_ENVELOPES: "off", AUDIT_STORE: "none" };
+
+/**
+ * The enforcement-only variants over the open subgraphs: each one's gateway settings beyond the defaults, and the
+ * callers it is sent. bench/profile.ts profiles them from these, so that it profiles what the benchmark measures.
+ */
+export const ENFORCEMENT_VARIANTS = {
+  "T-allow": { env: ENFORCEMENT_ONLY, callers: (keysDir: string) => headerSource(keysDir, [ALLOWED]) },
+  "T-tokens": {
+    env: { ...ENFORCEMENT_ONLY, TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) },
+    // Thousands of tokens to sign: only for the variants that send them.
+    callers: (keysDir: string) => headerSource(keysDir, [ALLOWED], TOKENS_DISTINCT),
+  },
+  "T-attrs": {
+    env: { ...ENFORCEMENT_ONLY, PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) },
+    callers: (keysDir: string) => headerSource(keysDir, attributeSets(ATTRS_SETS)),
+  },
+} as const;
 const ENFORCEMENT_ONLY_WORDS = "agreements on, no envelopes, open subgraphs as B's, no audit trail";
 
 /** Which of the benchmark stack's two sets of subgraphs a gateway reads from. */
@@ -107,23 +124,18 @@ export async function startVariants(
 
   // Every feature on is T-full (the stack's own gateway); the others measure the gateway's own enforcement.
   const tNoAudit = wanted("T-noaudit") ? await tearline("T-noaudit", "locked", { AUDIT_STORE: "none" }) : undefined;
-  const tAllow = wanted("T-allow") ? await tearline("T-allow", "open", ENFORCEMENT_ONLY) : undefined;
+  const tAllow = wanted("T-allow") ? await tearline("T-allow", "open", ENFORCEMENT_VARIANTS["T-allow"].env) : undefined;
   const tRedact = wanted("T-redact") ? await tearline("T-redact", "open", ENFORCEMENT_ONLY) : undefined;
-  const tTokens = wanted("T-tokens")
-    ? await tearline("T-tokens", "open", { ...ENFORCEMENT_ONLY, TOKEN_CACHE_SIZE: String(TOKENS_CACHE_SIZE) })
-    : undefined;
-  const tAttrs = wanted("T-attrs")
-    ? await tearline("T-attrs", "open", { ...ENFORCEMENT_ONLY, PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) })
-    : undefined;
+  const tTokens = wanted("T-tokens") ? await tearline("T-tokens", "open", ENFORCEMENT_VARIANTS["T-tokens"].env) : undefined;
+  const tAttrs = wanted("T-attrs") ? await tearline("T-attrs", "open", ENFORCEMENT_VARIANTS["T-attrs"].env) : undefined;
   const untuned = wanted("B-untuned") ? await start("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" }) : undefined;
   const baseline = wanted("B", "B-rewritten") ? await start("B", "bench/gateways/baseline.ts", { TUNED: "true" }) : undefined;
   const hive = wanted("H") ? await start("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url }) : undefined;
 
-  const allowed = await headerSource(keysDir, [ALLOWED]);
+  const allowed = await ENFORCEMENT_VARIANTS["T-allow"].callers(keysDir);
   const redacted = await headerSource(keysDir, [REDACTED]);
-  // Thousands of tokens to sign: only for the variants that send them.
-  const tokens = tTokens ? await headerSource(keysDir, [ALLOWED], TOKENS_DISTINCT) : allowed;
-  const attrs = tAttrs ? await headerSource(keysDir, attributeSets(ATTRS_SETS)) : allowed;
+  const tokens = tTokens ? await ENFORCEMENT_VARIANTS["T-tokens"].callers(keysDir) : allowed;
+  const attrs = tAttrs ? await ENFORCEMENT_VARIANTS["T-attrs"].callers(keysDir) : allowed;
   const plain = (query: string) => JSON.stringify(queries[query]);
   const rewritten = Object.fromEntries(
     Object.entries(queries).map(([name, q]) => [

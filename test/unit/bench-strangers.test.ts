@@ -1,0 +1,151 @@
+import { execFileSync, spawn } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { compareReports } from "../../bench/compare.js";
+import { buildReport, table } from "../../bench/report.js";
+import {
+  family,
+  findStrangers,
+  type ProcessInfo,
+  parseCpuList,
+  readProcesses,
+  type StrangerRule,
+  strangerWatch,
+} from "../../bench/strangers.js";
+
+const rule: StrangerRule = { measuredCores: [0, 1], allCores: [0, 1], busyShare: 0.05 };
+const proc = (pid: number, ppid: number, cpus: number[], cpu_s: number, kernel = false): ProcessInfo => ({
+  pid,
+  ppid,
+  command: `p${pid}`,
+  cpus,
+  cpu_s,
+  kernel,
+});
+
+describe("other processes on the benchmark's cores", () => {
+  it("reads Linux CPU lists", () => {
+    expect(parseCpuList("0-1")).toEqual([0, 1]);
+    expect(parseCpuList("0")).toEqual([0]);
+    expect(parseCpuList("3,0-1,7-8")).toEqual([0, 1, 3, 7, 8]);
+    expect(() => parseCpuList("2-1")).toThrow(/not a CPU list/);
+    expect(() => parseCpuList("a")).toThrow(/not a CPU list/);
+  });
+
+  it("counts the benchmark's ancestors and descendants as its own, and nothing else", () => {
+    // 1 → 10 (npm) → 11 (the benchmark) → 12 (a gateway) → 13 (its worker); 1 → 20 (someone else's) → 21.
+    const all = [proc(1, 0, [0, 1], 0), proc(10, 1, [0, 1], 0), proc(11, 10, [1], 0), proc(12, 11, [0], 0), proc(13, 12, [0], 0)];
+    const others = [proc(20, 1, [0, 1], 0), proc(21, 20, [0], 0)];
+    expect([...family([...all, ...others], 11)].sort((a, b) => a - b)).toEqual([1, 10, 11, 12, 13]);
+    // A gateway whose parent died is adopted by pid 1: no longer the benchmark's, as the probe's leftovers were not.
+    expect(family([...all, proc(30, 1, [0], 0)], 11).has(30)).toBe(false);
+  });
+
+  it.each([
+    ["an own gateway pinned to core 0 and busy", proc(12, 11, [0], 9), []],
+    ["a kernel thread pinned to core 0", proc(14, 2, [0], 5, true), []],
+    ["an idle process allowed on every core", proc(40, 1, [0, 1], 0.04), []],
+    ["an idle process pinned to core 0 (the probe's leftovers)", proc(41, 1, [0], 0), [{ pid: 41, pinned: true, busy: 0 }]],
+    ["one pinned to core 1", proc(42, 1, [1], 0), [{ pid: 42, pinned: true, busy: 0 }]],
+    ["a busy process allowed on every core", proc(43, 1, [0, 1], 0.6), [{ pid: 43, pinned: false, busy: 0.5 }]],
+    ["one just above the busy share", proc(44, 1, [0, 1], 0.16), [{ pid: 44, pinned: false, busy: 0.06 }]],
+    ["one at the busy share", proc(45, 1, [0, 1], 0.15), []],
+  ])("%s", (_, p, expected) => {
+    const self = proc(11, 10, [1], 0);
+    const before = new Map([
+      [p.pid, 0.1],
+      [12, 1],
+    ]);
+    const found = findStrangers(before, [proc(10, 1, [0, 1], 0), self, p], 11, 1, rule);
+    expect(found.map(({ pid, pinned, busy }) => ({ pid, pinned, busy }))).toEqual(expected);
+  });
+
+  it("charges a process that started after the first reading with all its CPU time", () => {
+    expect(findStrangers(new Map(), [proc(50, 1, [0, 1], 0.3)], 11, 2, rule)).toMatchObject([{ pid: 50, busy: 0.15 }]);
+  });
+
+  it("on a machine of four cores, a process kept off the measured cores is not a stranger", () => {
+    const wide = { ...rule, allCores: [0, 1, 2, 3] };
+    expect(findStrangers(new Map(), [proc(60, 1, [2, 3], 0)], 11, 1, wide)).toEqual([]);
+    expect(findStrangers(new Map(), [proc(61, 1, [1, 2], 0)], 11, 1, wide)).toMatchObject([{ pid: 61, pinned: true }]);
+  });
+});
+
+describe("watching the real machine", () => {
+  const started: number[] = [];
+  afterAll(() => {
+    for (const pid of started)
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+  });
+  /** Starts `command` through a shell that exits at once, so that it is adopted by pid 1: not this process's. */
+  const orphan = (command: string) => {
+    const pid = Number(execFileSync("sh", ["-c", `${command} >/dev/null 2>&1 & echo $!`], { encoding: "utf8" }).trim());
+    started.push(pid);
+    return pid;
+  };
+
+  it("sees an orphan pinned to core 0 and a busy one, but not its own busy child", async () => {
+    const watch = strangerWatch(process.pid, [0, 1], 0.05);
+    const pinned = orphan("taskset -c 0 sleep 30");
+    const busy = orphan(`${process.execPath} -e "const end = Date.now() + 5000; while (Date.now() < end);"`);
+    const child = spawn(process.execPath, ["-e", "const end = Date.now() + 5000; while (Date.now() < end);"], { stdio: "ignore" });
+    started.push(child.pid!);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { strangers, seconds } = watch.check("test");
+    expect(seconds).toBeGreaterThan(1);
+    expect(strangers.find((s) => s.pid === pinned)).toMatchObject({ pinned: true, cpus: "0" });
+    expect(strangers.find((s) => s.pid === busy)?.busy).toBeGreaterThan(0.3);
+    expect(strangers.find((s) => s.pid === child.pid)).toBeUndefined();
+    expect(watch.checks).toHaveLength(1);
+    expect(readProcesses().find((p) => p.pid === pinned)?.ppid).not.toBe(process.pid);
+  });
+});
+
+describe("what a report says of other processes", () => {
+  const input = {
+    settings: {},
+    queries: ["typical"],
+    variants: [],
+    windows: [],
+    cpuRatios: { typical: {} },
+    cacheCounts: { before: {}, after: {} },
+    peaks: {},
+    shape: {},
+    micro: null,
+    secondLock: null,
+    startup: null,
+  };
+  const stranger = { pid: 41, command: "node gateway", cpus: "0", pinned: true, busy: 0.02 };
+
+  it("lists only the checks that found one, and says in its table whether the figures are clean", () => {
+    const clean = buildReport({ ...input, strangers: { rule, checks: [{ at: "start", seconds: 1, strangers: [] }] } });
+    expect(clean.other_processes).toMatchObject({ checks: 1, seen: [], none_seen: true });
+    expect(table(clean)).toContain("none seen in 1 checks");
+    const checks = [
+      { at: "start", seconds: 1, strangers: [] },
+      { at: "full_load", seconds: 90, strangers: [stranger] },
+    ];
+    const dirty = buildReport({ ...input, strangers: { rule, checks } });
+    expect(dirty.other_processes).toMatchObject({ checks: 2, seen: [checks[1]], none_seen: false });
+    expect(table(dirty)).toContain("OTHER PROCESSES ON THE MEASURED CORES in 1 of 2 checks");
+    expect(table(buildReport(input))).toContain("not checked");
+  });
+
+  it("compares two runs as clean only when both were checked and neither saw one", () => {
+    const report = (other_processes?: { none_seen: boolean } | null) => ({
+      generated_at: "2026-12-05T00:00:00.000Z",
+      cpu_ratios: {},
+      throughput_ratios: {},
+      latency_delta_ms: {},
+      other_processes,
+    });
+    expect(compareReports(report({ none_seen: true }), report({ none_seen: true })).clean).toBe(true);
+    expect(compareReports(report({ none_seen: true }), report({ none_seen: false })).clean).toBe(false);
+    expect(compareReports(report({ none_seen: false }), report({ none_seen: true })).clean).toBe(false);
+    expect(compareReports(report(), report({ none_seen: true })).clean).toBeNull();
+    expect(compareReports(report({ none_seen: true }), report(null)).clean).toBeNull();
+  });
+});
