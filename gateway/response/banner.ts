@@ -61,6 +61,8 @@ export function markOfResponse(data: unknown, plan: BannerPlan): Mark {
     // Stryker disable next-line ConditionalExpression: a string walked as an object has none of the plan's keys; null is tested (a null item).
     if (typeof value !== "object" || value === null) return;
     for (const field of level.fields) {
+      // Own fields only: a field named like a property of every object (`constructor`) must not be read from the prototype.
+      if (!Object.hasOwn(value, field.key)) continue;
       const child = (value as Record<string, unknown>)[field.key];
       if (child === null || child === undefined) continue;
       mark = combineMarks(mark, field.mark);

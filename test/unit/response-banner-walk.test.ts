@@ -171,6 +171,18 @@ describe("the banner of a response: what was returned, and nothing else", () => 
     expect(belowTop).toBeGreaterThan(300);
   });
 
+  it("reads only the answer's own fields: a missing field named like a property of every object does not raise it", () => {
+    const named = plan({
+      constructor: entry(SECRET_KITE),
+      actors: entry(mark("UNCLASSIFIED"), { toString: entry(RESTRICTED_GBR), hasOwnProperty: entry(SECRET_KITE) }),
+    });
+    expect(markOfResponse({}, named)).toBe(UNMARKED);
+    same(markOfResponse({ actors: [{}, {}] }, named), mark("UNCLASSIFIED"));
+    // Returned, they count as any field does.
+    same(markOfResponse(JSON.parse('{"actors":[{"toString":"x"}]}'), named), combineMarks(mark("UNCLASSIFIED"), RESTRICTED_GBR));
+    same(markOfResponse(JSON.parse('{"constructor":"x"}'), named), SECRET_KITE);
+  });
+
   it("marks an empty answer UNMARKED", () => {
     expect(markOfResponse(null, banners())).toBe(UNMARKED);
     expect(markOfResponse({}, banners())).toBe(UNMARKED);
