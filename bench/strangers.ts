@@ -4,13 +4,16 @@ import { cpuSeconds } from "./proc.js";
 
 // Other processes on the benchmark's cores. A run once shared core 0 with 15 idle gateways a probe had left behind:
 // they used about 8% of it, raised T-full/B from about 1.7 to 1.92, and nothing noticed. The benchmark's own family
-// (itself, its ancestors and its descendants) is expected; every other process that is pinned to a measured core,
-// or that used more than a small share of a core between two checks, is a stranger. Kernel threads are not.
+// (itself, its ancestors, its descendants, and whatever is in its process group) is expected; every other process
+// that is pinned to a measured core, or that used more than a small share of a core between two checks, is a
+// stranger. Kernel threads are not.
 
 /** One process as /proc shows it. */
 export interface ProcessInfo {
   pid: number;
   ppid: number;
+  /** Its process group: a shell's job, which every child not started in a group of its own stays in. */
+  pgrp: number;
   command: string;
   /** The CPUs its main thread may run on, as a set of core numbers. */
   cpus: number[];
@@ -42,11 +45,19 @@ export function parseCpuList(list: string): number[] {
   return [...cores].sort((a, b) => a - b);
 }
 
-/** The pids of `self`'s family: itself, its ancestors and every descendant. */
+/**
+ * The pids of `self`'s family: itself, its ancestors, every descendant, and every process in its process group. The
+ * group holds a grandchild whose parent has exited (one measured tool's esbuild service, orphaned on its way out);
+ * another shell job's processes, such as a probe's leftovers, are in groups of their own.
+ */
 export function family(processes: readonly ProcessInfo[], self: number): Set<number> {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const members = new Set<number>();
-  for (let pid: number | undefined = self; pid !== undefined && pid > 0 && !members.has(pid); pid = byPid.get(pid)?.ppid) members.add(pid);
+  const group = byPid.get(self)?.pgrp;
+  const members = new Set(processes.filter((p) => group !== undefined && p.pgrp === group).map((p) => p.pid));
+  const ancestors = new Set<number>();
+  for (let pid: number | undefined = self; pid !== undefined && pid > 0 && !ancestors.has(pid); pid = byPid.get(pid)?.ppid)
+    ancestors.add(pid);
+  for (const pid of ancestors) members.add(pid);
   const children = new Map<number, number[]>();
   for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const queue = [self];
@@ -104,12 +115,16 @@ export function readProcesses(): ProcessInfo[] {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       const field = (name: string) => status.match(new RegExp(`^${name}:\\s*(.*)$`, "m"))?.[1]?.trim() ?? "";
       const ppid = Number(field("PPid"));
+      // /proc/<pid>/stat after the command name: state, ppid, pgrp, …
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const pgrp = Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[2]);
       const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
       // Kernel threads have no command line and descend from kthreadd (pid 2); each is pinned to its core by design.
       const kernel = pid === 2 || ppid === 2;
       processes.push({
         pid,
         ppid,
+        pgrp,
         command: (command || field("Name")).slice(0, 160),
         cpus: parseCpuList(field("Cpus_allowed_list")),
         cpu_s: cpuSeconds(pid),

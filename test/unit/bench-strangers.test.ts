@@ -13,9 +13,10 @@ import {
 } from "../../bench/strangers.js";
 
 const rule: StrangerRule = { measuredCores: [0, 1], allCores: [0, 1], busyShare: 0.05 };
-const proc = (pid: number, ppid: number, cpus: number[], cpu_s: number, kernel = false): ProcessInfo => ({
+const proc = (pid: number, ppid: number, cpus: number[], cpu_s: number, kernel = false, pgrp = pid): ProcessInfo => ({
   pid,
   ppid,
+  pgrp,
   command: `p${pid}`,
   cpus,
   cpu_s,
@@ -38,6 +39,16 @@ describe("other processes on the benchmark's cores", () => {
     expect([...family([...all, ...others], 11)].sort((a, b) => a - b)).toEqual([1, 10, 11, 12, 13]);
     // A gateway whose parent died is adopted by pid 1: no longer the benchmark's, as the probe's leftovers were not.
     expect(family([...all, proc(30, 1, [0], 0)], 11).has(30)).toBe(false);
+  });
+
+  it("counts an orphan still in the benchmark's process group as its own, and one in another group as a stranger", () => {
+    // The benchmark (11) leads group 11; a measured tool's esbuild service (31) outlived its parent, in group 11.
+    const self = proc(11, 10, [1], 0, false, 11);
+    const esbuild = proc(31, 1, [0], 0, false, 11);
+    const probe = proc(32, 1, [0], 0, false, 32);
+    expect(findStrangers(new Map(), [proc(10, 1, [0, 1], 0), self, esbuild, probe], 11, 1, rule).map((s) => s.pid)).toEqual([32]);
+    // With no group known for the benchmark itself, nobody joins its family by group.
+    expect(family([esbuild], 11).has(31)).toBe(false);
   });
 
   it.each([
@@ -80,16 +91,21 @@ describe("watching the real machine", () => {
         // Already gone.
       }
   });
-  /** Starts `command` through a shell that exits at once, so that it is adopted by pid 1: not this process's. */
-  const orphan = (command: string) => {
-    const pid = Number(execFileSync("sh", ["-c", `${command} >/dev/null 2>&1 & echo $!`], { encoding: "utf8" }).trim());
+  /**
+   * Starts `command` through a shell that exits at once, so that it is adopted by pid 1: not this process's child.
+   * In a session of its own (setsid), as another shell job's process is, unless `sameGroup`.
+   */
+  const orphan = (command: string, sameGroup = false) => {
+    const line = `${sameGroup ? "" : "setsid "}${command} >/dev/null 2>&1 & echo $!`;
+    const pid = Number(execFileSync("sh", ["-c", line], { encoding: "utf8" }).trim());
     started.push(pid);
     return pid;
   };
 
-  it("sees an orphan pinned to core 0 and a busy one, but not its own busy child", async () => {
+  it("sees an orphan pinned to core 0 and a busy one, but not its own busy child nor an orphan of its group", async () => {
     const watch = strangerWatch(process.pid, [0, 1], 0.05);
     const pinned = orphan("taskset -c 0 sleep 30");
+    const ownOrphan = orphan("taskset -c 0 sleep 30", true);
     const busy = orphan(`${process.execPath} -e "const end = Date.now() + 5000; while (Date.now() < end);"`);
     const child = spawn(process.execPath, ["-e", "const end = Date.now() + 5000; while (Date.now() < end);"], { stdio: "ignore" });
     started.push(child.pid!);
@@ -99,8 +115,11 @@ describe("watching the real machine", () => {
     expect(strangers.find((s) => s.pid === pinned)).toMatchObject({ pinned: true, cpus: "0" });
     expect(strangers.find((s) => s.pid === busy)?.busy).toBeGreaterThan(0.3);
     expect(strangers.find((s) => s.pid === child.pid)).toBeUndefined();
+    expect(strangers.find((s) => s.pid === ownOrphan)).toBeUndefined();
     expect(watch.checks).toHaveLength(1);
-    expect(readProcesses().find((p) => p.pid === pinned)?.ppid).not.toBe(process.pid);
+    const processes = readProcesses();
+    expect(processes.find((p) => p.pid === pinned)?.ppid).not.toBe(process.pid);
+    expect(processes.find((p) => p.pid === ownOrphan)?.ppid).not.toBe(process.pid);
   });
 });
 
