@@ -3,14 +3,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { textTable } from "../scripts/text-table.js";
-import { type ComparedReport, compareReports } from "./compare.js";
+import { type ComparedReport, compareReports, SAME_SPEED } from "./compare.js";
 import { interval } from "./report.js";
 
 const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const [firstFile = join(RESULTS, "previous.json"), secondFile = join(RESULTS, "latest.json")] = process.argv.slice(2);
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as ComparedReport;
 const [first, second] = [read(firstFile), read(secondFile)];
-const { sameCommit, sameRates, clean, rows } = compareReports(first, second);
+const { sameCommit, sameRates, clean, machine, rows } = compareReports(first, second);
 
 const share = (value: number | null) => (value === null ? "-" : `${(value * 100).toFixed(1)}%`);
 const commit = (report: ComparedReport) =>
@@ -32,6 +32,17 @@ console.log(
     : clean
       ? "other processes on the measured cores: none seen in either run"
       : "other processes on the measured cores: SEEN in one run or both (its report's other_processes lists them)",
+);
+const pair = (values: [number | null, number | null], unit = "") => values.map((v) => (v === null ? "-" : `${v}${unit}`)).join(" and ");
+console.log(
+  `the machine: B's full load ${pair(machine.b_full_load_rps, " rps")}, its CPU per typical request ${pair(machine.b_cpu_us_per_request, " µs")}, ` +
+    `steal at most ${pair(machine.steal_max)}: ${
+      machine.same_speed === null
+        ? "not known"
+        : machine.same_speed
+          ? "about the same speed"
+          : `NOT the same speed (B's full loads differ by more than ${SAME_SPEED}×): ratios can differ for that reason alone`
+    }`,
 );
 console.log("");
 for (const line of textTable(

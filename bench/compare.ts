@@ -1,7 +1,8 @@
 // Do two full runs agree? `npm run bench:compare [first.json second.json]` (default: bench/results/previous.json and
 // latest.json) puts every headline estimate of the two side by side and says, for each, whether each run's median
 // lies within the other's 95% interval ("agree"), whether the intervals only overlap, or whether they differ; and
-// whether both runs were of one commit, with nothing uncommitted, and at the same fixed rates.
+// whether both runs were of one commit, with nothing uncommitted, at the same fixed rates, with nothing else on their
+// cores, and on a machine of about the same speed.
 import { type Estimate, relativeHalfWidth } from "./stats.js";
 
 export type Agreement = "agree" | "overlap only" | "differ" | "not in both";
@@ -25,6 +26,35 @@ export interface ComparedReport {
   settings?: { fixed_rates?: Record<string, number> };
   /** Other processes on the measured cores (bench/strangers.ts); absent in reports made before the check. */
   other_processes?: { none_seen: boolean } | null;
+  variants?: ReadonlyArray<{ variant: string; query: string; rps: number | null; cpu_us_per_request: number | null }>;
+  subgraphs?: { steal_max?: number };
+}
+
+/**
+ * Two runs' machine as B saw it: its full-load throughput and CPU per request on the typical query, and the most the
+ * hypervisor stole in any window. The same code on this machine has ranged from 336 to 905 requests a second for B.
+ */
+export interface MachineSpeed {
+  b_full_load_rps: [number | null, number | null];
+  b_cpu_us_per_request: [number | null, number | null];
+  steal_max: [number | null, number | null];
+  /** B's full loads within SAME_SPEED of each other; null when one is missing. */
+  same_speed: boolean | null;
+}
+
+/** The most B's full-load throughput may differ between two runs (as a ratio) for their machine to count as the same. */
+export const SAME_SPEED = 1.15;
+
+function machineSpeed(first: ComparedReport, second: ComparedReport): MachineSpeed {
+  const b = (report: ComparedReport) => report.variants?.find((v) => v.variant === "B" && v.query === "typical");
+  const [a, z] = [b(first), b(second)];
+  const [rpsA, rpsZ] = [a?.rps ?? null, z?.rps ?? null];
+  return {
+    b_full_load_rps: [rpsA, rpsZ],
+    b_cpu_us_per_request: [a?.cpu_us_per_request ?? null, z?.cpu_us_per_request ?? null],
+    steal_max: [first.subgraphs?.steal_max ?? null, second.subgraphs?.steal_max ?? null],
+    same_speed: rpsA && rpsZ ? Math.max(rpsA / rpsZ, rpsZ / rpsA) <= SAME_SPEED : null,
+  };
 }
 
 export interface ComparedRow {
@@ -65,5 +95,5 @@ export function compareReports(first: ComparedReport, second: ComparedReport) {
   // True when both runs were checked and neither saw another process on its cores; null when one was not checked.
   const clean =
     first.other_processes && second.other_processes ? first.other_processes.none_seen && second.other_processes.none_seen : null;
-  return { sameCommit, sameRates, clean, rows };
+  return { sameCommit, sameRates, clean, machine: machineSpeed(first, second), rows };
 }
