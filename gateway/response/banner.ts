@@ -5,7 +5,7 @@ type BannerPlan = ReadonlyMap<string, BannerEntry>;
 
 /** One level of a banner plan, made for walking: its fields in an array, and the highest mark anything in it allows. */
 interface Level {
-  fields: ReadonlyArray<{ key: string; mark: Mark; children: Level | undefined }>;
+  fields: ReadonlyArray<{ key: string; mark: Mark; children: Level | undefined; inherited: boolean }>;
   /** Every mark of the level and of every level below it, combined. */
   ceiling: Mark;
 }
@@ -25,7 +25,8 @@ function levelOf(plan: BannerPlan): Level {
     const fields = [...plan].map(([key, entry]) => {
       const children = entry.children.size > 0 ? levelOf(entry.children) : undefined;
       ceiling = combineMarks(ceiling, combineMarks(entry.mark, children?.ceiling ?? UNMARKED));
-      return { key, mark: entry.mark, children };
+      // A key every object has through its prototype (`constructor`, an alias) is read as an own key only.
+      return { key, mark: entry.mark, children, inherited: key in Object.prototype };
     });
     level = { fields, ceiling };
     levels.set(plan, level);
@@ -61,8 +62,9 @@ export function markOfResponse(data: unknown, plan: BannerPlan): Mark {
     // Stryker disable next-line ConditionalExpression: a string walked as an object has none of the plan's keys; null is tested (a null item).
     if (typeof value !== "object" || value === null) return;
     for (const field of level.fields) {
-      // Own fields only: a field named like a property of every object (`constructor`) must not be read from the prototype.
-      if (!Object.hasOwn(value, field.key)) continue;
+      // Own fields only: one named like a property of every object (`constructor`) must not be read from the prototype.
+      // Checked only for those names (known when the level is made): the walk is on every answer's path.
+      if (field.inherited && !Object.hasOwn(value, field.key)) continue;
       const child = (value as Record<string, unknown>)[field.key];
       if (child === null || child === undefined) continue;
       mark = combineMarks(mark, field.mark);

@@ -58,12 +58,15 @@ export function redactResponse(
       if (entry.onlyFor && (typename === undefined || !entry.onlyFor.has(typename))) continue;
       const here = [...path, entry.key];
       if (entry.reasons) {
-        inserted ||= !(entry.key in object);
+        inserted ||= !Object.hasOwn(object, entry.key);
         object[entry.key] = null;
         errors.push(forbiddenField(here, entry.reasons));
         if (isNonNullType(entry.type)) propagate = true;
         continue;
       }
+      // Own keys only: a key named like a property of every object (`constructor`, an alias) that the answer lacks
+      // would otherwise be read from the prototype, and its withheld children written onto the global it names.
+      if (!Object.hasOwn(object, entry.key)) continue;
       const value = object[entry.key];
       if (value === null || value === undefined) continue;
       if (walkValue(value, entry.type, entry.children, entry.order, here) === PROPAGATE) {
@@ -108,5 +111,5 @@ function reorder(object: Json, order: readonly string[]): void {
   for (const [key] of entries) delete object[key];
   const values = new Map(entries);
   for (const key of order) if (values.has(key)) object[key] = values.get(key);
-  for (const [key, value] of entries) if (!(key in object)) object[key] = value;
+  for (const [key, value] of entries) if (!Object.hasOwn(object, key)) object[key] = value;
 }

@@ -113,6 +113,26 @@ describe("putting back what was withheld", () => {
       errors: [],
     });
   });
+
+  it("reads only the answer's own keys: a parent missing under an alias named like a property of every object is left alone", () => {
+    // Read through the prototype, `constructor` would be the global Object, and its denied child would be written onto it.
+    const query = `{ constructor: actor(id: "1") { name keys: secretName } toString: actor(id: "2") { valueOf: secretName } }`;
+    const { data, errors } = respond(query, CONFIDENTIAL_GBR, {});
+    expect(typeof Object.keys).toBe("function");
+    expect(typeof Object.prototype.toString.valueOf).toBe("function");
+    expect(data).toEqual({});
+    expect(errors).toEqual([]);
+  });
+
+  it("puts a withheld field named like a property of every object back where the operation asked for it", () => {
+    const query = `{ actor(id: "1") { toString: secretName name } }`;
+    const { data, errors } = respond(query, CONFIDENTIAL_GBR, { actor: { name: "Amber Owl" } });
+    expect(Object.keys(data!.actor as object)).toEqual(["toString", "name"]);
+    expect(errors.map((e) => e.path)).toEqual([["actor", "toString"]]);
+    // A key the operation did not ask for is kept after the asked ones when the keys are put in order, whatever its name.
+    const extra = respond(`{ actor(id: "1") { secretName name } }`, CONFIDENTIAL_GBR, { actor: { name: "Amber Owl", valueOf: 1 } });
+    expect(Object.keys(extra.data!.actor as object)).toEqual(["secretName", "name", "valueOf"]);
+  });
 });
 
 describe("the classification banner of what was actually returned", () => {
