@@ -2,7 +2,8 @@ import os from "node:os";
 import type { MicroResult } from "./micro.js";
 import { accepted, pairedValues } from "./pairing.js";
 import { type Estimate, estimate, median } from "./stats.js";
-import type { StrangerCheck, StrangerRule } from "./strangers.js";
+import type { StrangerCheck } from "./stranger-watch.js";
+import type { StrangerRule } from "./strangers.js";
 import type { BenchVariant } from "./variants.js";
 import type { WindowResult } from "./window.js";
 

@@ -19,7 +19,7 @@ import { type FixedRate, fixedRate } from "./rate.js";
 import { buildReport, table } from "./report.js";
 import { measureStartup } from "./startup.js";
 import { estimate, median } from "./stats.js";
-import { guardAgainstStrangers } from "./strangers.js";
+import { guardAgainstStrangers } from "./stranger-watch.js";
 import { FETCH_COUNT_PATH } from "./subgraph-memo.js";
 import { cacheCounts, startVariants, VARIANT_ENTRIES, verify } from "./variants.js";
 import { type Acceptance, acceptedWindow, type Load, type WindowResult } from "./window.js";
@@ -30,7 +30,8 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 // The runner (load generator), the subgraphs and the identity provider share core 1; each gateway has core 0 alone.
 pinSelfTo("1", "the benchmark");
 
-// Nothing else may share the cores (bench/strangers.ts): refused before anything starts, recorded if one comes later.
+// Nothing else may share the cores (bench/strangers.ts): refused before anything starts, recorded if one comes later
+// (checked after every window and at the end of every phase).
 const strangers = await guardAgainstStrangers(log);
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -186,6 +187,8 @@ const measure = async (name: string, query: QueryName, load: Load, round: number
   );
   // Warm-up windows (round -1) fill JIT, caches and the subgraphs' memory; they are not results.
   if (round >= 0) windows.push(window);
+  // After every window: a stranger that came and went within one phase is still seen, and in which window.
+  strangers.watch(`${load.kind} ${query} ${round < 0 ? "warm-up" : `r${round + 1}`} ${name}`);
   return window;
 };
 
@@ -261,7 +264,6 @@ for (const query of QUERY_NAMES) {
   const [min, max] = query === "typical" ? [SETTINGS.min_pairs, SETTINGS.max_pairs] : [SETTINGS.other_pairs, SETTINGS.other_pairs];
   for (let round = 0; round < max; round++) {
     if (Object.values(cpuRatios(query)).every((e) => e !== null && e.pairs >= min)) break;
-    if (round > 0) strangers.watch(`fixed ${query} before round ${round + 1}`);
     const order = fixedRoundOrder(FIXED_VARIANTS, shuffled);
     for (const [position, name] of order.entries()) {
       const w = await measure(name, query, { kind: "fixed", rate: rateChoices[query]!.rate }, round, position, SETTINGS.fixed_seconds);

@@ -1,12 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { cpus } from "node:os";
-import { cpuSeconds } from "./proc.js";
-
-// Other processes on the benchmark's cores. A run once shared core 0 with 15 idle gateways a probe had left behind:
-// they used about 8% of it, raised T-full/B from about 1.7 to 1.92, and nothing noticed. The benchmark's own family
-// (itself, its ancestors, its descendants, and whatever is in its process group) is expected; every other process
-// that is pinned to a measured core, or that used more than a small share of a core between two checks, is a
-// stranger. Kernel threads are not.
+// Other processes on the benchmark's cores: who counts as one (the rules, apart from reading /proc, which is in
+// stranger-watch.ts). A run once shared core 0 with 15 idle gateways a probe had left behind: they used about 8% of
+// it, raised T-full/B from about 1.7 to 1.92, and nothing noticed. The benchmark's own family is expected; every
+// other process with a thread pinned to a measured core, or that used (with the children it waited for) more than a
+// small share of a core between two checks, is a stranger. Kernel threads and zombies are not.
 
 /** One process as /proc shows it. */
 export interface ProcessInfo {
@@ -14,22 +10,27 @@ export interface ProcessInfo {
   ppid: number;
   /** Its process group: a shell's job, which every child not started in a group of its own stays in. */
   pgrp: number;
-  command: string;
-  /** The CPUs its main thread may run on, as a set of core numbers. */
-  cpus: number[];
-  /** User + system CPU time so far, in seconds. */
+  /** When it started, in clock ticks since boot: with the pid, it names one process even when pids are reused. */
+  start: number;
+  /** Its short name (`Name` in /proc/<pid>/status): never its command line, which may hold secrets. */
+  name: string;
+  /** The CPUs each of its threads may run on, each as a list of core numbers. */
+  threadCpus: number[][];
+  /** User + system CPU time so far, its own and that of the children it has waited for, in seconds. */
   cpu_s: number;
   kernel: boolean;
+  /** A zombie (or dead) process: it runs nothing. */
+  defunct: boolean;
 }
 
 /** A process outside the benchmark's family that may take CPU from what it measures. */
 export interface Stranger {
   pid: number;
-  command: string;
-  /** Its CPU list, as Linux writes it. */
+  name: string;
+  /** The CPU list of its most restricted thread, as core numbers joined by commas. */
   cpus: string;
   pinned: boolean;
-  /** The share of one core it used between the two checks (0–n). */
+  /** The share of one core it (and the children it waited for) used between the two checks (0–n). */
   busy: number;
 }
 
@@ -45,15 +46,19 @@ export function parseCpuList(list: string): number[] {
   return [...cores].sort((a, b) => a - b);
 }
 
+/** The key of one process over time: pid and start, so that a reused pid is another process. */
+export const processKey = (p: Pick<ProcessInfo, "pid" | "start">) => `${p.pid}@${p.start}`;
+
 /**
- * The pids of `self`'s family: itself, its ancestors, every descendant, and every process in its process group. The
- * group holds a grandchild whose parent has exited (one measured tool's esbuild service, orphaned on its way out);
- * another shell job's processes, such as a probe's leftovers, are in groups of their own.
+ * The pids of `self`'s family: itself, its ancestors, every descendant, and every process of its process group that
+ * started after it. The group holds a grandchild whose parent has exited (one measured tool's esbuild service,
+ * orphaned on its way out); a process of the group that was there before the benchmark (a shell script's earlier
+ * background job) is not its own, and neither is another shell job's, in a group of its own.
  */
 export function family(processes: readonly ProcessInfo[], self: number): Set<number> {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const group = byPid.get(self)?.pgrp;
-  const members = new Set(processes.filter((p) => group !== undefined && p.pgrp === group).map((p) => p.pid));
+  const me = byPid.get(self);
+  const members = new Set(me === undefined ? [] : processes.filter((p) => p.pgrp === me.pgrp && p.start >= me.start).map((p) => p.pid));
   const ancestors = new Set<number>();
   for (let pid: number | undefined = self; pid !== undefined && pid > 0 && !ancestors.has(pid); pid = byPid.get(pid)?.ppid)
     ancestors.add(pid);
@@ -73,18 +78,23 @@ export function family(processes: readonly ProcessInfo[], self: number): Set<num
 export interface StrangerRule {
   /** The cores the benchmark measures on. */
   measuredCores: readonly number[];
-  /** Every online core: a process allowed on all of them is not pinned. */
+  /** Every core this machine (or container) lets a process run on: a thread allowed on all of them is not pinned. */
   allCores: readonly number[];
   /** The share of one core above which an unpinned process counts (between two checks). */
   busyShare: number;
 }
 
+/** A thread's CPU list pins it to a measured core: some available core is missing from it, and a measured one is in it. */
+const pinnedList = (cpus: readonly number[], rule: StrangerRule) =>
+  rule.allCores.some((core) => !cpus.includes(core)) && cpus.some((core) => rule.measuredCores.includes(core));
+
 /**
- * The strangers between two readings `seconds` apart. A process that started after the first reading is charged
- * with all its CPU time; one that ended before the second is not seen (the check has no view of short-lived ones).
+ * The strangers between two readings `seconds` apart (`before`: CPU seconds by processKey). A process that started
+ * after the first reading is charged with all its CPU time; one that started and ended between the two readings is
+ * not seen, nor are children it has not waited for.
  */
 export function findStrangers(
-  before: ReadonlyMap<number, number>,
+  before: ReadonlyMap<string, number>,
   after: readonly ProcessInfo[],
   self: number,
   seconds: number,
@@ -93,104 +103,21 @@ export function findStrangers(
   const own = family(after, self);
   const strangers: Stranger[] = [];
   for (const p of after) {
-    if (p.kernel || own.has(p.pid)) continue;
-    // Never below 0: a pid reused by a newer process has less CPU time than the one it replaced.
-    const busy = seconds > 0 ? Math.max(0, p.cpu_s - (before.get(p.pid) ?? 0)) / seconds : 0;
-    const pinned = p.cpus.length < rule.allCores.length && p.cpus.some((core) => rule.measuredCores.includes(core));
-    if (pinned || busy > rule.busyShare)
-      strangers.push({ pid: p.pid, command: p.command, cpus: compactList(p.cpus), pinned, busy: Math.round(busy * 1000) / 1000 });
+    if (p.kernel || p.defunct || own.has(p.pid)) continue;
+    const busy = seconds > 0 ? Math.max(0, p.cpu_s - (before.get(processKey(p)) ?? 0)) / seconds : 0;
+    const pinnedThread = p.threadCpus.find((cpus) => pinnedList(cpus, rule));
+    if (pinnedThread !== undefined || busy > rule.busyShare)
+      strangers.push({
+        pid: p.pid,
+        name: p.name,
+        cpus: (pinnedThread ?? p.threadCpus[0] ?? []).join(","),
+        pinned: pinnedThread !== undefined,
+        busy: Math.round(busy * 1000) / 1000,
+      });
   }
   return strangers;
 }
 
-const compactList = (cores: readonly number[]) => cores.join(",");
-
-/** Every process now; ones that end while being read are left out. */
-export function readProcesses(): ProcessInfo[] {
-  const processes: ProcessInfo[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const field = (name: string) => status.match(new RegExp(`^${name}:\\s*(.*)$`, "m"))?.[1]?.trim() ?? "";
-      const ppid = Number(field("PPid"));
-      // /proc/<pid>/stat after the command name: state, ppid, pgrp, …
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const pgrp = Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[2]);
-      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-      // Kernel threads have no command line and descend from kthreadd (pid 2); each is pinned to its core by design.
-      const kernel = pid === 2 || ppid === 2;
-      processes.push({
-        pid,
-        ppid,
-        pgrp,
-        command: (command || field("Name")).slice(0, 160),
-        cpus: parseCpuList(field("Cpus_allowed_list")),
-        cpu_s: cpuSeconds(pid),
-        kernel,
-      });
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return processes;
-}
-
-/** One check's finding, for the report. */
-export interface StrangerCheck {
-  at: string;
-  seconds: number;
-  strangers: Stranger[];
-}
-
-/**
- * Watches for strangers from now on: each `check` reports those since the previous one. The benchmark checks before
- * it starts anything (and refuses to run if it finds one), then at each phase and fixed-rate round.
- */
-export function strangerWatch(self = process.pid, measuredCores: readonly number[] = [0, 1], busyShare = 0.05) {
-  const rule: StrangerRule = { measuredCores, allCores: cpus().map((_, core) => core), busyShare };
-  const cpuOf = (processes: readonly ProcessInfo[]) => new Map(processes.map((p) => [p.pid, p.cpu_s]));
-  let last = cpuOf(readProcesses());
-  let lastAt = performance.now();
-  const checks: StrangerCheck[] = [];
-  return {
-    rule,
-    checks,
-    check(at: string): StrangerCheck {
-      const now = performance.now();
-      const processes = readProcesses();
-      const check = {
-        at,
-        seconds: Math.round(now - lastAt) / 1000,
-        strangers: findStrangers(last, processes, self, (now - lastAt) / 1000, rule),
-      };
-      [last, lastAt] = [cpuOf(processes), now];
-      checks.push(check);
-      return check;
-    },
-  };
-}
-
 /** A stranger in one line, for the log. */
 export const describeStranger = (s: Stranger) =>
-  `pid ${s.pid} (${s.command.slice(0, 80)}): ${s.pinned ? `pinned to ${s.cpus}, ` : ""}${Math.round(s.busy * 100)}% of a core`;
-
-/**
- * The benchmark's guard: watches from now on, and exits (code 3) if a stranger is there before anything starts, unless
- * BENCH_ALLOW_STRANGERS=1 (the report then lists it). `watch(at)` logs and returns the strangers since the last check.
- */
-export async function guardAgainstStrangers(log: (message: string) => void) {
-  const strangers = strangerWatch();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const watch = (at: string) => {
-    const found = strangers.check(at).strangers;
-    for (const stranger of found) log(`another process on the cores (${at}): ${describeStranger(stranger)}`);
-    return found;
-  };
-  if (watch("start").length > 0 && process.env.BENCH_ALLOW_STRANGERS !== "1") {
-    log("refused: stop the processes above, or set BENCH_ALLOW_STRANGERS=1 to measure anyway (the report then says so)");
-    process.exit(3);
-  }
-  return { watch, rule: strangers.rule, checks: strangers.checks };
-}
+  `pid ${s.pid} (${s.name}): ${s.pinned ? `a thread pinned to ${s.cpus}, ` : ""}${Math.round(s.busy * 100)}% of a core`;
