@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 // Everything the benchmark reads about processes and cores comes from /proc, so that it does not depend on what
 // the measured process reports about itself. Linux only, as the benchmark is.
 
-const CLOCK_TICKS_PER_SECOND = 100;
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+export const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU time (user + system, every thread, exited ones included) a process has used, in seconds (10 ms resolution). */
 export function cpuSeconds(pid: number): number {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { CLOCK_TICKS_PER_SECOND } from "./proc.js";
 import {
   describeStranger,
   findStrangers,
@@ -11,8 +12,6 @@ import {
 } from "./strangers.js";
 
 // Reads /proc for bench/strangers.ts's rules, and watches through a run. Linux only, as the benchmark is.
-
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** A process that ended between the listing and a read of one of its files: not an error, it is simply gone. */
 const gone = (error: unknown) => ["ENOENT", "ESRCH"].includes((error as NodeJS.ErrnoException).code ?? "");
@@ -30,6 +29,7 @@ function readProcess(pid: number): ProcessInfo | undefined {
     const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
     const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
     const ppid = Number(fields[1]);
+    // Every thread's list, not deduplicated (proc.ts's threadCpuLists is): a thread that ends meanwhile is skipped.
     const threadCpus = readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
       try {
         return [parseCpuList(allowedList(readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8")))];
