@@ -15,7 +15,6 @@ import { print } from "graphql";
 import { ThreatPictureDocument } from "../examples/analyst/__generated__/operations.js";
 import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
-import { ALLOWED, headerSource } from "./callers.js";
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
 import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
@@ -74,7 +73,7 @@ const profiled =
       ? await spawnProfiled("gateway/main.ts", tearlineEnv(stack, "open", enforcement.env))
       : undefined;
 // T-full's callers are T-allow's (B sends no token).
-const headers = enforcement ? await enforcement.callers(keysDir) : await headerSource(keysDir, [ALLOWED]);
+const headers = await (enforcement ?? ENFORCEMENT_VARIANTS["T-allow"]).callers(keysDir);
 const load = {
   url: (profiled ?? stack.gateway).url,
   body: JSON.stringify({ query: print(ThreatPictureDocument), variables: { first: 3 } }),
