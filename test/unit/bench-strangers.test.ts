@@ -142,8 +142,12 @@ describe("watching the real machine", () => {
     const { strangers, seconds } = watch.check("test");
     expect(seconds).toBeGreaterThan(1);
     expect(strangers.find((s) => s.pid === pinned)).toMatchObject({ pinned: true, cpus: "0", name: "sleep" });
-    expect(strangers.find((s) => s.pid === busy)?.busy).toBeGreaterThan(0.3);
-    expect(strangers.find((s) => s.pid === loop)?.busy).toBeGreaterThan(0.1);
+    // Above the rule's 5% is all that makes them strangers; on a loaded machine (CI runs files side by side) a spinner
+    // gets well under a whole core, so no higher figure is asked of it.
+    expect(strangers.find((s) => s.pid === busy)).toMatchObject({ pinned: false, busy: expect.any(Number) });
+    expect(strangers.find((s) => s.pid === busy)!.busy).toBeGreaterThan(0.05);
+    expect(strangers.find((s) => s.pid === loop)).toMatchObject({ pinned: false });
+    expect(strangers.find((s) => s.pid === loop)!.busy).toBeGreaterThan(0.05);
     expect(strangers.find((s) => s.pid === child.pid)).toBeUndefined();
     expect(strangers.find((s) => s.pid === ownOrphan)).toBeUndefined();
     expect(watch.checks).toHaveLength(1);
