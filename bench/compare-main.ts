@@ -10,7 +10,7 @@ const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const [firstFile = join(RESULTS, "previous.json"), secondFile = join(RESULTS, "latest.json")] = process.argv.slice(2);
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as ComparedReport;
 const [first, second] = [read(firstFile), read(secondFile)];
-const { sameCommit, sameRates, clean, machine, rows } = compareReports(first, second);
+const { sameCommit, rates, clean, machine, rows } = compareReports(first, second);
 
 const share = (value: number | null) => (value === null ? "-" : `${(value * 100).toFixed(1)}%`);
 const commit = (report: ComparedReport) =>
@@ -18,14 +18,20 @@ const commit = (report: ComparedReport) =>
 console.log(`first:  ${first.generated_at}, commit ${commit(first)}`);
 console.log(`second: ${second.generated_at}, commit ${commit(second)}`);
 console.log(sameCommit === null ? "same commit: not known" : sameCommit ? "same commit: yes" : "same commit: no");
-const rates = (report: ComparedReport) => JSON.stringify(report.settings?.fixed_rates ?? "not recorded");
-console.log(
-  sameRates === null
-    ? "same fixed rates: not known"
-    : sameRates
-      ? `same fixed rates: yes, ${rates(first)}`
-      : `same fixed rates: no, ${rates(first)} and ${rates(second)}: the CPU ratios and latency deltas are not comparable`,
-);
+if (rates === null) console.log("same fixed rates: not known");
+else {
+  const { query, rates: pairOfRates, same } = rates.headline;
+  const shown = pairOfRates.map((r) => (r === null ? "not measured" : `${r}/s`)).join(" and ");
+  console.log(
+    same
+      ? `same fixed rate of the headline query (${query}): yes, ${shown}`
+      : `same fixed rate of the headline query (${query}): no, ${shown}: the headline CPU ratios and latency deltas are not comparable`,
+  );
+  if (rates.other_queries_differing.length > 0)
+    console.log(
+      `other queries at different fixed rates: ${rates.other_queries_differing.join(", ")} (their per-query tables are not comparable)`,
+    );
+}
 console.log(
   clean === null
     ? "other processes on the measured cores: not checked in one run or both"

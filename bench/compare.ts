@@ -3,6 +3,7 @@
 // lies within the other's 95% interval ("agree"), whether the intervals only overlap, or whether they differ; and
 // whether both runs were of one commit, with nothing uncommitted, at the same fixed rates, with nothing else on their
 // cores, and on a machine of about the same speed.
+import { headlineQuery } from "./report.js";
 import { type Estimate, relativeHalfWidth } from "./stats.js";
 
 export type Agreement = "agree" | "overlap only" | "differ" | "not in both";
@@ -57,6 +58,30 @@ function machineSpeed(first: ComparedReport, second: ComparedReport): MachineSpe
   };
 }
 
+/**
+ * CPU per request depends on the rate (bench/rate.ts), so ratios of runs at different fixed rates are not comparable.
+ * The headline figures are of one query, so they are judged on that query's rate alone; a rate lowered differently
+ * for another query (on a slow machine, bench/rate.ts) makes only that query's tables incomparable.
+ */
+export interface FixedRates {
+  headline: { query: string; rates: [number | null, number | null]; same: boolean };
+  /** Other queries whose rate differs between the runs or was measured in one run only. */
+  other_queries_differing: string[];
+}
+
+function fixedRates(a: Record<string, number> | undefined, b: Record<string, number> | undefined): FixedRates | null {
+  if (!a || !b) return null;
+  const queries = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const query = headlineQuery(queries);
+  if (query === undefined) return null;
+  const rate = (r: Record<string, number>, q: string) => (Object.hasOwn(r, q) ? (r[q] ?? null) : null);
+  const same = (q: string) => rate(a, q) !== null && rate(a, q) === rate(b, q);
+  return {
+    headline: { query, rates: [rate(a, query), rate(b, query)], same: same(query) },
+    other_queries_differing: queries.filter((q) => q !== query && !same(q)),
+  };
+}
+
 export interface ComparedRow {
   figure: string;
   first: Estimate | null;
@@ -86,14 +111,9 @@ export function compareReports(first: ComparedReport, second: ComparedReport) {
   }));
   const sameCommit =
     first.commit && second.commit ? first.commit.sha === second.commit.sha && !first.commit.dirty && !second.commit.dirty : null;
-  // CPU per request depends on the rate (bench/rate.ts): ratios of runs at different fixed rates are not comparable.
-  const [ratesA, ratesB] = [first.settings?.fixed_rates, second.settings?.fixed_rates];
-  const sameRates =
-    ratesA && ratesB
-      ? Object.keys(ratesA).length === Object.keys(ratesB).length && Object.entries(ratesA).every(([query, rate]) => ratesB[query] === rate)
-      : null;
+  const rates = fixedRates(first.settings?.fixed_rates, second.settings?.fixed_rates);
   // True when both runs were checked and neither saw another process on its cores; null when one was not checked.
   const clean =
     first.other_processes && second.other_processes ? first.other_processes.none_seen && second.other_processes.none_seen : null;
-  return { sameCommit, sameRates, clean, machine: machineSpeed(first, second), rows };
+  return { sameCommit, sameRates: rates?.headline.same ?? null, rates, clean, machine: machineSpeed(first, second), rows };
 }

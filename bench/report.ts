@@ -67,6 +67,9 @@ function cacheDelta(input: ReportInput, variant: string) {
   return Object.fromEntries(Object.keys(after).map((key) => [key, (after[key] ?? 0) - (before[key] ?? 0)]));
 }
 
+/** The query the headline figures (cpu_ratios, latency_delta_ms, the paired RSS) are of: the typical one when measured. */
+export const headlineQuery = (queries: readonly string[]): string | undefined => (queries.includes("typical") ? "typical" : queries[0]);
+
 /** The committed result: the output contract, plus every window so that any figure can be recomputed. */
 export function buildReport(input: ReportInput) {
   const names = input.variants.map((v) => v.name);
@@ -99,7 +102,7 @@ export function buildReport(input: ReportInput) {
       "B/B-untuned": ratio("B", "B-untuned"),
     };
   };
-  const typical = input.queries.includes("typical") ? "typical" : input.queries[0]!;
+  const typical = headlineQuery(input.queries)!;
   const tAllowRss = summary("T-allow", typical)?.rss_mb;
   const bRss = summary("B", typical)?.rss_mb;
   return {

@@ -225,10 +225,41 @@ describe("comparing two full runs", () => {
     });
     const rates = { typical: 90, small: 300, large: 90 };
     expect(compareReports(report(rates), report({ ...rates })).sameRates).toBe(true);
-    expect(compareReports(report(rates), report({ ...rates, typical: 154 })).sameRates).toBe(false);
-    expect(compareReports(report(rates), report({ typical: 90 })).sameRates).toBe(false);
-    expect(compareReports(report({ typical: 90 }), report(rates)).sameRates).toBe(false);
+    expect(compareReports(report(rates), report({ ...rates })).rates?.other_queries_differing).toEqual([]);
+    expect(compareReports(report(rates), report({ ...rates, typical: 154 })).rates?.headline).toEqual({
+      query: "typical",
+      rates: [90, 154],
+      same: false,
+    });
     expect(compareReports(report(), report(rates)).sameRates).toBeNull();
+    expect(compareReports(report(), report(rates)).rates).toBeNull();
+  });
+
+  it("judges the headline on the typical query's rate alone and names the other queries whose rates differ", () => {
+    const report = (fixed_rates: Record<string, number>) => ({
+      generated_at: "2026-12-05T00:00:00.000Z",
+      cpu_ratios: {},
+      throughput_ratios: {},
+      latency_delta_ms: {},
+      settings: { fixed_rates },
+    });
+    // Runs C and D of 2026-12-05: the small and large rates lowered differently on a slow machine, the typical one not.
+    const lowered = compareReports(report({ small: 300, typical: 90, large: 90 }), report({ small: 280, typical: 90, large: 86 }));
+    expect(lowered.sameRates).toBe(true);
+    expect(lowered.rates).toEqual({
+      headline: { query: "typical", rates: [90, 90], same: true },
+      other_queries_differing: ["small", "large"],
+    });
+    // A query measured in one run only differs; the typical one missing from one run makes the headline not comparable.
+    expect(compareReports(report({ typical: 90 }), report({ typical: 90, large: 90 })).rates?.other_queries_differing).toEqual(["large"]);
+    const missing = compareReports(report({ small: 300 }), report({ typical: 90, small: 300 }));
+    expect(missing.rates?.headline).toEqual({ query: "typical", rates: [null, 90], same: false });
+    // Without a typical query, the headline is the first measured one, as in the report (bench/report.ts).
+    expect(compareReports(report({ small: 300 }), report({ small: 300 })).rates?.headline).toEqual({
+      query: "small",
+      rates: [300, 300],
+      same: true,
+    });
   });
 });
 
