@@ -42,7 +42,7 @@ console.log(
 const pair = (values: [number | null, number | null], unit = "") => values.map((v) => (v === null ? "-" : `${v}${unit}`)).join(" and ");
 console.log(
   `the machine: B's full load ${pair(machine.b_full_load_rps, " rps")}, its CPU per typical request ${pair(machine.b_cpu_us_per_request, " µs")}, ` +
-    `steal at most ${pair(machine.steal_max)}: ${
+    `steal at most ${pair(machine.steal_max)}, B at ${pair(machine.against_reference, "×")} the reference machine's CPU per request: ${
       machine.same_speed === null
         ? "not known"
         : machine.same_speed

@@ -3,6 +3,7 @@
 // lies within the other's 95% interval ("agree"), whether the intervals only overlap, or whether they differ; and
 // whether both runs were of one commit, with nothing uncommitted, at the same fixed rates, with nothing else on their
 // cores, and on a machine of about the same speed.
+import type { MachineSpeedMark } from "./machine-speed.js";
 import { headlineQuery } from "./report.js";
 import { type Estimate, relativeHalfWidth } from "./stats.js";
 
@@ -29,6 +30,8 @@ export interface ComparedReport {
   other_processes?: { none_seen: boolean } | null;
   variants?: ReadonlyArray<{ variant: string; query: string; rps: number | null; cpu_us_per_request: number | null }>;
   subgraphs?: { steal_max?: number };
+  /** B against the reference machine (bench/machine-speed.ts); absent in reports made before it. */
+  machine_speed?: MachineSpeedMark | null;
 }
 
 /**
@@ -39,6 +42,8 @@ export interface MachineSpeed {
   b_full_load_rps: [number | null, number | null];
   b_cpu_us_per_request: [number | null, number | null];
   steal_max: [number | null, number | null];
+  /** B's CPU per typical request over the reference machine's (bench/machine-speed.ts), each run; null where not known. */
+  against_reference: [number | null, number | null];
   /** B's full loads within SAME_SPEED of each other; null when one is missing. */
   same_speed: boolean | null;
 }
@@ -54,6 +59,7 @@ function machineSpeed(first: ComparedReport, second: ComparedReport): MachineSpe
     b_full_load_rps: [rpsA, rpsZ],
     b_cpu_us_per_request: [a?.cpu_us_per_request ?? null, z?.cpu_us_per_request ?? null],
     steal_max: [first.subgraphs?.steal_max ?? null, second.subgraphs?.steal_max ?? null],
+    against_reference: [first.machine_speed?.ratio ?? null, second.machine_speed?.ratio ?? null],
     same_speed: rpsA && rpsZ ? Math.max(rpsA / rpsZ, rpsZ / rpsA) <= SAME_SPEED : null,
   };
 }

@@ -1,4 +1,5 @@
 import os from "node:os";
+import { machineSpeedLine, machineSpeedMark } from "./machine-speed.js";
 import type { MicroResult } from "./micro.js";
 import { accepted, pairedValues } from "./pairing.js";
 import { type Estimate, estimate, median } from "./stats.js";
@@ -109,6 +110,10 @@ export function buildReport(input: ReportInput) {
     generated_at: new Date().toISOString(),
     commit: input.commit ?? null,
     machine: machine(),
+    machine_speed: machineSpeedMark(
+      summary("B", typical)?.cpu_us_per_request,
+      (input.settings as { fixed_rates?: Record<string, number> }).fixed_rates?.[typical],
+    ),
     other_processes: input.strangers
       ? {
           rule: input.strangers.rule,
@@ -206,5 +211,14 @@ export function table(report: Report): string {
       ? `  other processes on the measured cores: none seen in ${strangers.checks} checks`
       : `  OTHER PROCESSES ON THE MEASURED CORES in ${strangers.seen.length} of ${strangers.checks} checks: the figures are not clean`
     : "  other processes on the measured cores: not checked";
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", ...ratios, ...others, seen].join("\n");
+  return [
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+    ...ratios,
+    ...others,
+    seen,
+    machineSpeedLine(report.machine_speed),
+  ].join("\n");
 }

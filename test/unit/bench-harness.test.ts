@@ -137,7 +137,7 @@ describe("the benchmark harness", () => {
       window("T-allow", 2, 9000, { rejected: ["core 1 0.9 busy"] }),
     ];
     const variants = ["B", "T-allow"].map((name) => ({ name, description: name }) as BenchVariant);
-    const report = buildReport({
+    const input = {
       settings: {},
       queries: ["typical"],
       variants,
@@ -149,7 +149,8 @@ describe("the benchmark harness", () => {
       micro: null,
       secondLock: null,
       startup: { cold_s: 20, warm_s: 8 },
-    });
+    };
+    const report = buildReport(input);
     expect(Object.keys(report)).toEqual(
       expect.arrayContaining([
         "cpu_ratios",
@@ -175,6 +176,11 @@ describe("the benchmark harness", () => {
       windows: { accepted: 2, rejected: 1 },
     });
     expect(table(report)).toContain("CPU/req T-allow/B");
+    // B's CPU per request is set against the reference machine's only at the reference rate (bench/machine-speed.ts).
+    expect(report.machine_speed).toMatchObject({ b_cpu_us_per_request: 1000, ratio: null });
+    const atReferenceRate = buildReport({ ...input, settings: { fixed_rates: { typical: 90 } } });
+    expect(atReferenceRate.machine_speed).toMatchObject({ b_cpu_us_per_request: 1000, ratio: 0.493, slower: false });
+    expect(table(atReferenceRate)).toContain("0.493× the reference machine's 2028");
   });
 });
 
