@@ -121,5 +121,5 @@ export function compareReports(first: ComparedReport, second: ComparedReport) {
   // True when both runs were checked and neither saw another process on its cores; null when one was not checked.
   const clean =
     first.other_processes && second.other_processes ? first.other_processes.none_seen && second.other_processes.none_seen : null;
-  return { sameCommit, sameRates: rates?.headline.same ?? null, rates, clean, machine: machineSpeed(first, second), rows };
+  return { sameCommit, rates, clean, machine: machineSpeed(first, second), rows };
 }
