@@ -6,10 +6,13 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Linux's USER_HZ: /proc reports CPU times in these ticks. */
 export const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system, every thread, exited ones included) a process has used, in seconds (10 ms resolution). */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU time (user + system, every thread, exited ones included) a process has used, in seconds (10 ms resolution);
+ * with `thread`, that one thread's alone (its main thread's id is the process's).
+ */
+export function cpuSeconds(pid: number, thread?: number): number {
   // Fields after the command name, which may itself hold spaces and parentheses.
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }

@@ -1,7 +1,7 @@
 // Summaries of a V8 CPU profile (.cpuprofile) over one time window: the top
 // frames by self time, and the time under each of Tearline's own modules
-// (a sample counts for the innermost frame of ours on its stack, so a call
-// into a library is charged to the module of ours that made it).
+// (a sample's time counts for the innermost frame of ours on its stack, so a
+// call into a library is charged to the module of ours that made it).
 
 import { readdirSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -21,11 +21,19 @@ export interface CpuProfile {
 
 export interface ProfileSummary {
   samples: number;
+  /** The time the counted samples stand for, µs, and the part of it the thread was idle (waiting for work). */
+  sampledUs: number;
+  idleUs: number;
   selfTop: Array<[string, number]>;
   ownModules: Array<[string, number]>;
 }
 
-/** Shares of the samples taken between `fromUs` and `toUs` (the profiled process's monotonic clock, µs). */
+/**
+ * Shares of the time sampled between `fromUs` and `toUs` (the profiled process's monotonic clock, µs). Each sample
+ * stands for the time until the next one, as DevTools counts it: V8's sampling thread takes a sample late when it
+ * cannot run at once (it shares core 0 with the gateway), so samples are not evenly spaced, and counting them alike
+ * would weigh each stretch by how often it was sampled rather than by how long it lasted.
+ */
 export function summariseProfile(profile: CpuProfile, root: string, fromUs: number, toUs: number, top = 20): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -34,15 +42,21 @@ export function summariseProfile(profile: CpuProfile, root: string, fromUs: numb
   const ours = (url: string) => url.startsWith(`file://${root}`) && !url.includes("node_modules") && !url.includes(`${root}bench/`);
   const self = new Map<string, number>();
   const modules = new Map<string, number>();
-  const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
   let at = profile.startTime;
   let counted = 0;
+  let sampledUs = 0;
+  let idleUs = 0;
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i] ?? 0;
     if (at < fromUs || at > toUs) return;
+    // Until the next sample, or the end of the window; the last sample of the profile stands for nothing more.
+    const us = Math.max(0, Math.min(at + (profile.timeDeltas[i + 1] ?? 0), toUs) - at);
     counted++;
+    sampledUs += us;
     const leaf = byId.get(id)!.callFrame;
-    add(self, `${leaf.functionName || "(anonymous)"} ${where(leaf.url)}:${leaf.lineNumber + 1}`);
+    if (leaf.functionName === "(idle)") idleUs += us;
+    add(self, `${leaf.functionName || "(anonymous)"} ${where(leaf.url)}:${leaf.lineNumber + 1}`, us);
     let node: number | undefined = id;
     while (node !== undefined && !ours(byId.get(node)!.callFrame.url)) node = parent.get(node);
     add(
@@ -50,14 +64,15 @@ export function summariseProfile(profile: CpuProfile, root: string, fromUs: numb
       node === undefined
         ? `(libraries and runtime) ${where(leaf.url).split("/")[0] || leaf.functionName}`
         : where(byId.get(node)!.callFrame.url),
+      us,
     );
   });
   const share = (map: Map<string, number>): Array<[string, number]> =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([key, hits]) => [key, counted ? hits / counted : 0]);
-  return { samples: counted, selfTop: share(self), ownModules: share(modules) };
+      .map(([key, us]) => [key, sampledUs ? us / sampledUs : 0]);
+  return { samples: counted, sampledUs, idleUs, selfTop: share(self), ownModules: share(modules) };
 }
 
 /** The source map of every bundle in a build folder (scripts/stack/build.ts writes one beside each), by bundle URL. */

@@ -17,6 +17,7 @@ import { spawnService } from "../scripts/stack/service-process.js";
 import { startBenchStack } from "./bench-stack.js";
 import { measureFixedRate } from "./fixed-rate.js";
 import { measureLoad } from "./load.js";
+import { cpuSeconds } from "./proc.js";
 import { bundleSourceMaps, type CpuProfile, mapBundledFrames, summariseProfile } from "./profile-summary.js";
 import { guardAgainstStrangers } from "./stranger-watch.js";
 import { ENFORCEMENT_VARIANTS, tearlineEnv, VARIANT_ENTRIES, writeOpenSupergraph } from "./variants.js";
@@ -85,6 +86,9 @@ const load = {
 await measureLoad({ ...load, durationSeconds: variant === "T-attrs" ? 8 : 3 });
 // From here the checks cover the measured seconds alone.
 strangers.watch("start-up and warm-up");
+// What the profiled process really used over the measured seconds, from /proc: the sampled time is wall time.
+const pid = (profiled ?? stack.gateway).child.pid!;
+const cpuBefore = { main: cpuSeconds(pid, pid), all: cpuSeconds(pid) };
 // The profiled process's samples are stamped with the machine's monotonic clock, as is hrtime here.
 const fromUs = Number(process.hrtime.bigint() / 1000n);
 const result = rate
@@ -95,6 +99,7 @@ const result = rate
     }))
   : await measureLoad({ ...load, durationSeconds: 10 });
 const toUs = Number(process.hrtime.bigint() / 1000n);
+const cpuAfter = { main: cpuSeconds(pid, pid), all: cpuSeconds(pid) };
 if (strangers.watch("measured seconds").length > 0) console.error("[profile] the profile shared the cores with the processes above");
 // The bundles' source maps, kept before the stack removes its build: they name the module of each bundled frame.
 const maps = stack.buildDir ? bundleSourceMaps(stack.buildDir) : undefined;
@@ -117,6 +122,14 @@ const percent = (share: number) =>
 console.log(
   `${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler${rate ? ` (fixed rate ${rate}; main-thread µs per answered request)` : ""}, ` +
     `${result.failures} failed, ${summary.samples} samples over the measured 10 s`,
+);
+// V8 samples the main thread's wall time: time it was ready but not running (another thread of its own, or the
+// hypervisor, on core 0) is charged to whatever frame was on its stack. Set beside the CPU it really used, a reader
+// sees how far the frames below can be taken literally.
+const perRequest = (seconds: number) => `${((seconds * 1e6) / result.requests).toFixed(0)} µs`;
+console.log(
+  `the main thread's sampled time not idle: ${perRequest((summary.sampledUs - summary.idleUs) / 1e6)} per request; from /proc over the same ` +
+    `seconds, its CPU: ${perRequest(cpuAfter.main - cpuBefore.main)}, the whole process's: ${perRequest(cpuAfter.all - cpuBefore.all)}`,
 );
 console.log("top frames by self time:");
 for (const [frame, share] of summary.selfTop) console.log(`${percent(share)}  ${frame}`);
