@@ -86,7 +86,7 @@ const load = {
 await measureLoad({ ...load, durationSeconds: variant === "T-attrs" ? 8 : 3 });
 // From here the checks cover the measured seconds alone.
 strangers.watch("start-up and warm-up");
-// What the profiled process really used over the measured seconds, from /proc: the sampled time is wall time.
+// What the profiled process used over the measured seconds, from /proc: the samples are of wall time.
 const pid = (profiled ?? stack.gateway).child.pid!;
 const cpuBefore = { main: cpuSeconds(pid, pid), all: cpuSeconds(pid) };
 // The profiled process's samples are stamped with the machine's monotonic clock, as is hrtime here.
@@ -123,9 +123,9 @@ console.log(
   `${variant}, typical: ${result.rps.toFixed(1)} rps under the profiler${rate ? ` (fixed rate ${rate}; main-thread µs per answered request)` : ""}, ` +
     `${result.failures} failed, ${summary.samples} samples over the measured 10 s`,
 );
-// V8 samples the main thread's wall time: time it was ready but not running (another thread of its own, or the
-// hypervisor, on core 0) is charged to whatever frame was on its stack. Set beside the CPU it really used, a reader
-// sees how far the frames below can be taken literally.
+// The samples are of the main thread's wall time, not its CPU: the profiler costs CPU itself, and work done while
+// Node waits for events can be sampled as idle. The two differ, and by a different amount for each variant
+// (README), so both are shown: a reader sees how far the frames below can be taken literally.
 const perRequest = (seconds: number) => `${((seconds * 1e6) / result.requests).toFixed(0)} µs`;
 console.log(
   `the main thread's sampled time not idle: ${perRequest((summary.sampledUs - summary.idleUs) / 1e6)} per request; from /proc over the same ` +
