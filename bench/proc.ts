@@ -11,10 +11,17 @@ export const CLOCK_TICKS_PER_SECOND = 100;
  * with `thread`, that one thread's alone (its main thread's id is the process's).
  */
 export function cpuSeconds(pid: number, thread?: number): number {
-  // Fields after the command name, which may itself hold spaces and parentheses.
-  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  const fields = statFields(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`);
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * The fields of a /proc stat file after the command name (which may itself hold spaces and parentheses), from 0:
+ * state, ppid, pgrp, … utime (11), stime (12), cutime (13), cstime (14), … starttime (19).
+ */
+export function statFields(path: string): string[] {
+  const stat = readFileSync(path, "utf8");
+  return stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
 }
 
 function statusField(pid: number | "self", name: string): string {

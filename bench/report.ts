@@ -105,13 +105,14 @@ export function buildReport(input: ReportInput) {
   };
   const typical = headlineQuery(input.queries)!;
   const tAllowRss = summary("T-allow", typical)?.rss_mb;
-  const bRss = summary("B", typical)?.rss_mb;
+  const b = summary("B", typical);
+  const bRss = b?.rss_mb;
   return {
     generated_at: new Date().toISOString(),
     commit: input.commit ?? null,
     machine: machine(),
     machine_speed: machineSpeedMark(
-      summary("B", typical)?.cpu_us_per_request,
+      b?.cpu_us_per_request,
       (input.settings as { fixed_rates?: Record<string, number> }).fixed_rates?.[typical],
     ),
     other_processes: input.strangers

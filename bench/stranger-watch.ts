@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { CLOCK_TICKS_PER_SECOND } from "./proc.js";
+import { CLOCK_TICKS_PER_SECOND, statFields } from "./proc.js";
 import {
   describeStranger,
   findStrangers,
@@ -23,10 +23,7 @@ function readProcess(pid: number): ProcessInfo | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const field = (name: string) => status.match(new RegExp(`^${name}:\\s*(.*)$`, "m"))?.[1]?.trim() ?? "";
-    // /proc/<pid>/stat after the command name (which may hold spaces and parentheses): state ppid pgrp … utime(11)
-    // stime(12) cutime(13) cstime(14) … starttime(19).
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+    const fields = statFields(`/proc/${pid}/stat`);
     const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
     const ppid = Number(fields[1]);
     // Every thread's list, not deduplicated (proc.ts's threadCpuLists is): a thread that ends meanwhile is skipped.
