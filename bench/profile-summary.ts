@@ -31,7 +31,7 @@ export interface ProfileSummary {
 /**
  * Shares of the time sampled between `fromUs` and `toUs` (the profiled process's monotonic clock, µs). Each sample
  * stands for the time until the next one, as DevTools counts it: V8's sampling thread takes a sample late when it
- * cannot run at once (it shares core 0 with the gateway), so samples are not evenly spaced, and counting them alike
+ * cannot run at once (it shares core 0 with the gateway's main thread), so samples are not evenly spaced, and counting them alike
  * would weigh each stretch by how often it was sampled rather than by how long it lasted.
  */
 export function summariseProfile(profile: CpuProfile, root: string, fromUs: number, toUs: number, top = 20): ProfileSummary {
