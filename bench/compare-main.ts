@@ -39,7 +39,8 @@ console.log(
       ? "other processes on the measured cores: none seen in either run"
       : "other processes on the measured cores: SEEN in one run or both (its report's other_processes lists them)",
 );
-const pair = (values: [number | null, number | null], unit = "") => values.map((v) => (v === null ? "-" : `${v}${unit}`)).join(" and ");
+const pair = (values: readonly [number | string | null, number | string | null], unit = "") =>
+  values.map((v) => (v === null ? "-" : `${v}${unit}`)).join(" and ");
 console.log(
   `the machine: B's full load ${pair(machine.b_full_load_rps, " rps")}, its CPU per typical request ${pair(machine.b_cpu_us_per_request, " µs")}, ` +
     `steal at most ${pair(machine.steal_max)}, B at ${pair(machine.against_reference, "×")} the reference machine's CPU per request: ${
@@ -49,6 +50,13 @@ console.log(
           ? "about the same speed"
           : `NOT the same speed (B's full loads differ by more than ${SAME_SPEED}×): ratios can differ for that reason alone`
     }`,
+);
+console.log(
+  machine.same_processor === null
+    ? `the processor: not recorded in one run or both (${pair(machine.processors)})`
+    : machine.same_processor
+      ? `the processor: the same in both runs (${machine.processors[0]})`
+      : `the processor: NOT the same (${pair(machine.processors)}): the runs are of different machines`,
 );
 console.log("");
 for (const line of textTable(

@@ -2,7 +2,7 @@
 // latest.json) puts every headline estimate of the two side by side and says, for each, whether each run's median
 // lies within the other's 95% interval ("agree"), whether the intervals only overlap, or whether they differ; and
 // whether both runs were of one commit, with nothing uncommitted, at the same fixed rates, with nothing else on their
-// cores, and on a machine of about the same speed.
+// cores, and on the same processor at about the same speed.
 import type { MachineSpeedMark } from "./machine-speed.js";
 import { headlineQuery } from "./report.js";
 import { type Estimate, relativeHalfWidth } from "./stats.js";
@@ -32,6 +32,8 @@ export interface ComparedReport {
   subgraphs?: { steal_max?: number };
   /** B against the reference machine (bench/machine-speed.ts); absent in reports made before it. */
   machine_speed?: MachineSpeedMark | null;
+  /** The run's machine; `cpus` is the processor's model. */
+  machine?: { cpus?: string } | null;
 }
 
 /**
@@ -39,6 +41,10 @@ export interface ComparedReport {
  * hypervisor stole in any window. The same code on this machine has ranged from 336 to 905 requests a second for B.
  */
 export interface MachineSpeed {
+  /** Each run's processor model; null where not recorded. */
+  processors: [string | null, string | null];
+  /** Both runs on one processor model; null when one is not recorded. Ratios on another processor are another machine's. */
+  same_processor: boolean | null;
   b_full_load_rps: [number | null, number | null];
   b_cpu_us_per_request: [number | null, number | null];
   steal_max: [number | null, number | null];
@@ -55,7 +61,10 @@ function machineSpeed(first: ComparedReport, second: ComparedReport): MachineSpe
   const b = (report: ComparedReport) => report.variants?.find((v) => v.variant === "B" && v.query === "typical");
   const [a, z] = [b(first), b(second)];
   const [rpsA, rpsZ] = [a?.rps ?? null, z?.rps ?? null];
+  const [cpuA, cpuZ] = [first.machine?.cpus ?? null, second.machine?.cpus ?? null];
   return {
+    processors: [cpuA, cpuZ],
+    same_processor: cpuA && cpuZ ? cpuA === cpuZ : null,
     b_full_load_rps: [rpsA, rpsZ],
     b_cpu_us_per_request: [a?.cpu_us_per_request ?? null, z?.cpu_us_per_request ?? null],
     steal_max: [first.subgraphs?.steal_max ?? null, second.subgraphs?.steal_max ?? null],

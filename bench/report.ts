@@ -107,14 +107,17 @@ export function buildReport(input: ReportInput) {
   const tAllowRss = summary("T-allow", typical)?.rss_mb;
   const b = summary("B", typical);
   const bRss = b?.rss_mb;
+  const machineNow = machine();
   return {
     generated_at: new Date().toISOString(),
     commit: input.commit ?? null,
-    machine: machine(),
-    machine_speed: machineSpeedMark(
-      b?.cpu_us_per_request,
-      (input.settings as { fixed_rates?: Record<string, number> }).fixed_rates?.[typical],
-    ),
+    machine: machineNow,
+    machine_speed: machineSpeedMark({
+      bCpuUsPerRequest: b?.cpu_us_per_request,
+      rate: (input.settings as { fixed_rates?: Record<string, number> }).fixed_rates?.[typical],
+      bFullLoadRps: b?.rps,
+      processor: machineNow.cpus,
+    }),
     other_processes: input.strangers
       ? {
           rule: input.strangers.rule,

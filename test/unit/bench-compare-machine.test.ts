@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { compareReports } from "../../bench/compare.js";
+import { machineSpeedMark } from "../../bench/machine-speed.js";
 
-const report = (bRps: number | null, steal?: number, againstReference?: number) => ({
+const report = (bRps: number | null, steal?: number, bCpuAt90?: number, processor?: string) => ({
   generated_at: "2026-12-05T00:00:00.000Z",
   cpu_ratios: {},
   throughput_ratios: {},
@@ -12,14 +13,17 @@ const report = (bRps: number | null, steal?: number, againstReference?: number) 
     { variant: "B", query: "typical", rps: bRps, cpu_us_per_request: 1900 },
   ],
   ...(steal === undefined ? {} : { subgraphs: { steal_max: steal } }),
-  ...(againstReference === undefined
+  ...(bCpuAt90 === undefined
     ? {}
-    : { machine_speed: { b_cpu_us_per_request: 1900, reference_us: 2028, ratio: againstReference, slower: againstReference > 1.15 } }),
+    : { machine_speed: machineSpeedMark({ bCpuUsPerRequest: bCpuAt90, rate: 90, bFullLoadRps: bRps, processor }) }),
+  ...(processor === undefined ? {} : { machine: { cpus: processor } }),
 });
 
 describe("comparing two runs' machines", () => {
   it("reads B's full load and CPU per request on the typical query, and each run's most stolen time", () => {
-    expect(compareReports(report(800, 0.02), report(760, 0.24, 1.381)).machine).toEqual({
+    expect(compareReports(report(800, 0.02), report(760, 0.24, 2800.7, "AMD EPYC")).machine).toEqual({
+      processors: [null, "AMD EPYC"],
+      same_processor: null,
       b_full_load_rps: [800, 760],
       b_cpu_us_per_request: [1900, 1900],
       steal_max: [0.02, 0.24],
@@ -35,5 +39,17 @@ describe("comparing two runs' machines", () => {
     expect(compareReports(report(null), report(802)).machine.same_speed).toBeNull();
     const { variants: _, ...withoutVariants } = report(800);
     expect(compareReports(withoutVariants, report(802)).machine).toMatchObject({ b_full_load_rps: [null, 802], same_speed: null });
+  });
+
+  it("says whether both runs were on one processor model", () => {
+    // The committed runs of a2206bc, and this session's run of 6ce4449 on the Xeon.
+    const amd = report(777.05, 0.003, 1888.9, "AMD EPYC");
+    const xeon = report(370.65, 0.003, 3571.4, "Intel(R) Xeon(R) Processor");
+    expect(compareReports(amd, xeon).machine).toMatchObject({
+      processors: ["AMD EPYC", "Intel(R) Xeon(R) Processor"],
+      same_processor: false,
+    });
+    expect(compareReports(xeon, report(380, 0, 3111.1, "Intel(R) Xeon(R) Processor")).machine.same_processor).toBe(true);
+    expect(compareReports(report(800), xeon).machine.same_processor).toBeNull();
   });
 });

@@ -178,6 +178,8 @@ describe("the benchmark harness", () => {
     expect(table(report)).toContain("CPU/req T-allow/B");
     // B's CPU per request is set against the reference machine's only at the reference rate (bench/machine-speed.ts).
     expect(report.machine_speed).toMatchObject({ b_cpu_us_per_request: 1000, ratio: null });
+    // No full-load window here, so no full load to compare; the processor is this machine's, as in `machine`.
+    expect(report.machine_speed).toMatchObject({ b_full_load_rps: null, full_load_ratio: null, processor: report.machine.cpus });
     const atReferenceRate = buildReport({ ...input, settings: { fixed_rates: { typical: 90 } } });
     expect(atReferenceRate.machine_speed).toMatchObject({ b_cpu_us_per_request: 1000, ratio: 0.493, slower: false });
     expect(table(atReferenceRate)).toContain("0.493× the reference machine's 2028");
