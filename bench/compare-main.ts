@@ -47,8 +47,8 @@ console.log(
       machine.same_speed === null
         ? "not known"
         : machine.same_speed
-          ? "about the same speed"
-          : `NOT the same speed (B's full loads differ by more than ${SAME_SPEED}×): ratios can differ for that reason alone`
+          ? `about the same speed (by B's ${machine.same_speed_by})`
+          : `NOT the same speed (B's ${machine.same_speed_by} differs by more than ${SAME_SPEED}×): ratios can differ for that reason alone`
     }`,
 );
 console.log(

@@ -50,26 +50,38 @@ export interface MachineSpeed {
   steal_max: [number | null, number | null];
   /** B's CPU per typical request over the reference machine's (bench/machine-speed.ts), each run; null where not known. */
   against_reference: [number | null, number | null];
-  /** B's full loads within SAME_SPEED of each other; null when one is missing. */
+  /** B's speed within SAME_SPEED of each other's by `same_speed_by`; null when neither measure is in both runs. */
   same_speed: boolean | null;
+  /**
+   * B's CPU per typical request at the fixed rate when both runs measured it at one rate: the measure the headline
+   * ratios are made of, over 30 or more windows. Otherwise B's full loads, which need no common rate but come from
+   * five 2-second rounds each (one run's rounds have spread from 543 to 833 requests a second).
+   */
+  same_speed_by: "CPU per request at the fixed rate" | "full load" | null;
 }
 
-/** The most B's full-load throughput may differ between two runs (as a ratio) for their machine to count as the same. */
+/** The most B's speed may differ between two runs (as a ratio) for their machine to count as the same. */
 export const SAME_SPEED = 1.15;
 
-function machineSpeed(first: ComparedReport, second: ComparedReport): MachineSpeed {
+const within = (a: number | null, z: number | null): boolean | null => (a && z ? Math.max(a / z, z / a) <= SAME_SPEED : null);
+
+function machineSpeed(first: ComparedReport, second: ComparedReport, sameHeadlineRate: boolean): MachineSpeed {
   const b = (report: ComparedReport) => report.variants?.find((v) => v.variant === "B" && v.query === "typical");
   const [a, z] = [b(first), b(second)];
   const [rpsA, rpsZ] = [a?.rps ?? null, z?.rps ?? null];
+  const [usA, usZ] = [a?.cpu_us_per_request ?? null, z?.cpu_us_per_request ?? null];
   const [cpuA, cpuZ] = [first.machine?.cpus ?? null, second.machine?.cpus ?? null];
+  const byCpu = sameHeadlineRate ? within(usA, usZ) : null;
+  const byFullLoad = within(rpsA, rpsZ);
   return {
     processors: [cpuA, cpuZ],
     same_processor: cpuA && cpuZ ? cpuA === cpuZ : null,
     b_full_load_rps: [rpsA, rpsZ],
-    b_cpu_us_per_request: [a?.cpu_us_per_request ?? null, z?.cpu_us_per_request ?? null],
+    b_cpu_us_per_request: [usA, usZ],
     steal_max: [first.subgraphs?.steal_max ?? null, second.subgraphs?.steal_max ?? null],
     against_reference: [first.machine_speed?.ratio ?? null, second.machine_speed?.ratio ?? null],
-    same_speed: rpsA && rpsZ ? Math.max(rpsA / rpsZ, rpsZ / rpsA) <= SAME_SPEED : null,
+    same_speed: byCpu ?? byFullLoad,
+    same_speed_by: byCpu !== null ? "CPU per request at the fixed rate" : byFullLoad !== null ? "full load" : null,
   };
 }
 
@@ -130,5 +142,5 @@ export function compareReports(first: ComparedReport, second: ComparedReport) {
   // True when both runs were checked and neither saw another process on its cores; null when one was not checked.
   const clean =
     first.other_processes && second.other_processes ? first.other_processes.none_seen && second.other_processes.none_seen : null;
-  return { sameCommit, rates, clean, machine: machineSpeed(first, second), rows };
+  return { sameCommit, rates, clean, machine: machineSpeed(first, second, rates?.headline.same ?? false), rows };
 }

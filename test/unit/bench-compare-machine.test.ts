@@ -29,6 +29,7 @@ describe("comparing two runs' machines", () => {
       steal_max: [0.02, 0.24],
       against_reference: [null, 1.381],
       same_speed: true,
+      same_speed_by: "full load",
     });
   });
 
@@ -51,5 +52,32 @@ describe("comparing two runs' machines", () => {
     });
     expect(compareReports(xeon, report(380, 0, 3111.1, "Intel(R) Xeon(R) Processor")).machine.same_processor).toBe(true);
     expect(compareReports(report(800), xeon).machine.same_processor).toBeNull();
+  });
+
+  it("judges the speed by B's CPU per request when both runs had one headline rate, else by its full loads", () => {
+    // This session's committed runs H and I of 6ce4449: B's full loads 688 and 472 (five noisy rounds each), its CPU
+    // per typical request at 90/s 3,111 and 3,056 µs.
+    const at = (rate: number, bRps: number, bCpu: number) => {
+      const run = report(bRps);
+      return {
+        ...run,
+        settings: { fixed_rates: { typical: rate } },
+        variants: run.variants.map((v) => (v.variant === "B" && v.query === "typical" ? { ...v, cpu_us_per_request: bCpu } : v)),
+      };
+    };
+    expect(compareReports(at(90, 687.95, 3111.1), at(90, 472.2, 3055.6)).machine).toMatchObject({
+      same_speed: true,
+      same_speed_by: "CPU per request at the fixed rate",
+    });
+    expect(compareReports(at(90, 700, 2000), at(90, 700, 2000 * 1.15 + 1)).machine).toMatchObject({
+      same_speed: false,
+      same_speed_by: "CPU per request at the fixed rate",
+    });
+    // At different rates CPU per request is not comparable: the full loads decide.
+    expect(compareReports(at(77, 370.65, 3571.4), at(90, 687.95, 3111.1)).machine).toMatchObject({
+      same_speed: false,
+      same_speed_by: "full load",
+    });
+    expect(compareReports(at(90, 0, 0), at(90, 0, 0)).machine).toMatchObject({ same_speed: null, same_speed_by: null });
   });
 });
