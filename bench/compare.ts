@@ -38,7 +38,8 @@ export interface ComparedReport {
 
 /**
  * Two runs' machine as B saw it: its full-load throughput and CPU per request on the typical query, and the most the
- * hypervisor stole in any window. The same code on this machine has ranged from 336 to 905 requests a second for B.
+ * hypervisor stole in any window. The same code has ranged from 336 to 905 requests a second for B, on an AMD EPYC
+ * and then an Intel Xeon.
  */
 export interface MachineSpeed {
   /** Each run's processor model; null where not recorded. */
