@@ -56,7 +56,7 @@ export interface MachineSpeed {
   /**
    * B's CPU per typical request at the fixed rate when both runs measured it at one rate: the measure the headline
    * ratios are made of, over 30 or more windows. Otherwise B's full loads, which need no common rate but come from
-   * five 2-second rounds each (one run's rounds have spread from 543 to 833 requests a second).
+   * two 2-second rounds each (one run's two were 543 and 833 requests a second).
    */
   same_speed_by: "CPU per request at the fixed rate" | "full load" | null;
 }

@@ -55,7 +55,7 @@ describe("comparing two runs' machines", () => {
   });
 
   it("judges the speed by B's CPU per request when both runs had one headline rate, else by its full loads", () => {
-    // This session's committed runs H and I of 6ce4449: B's full loads 688 and 472 (five noisy rounds each), its CPU
+    // This session's committed runs H and I of 6ce4449: B's full loads 688 and 472 (two rounds each, 543 and 833 in H), its CPU
     // per typical request at 90/s 3,111 and 3,056 µs.
     const at = (rate: number, bRps: number, bCpu: number) => {
       const run = report(bRps);
