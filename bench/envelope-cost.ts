@@ -43,8 +43,9 @@ export async function measureEnvelopeCost() {
   writeFileSync(jwksFile, JSON.stringify({ keys: [publicJwkOf(jwk)] }));
   const publicKey = await new PublicKeySet({ file: jwksFile }).keyFor(key.kid);
 
-  // Calls per batch: 2,000 Ed25519 signatures are about 0.1 s of CPU, far above the clock's resolution. It was 5,000,
-  // which made this the longest part of `npm run bench` after its windows (about 63 of 88 s on the Xeon).
+  // Calls per batch: 2,000 Ed25519 signatures are about 0.1 s of CPU, far above the clock's resolution. It was 5,000:
+  // `bench/lock-cost.ts` then took 87 s on the Xeon, and 49 s with 2,000, the longest part of `npm run bench` after
+  // its windows.
   const N = 2000;
   const results: Record<string, Record<string, number>> = {};
   for (const [name, operation] of Object.entries(OPERATIONS)) {
