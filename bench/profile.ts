@@ -3,7 +3,10 @@
 // nor warm-up): top frames by self time, and time per module of ours.
 // PROFILE_VARIANT: T-full (default; every feature on), T-allow (the gateway's
 // own enforcement, as in bench/variants.ts), T-tokens (T-allow, every token
-// new), T-attrs (T-allow, 1,000 attribute sets through a 100-plan per-caller cache) or B (the plain @apollo/gateway baseline, for comparison). PROFILE_TOP: how many frames and modules to list (20).
+// new), T-attrs (T-allow, 1,000 attribute sets through a 100-plan per-caller
+// cache), T-redact (T-allow's gateway, a caller denied about a third of the
+// fields) or B (the plain @apollo/gateway baseline, for comparison).
+// PROFILE_TOP: how many frames and modules to list (20).
 // PROFILE_INTERVAL_US: V8's sampling interval (default 1000).
 // PROFILE_RATE=n: the measured seconds at n requests a second (as the headline CPU figures are measured), each frame
 // and module then in µs of the main thread's sampled time per answered request rather than in shares of the samples.
@@ -27,9 +30,9 @@ const rate = process.env.PROFILE_RATE === undefined ? undefined : Number(process
 if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
   throw new Error("PROFILE_RATE must be a number of requests a second above 0");
 const variant = process.env.PROFILE_VARIANT ?? (process.env.PROFILE_TOKENS === "many" ? "T-tokens" : "T-full");
-if (!["T-full", "T-allow", "T-tokens", "T-attrs", "B"].includes(variant))
-  throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens, T-attrs or B");
-/** T-allow, T-tokens and T-attrs: set up as the benchmark sets them up. */
+if (!["T-full", "T-allow", "T-tokens", "T-attrs", "T-redact", "B"].includes(variant))
+  throw new Error("PROFILE_VARIANT must be T-full, T-allow, T-tokens, T-attrs, T-redact or B");
+/** T-allow, T-tokens, T-attrs and T-redact: set up as the benchmark sets them up. */
 const enforcement = variant in ENFORCEMENT_VARIANTS ? ENFORCEMENT_VARIANTS[variant as keyof typeof ENFORCEMENT_VARIANTS] : undefined;
 // Another process on the cores would be charged to the profiled gateway's frames (bench/strangers.ts).
 const strangers = await guardAgainstStrangers((message) => console.error(`[profile] ${message}`));

@@ -49,6 +49,7 @@ export const ENFORCEMENT_VARIANTS = {
     env: { ...ENFORCEMENT_ONLY, PLAN_CACHE_SIZE: String(ATTRS_PLAN_CACHE_SIZE) },
     callers: (keysDir: string) => headerSource(keysDir, attributeSets(ATTRS_SETS)),
   },
+  "T-redact": { env: ENFORCEMENT_ONLY, callers: (keysDir: string) => headerSource(keysDir, [REDACTED]) },
 } as const;
 const ENFORCEMENT_ONLY_WORDS = "agreements on, no envelopes, open subgraphs as B's, no audit trail";
 
@@ -125,7 +126,7 @@ export async function startVariants(
   // Every feature on is T-full (the stack's own gateway); the others measure the gateway's own enforcement.
   const tNoAudit = wanted("T-noaudit") ? await tearline("T-noaudit", "locked", { AUDIT_STORE: "none" }) : undefined;
   const tAllow = wanted("T-allow") ? await tearline("T-allow", "open", ENFORCEMENT_VARIANTS["T-allow"].env) : undefined;
-  const tRedact = wanted("T-redact") ? await tearline("T-redact", "open", ENFORCEMENT_ONLY) : undefined;
+  const tRedact = wanted("T-redact") ? await tearline("T-redact", "open", ENFORCEMENT_VARIANTS["T-redact"].env) : undefined;
   const tTokens = wanted("T-tokens") ? await tearline("T-tokens", "open", ENFORCEMENT_VARIANTS["T-tokens"].env) : undefined;
   const tAttrs = wanted("T-attrs") ? await tearline("T-attrs", "open", ENFORCEMENT_VARIANTS["T-attrs"].env) : undefined;
   const untuned = wanted("B-untuned") ? await start("B-untuned", "bench/gateways/baseline.ts", { TUNED: "false" }) : undefined;
@@ -133,7 +134,7 @@ export async function startVariants(
   const hive = wanted("H") ? await start("H", "bench/gateways/hive.ts", { IDP_URL: stack.idp.url }) : undefined;
 
   const allowed = await ENFORCEMENT_VARIANTS["T-allow"].callers(keysDir);
-  const redacted = await headerSource(keysDir, [REDACTED]);
+  const redacted = await ENFORCEMENT_VARIANTS["T-redact"].callers(keysDir);
   const tokens = tTokens ? await ENFORCEMENT_VARIANTS["T-tokens"].callers(keysDir) : allowed;
   const attrs = tAttrs ? await ENFORCEMENT_VARIANTS["T-attrs"].callers(keysDir) : allowed;
   const plain = (query: string) => JSON.stringify(queries[query]);
