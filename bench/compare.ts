@@ -5,7 +5,7 @@
 // cores, and on the same processor at about the same speed.
 import type { MachineSpeedMark } from "./machine-speed.js";
 import { headlineQuery } from "./report.js";
-import { type Estimate, relativeHalfWidth } from "./stats.js";
+import { type Estimate, relativeHalfWidth, round } from "./stats.js";
 
 export type Agreement = "agree" | "overlap only" | "differ" | "not in both";
 
@@ -126,7 +126,7 @@ const headline = (report: ComparedReport): Record<string, Estimate | null> => ({
   ...Object.fromEntries(Object.entries(report.rss_ratio_paired ?? {}).map(([name, e]) => [`RSS ${name} (paired)`, e])),
 });
 
-const halfWidth = (e: Estimate | null) => (e && e.median !== 0 ? Math.round(relativeHalfWidth(e) * 1000) / 1000 : null);
+const halfWidth = (e: Estimate | null) => (e && e.median !== 0 ? round(relativeHalfWidth(e), 3) : null);
 
 export function compareReports(first: ComparedReport, second: ComparedReport) {
   const [a, b] = [headline(first), headline(second)];

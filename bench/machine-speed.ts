@@ -5,6 +5,8 @@
 // 802 requests a second over one day. A run therefore names its processor and says how B compared with a recorded
 // reference, so that nobody reads another machine's ratios as a change of code.
 
+import { round } from "./stats.js";
+
 /** The reference machine's processor, as `os.cpus()[0].model` named it in the committed runs of a2206bc. */
 export const REFERENCE_PROCESSOR = "AMD EPYC";
 /**
@@ -51,12 +53,11 @@ export interface MachineSpeedInput {
 }
 
 const positive = (value: number | null | undefined): value is number => typeof value === "number" && value > 0;
-const rounded = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The mark for a run's machine, from what B did on the typical query. */
 export function machineSpeedMark({ bCpuUsPerRequest, rate, bFullLoadRps, processor }: MachineSpeedInput): MachineSpeedMark {
-  const ratio = positive(bCpuUsPerRequest) && rate === REFERENCE_RATE ? rounded(bCpuUsPerRequest / REFERENCE_B_CPU_US) : null;
-  const fullLoadRatio = positive(bFullLoadRps) ? rounded(REFERENCE_B_FULL_LOAD_RPS / bFullLoadRps) : null;
+  const ratio = positive(bCpuUsPerRequest) && rate === REFERENCE_RATE ? round(bCpuUsPerRequest / REFERENCE_B_CPU_US, 3) : null;
+  const fullLoadRatio = positive(bFullLoadRps) ? round(REFERENCE_B_FULL_LOAD_RPS / bFullLoadRps, 3) : null;
   const known = [ratio, fullLoadRatio].filter((value) => value !== null);
   return {
     processor: processor ?? null,

@@ -32,7 +32,8 @@ export interface Estimate {
   pairs: number;
 }
 
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+/** `value` rounded to `digits` decimal places, as every figure of a report is. */
+export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** The median of paired values with a percentile-bootstrap 95% interval (resamples with replacement). */
 export function estimate(values: readonly number[], digits = 3, resamples = 5000, seed = 1): Estimate | null {
